@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineConfig } from 'prisma/config';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+
+// Prisma's CLI on its Wasm engine with the better-sqlite3 driver adapter: `generate`,
+// `migrate diff` and `migrate deploy` work offline (no native engine to download).
+// New migrations: `npm run db:diff -- <name>` (`migrate dev` does not work with this engine).
+export default defineConfig({
+  schema: path.join('prisma', 'schema.prisma'),
+  experimental: { adapter: true },
+  engine: 'js',
+  async adapter() {
+    const url = process.env.DATABASE_URL ?? 'file:./var/sesame.db';
+    fs.mkdirSync(path.dirname(path.resolve(url.replace(/^file:/, ''))), { recursive: true });
+    return new PrismaBetterSQLite3({ url });
+  },
+});

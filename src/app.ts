@@ -1,0 +1,125 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type TurnContext,
+} from 'botbuilder';
+import type { Config } from './config';
+import { databaseFile } from './config';
+import { createI18n } from './i18n';
+import { createLogger, type Logger } from './logger';
+import { createStates } from './bot/state';
+import { SesameBot } from './bot/sesameBot';
+import { MainDialog } from './dialogs/mainDialog';
+import { tr } from './dialogs/turn';
+import { LocalChannelAuthentication } from './http/localChannelAuth';
+import { DirectLineChannel } from './http/directline/channel';
+import { createHttpServer } from './http/server';
+import { isDatabaseReachable, openDatabase, type Db } from './services/db/database';
+import { Outbox } from './services/mail/outbox';
+import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
+import { smtpTransport } from './services/mail/smtpTransport';
+import { PrismaStorage } from './services/state/prismaStorage';
+
+export interface App {
+  url: string;
+  port: number;
+  db: Db;
+  outbox: Outbox;
+  channel: DirectLineChannel;
+  logger: Logger;
+  smtpUrl: string;
+  close(): Promise<void>;
+}
+
+export const BOT_NAME = 'Sésame';
+
+/** The composition root: builds every object once and wires them through constructors. */
+export async function startApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
+  const db = await openDatabase(databaseFile(config));
+  const i18n = await createI18n(config.DEFAULT_LOCALE);
+
+  // Mail: a real SMTP server, or the embedded catcher outside production.
+  let catcher: SmtpCatcher | undefined;
+  let smtpUrl = config.SMTP_URL;
+  if (!smtpUrl) {
+    catcher = new SmtpCatcher(db, logger);
+    const port = await catcher.start(config.SMTP_CATCHER_PORT);
+    smtpUrl = `smtp://127.0.0.1:${port}`;
+    logger.info({ port }, 'embedded SMTP catcher listening (mails visible at /dev/mail)');
+  }
+  const transport = smtpTransport(smtpUrl);
+  const outbox = new Outbox(db, transport, logger, { from: config.MAIL_FROM, pollMs: config.OUTBOX_POLL_MS });
+
+  // Bot Framework: real credentials when configured; anonymous only outside production (config refuses otherwise).
+  const credentials = config.MicrosoftAppId
+    ? {
+        MicrosoftAppId: config.MicrosoftAppId,
+        MicrosoftAppPassword: config.MicrosoftAppPassword,
+        MicrosoftAppType: config.MicrosoftAppType,
+        MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+      }
+    : {};
+  const botAuth = new ConfigurationBotFrameworkAuthentication(credentials, new ConfigurationServiceClientCredentialFactory(credentials));
+
+  // The local channel reaches the bot on loopback; the port is known once the server listens.
+  let port = config.PORT;
+  const endpoint = () => ({
+    serviceUrl: `http://127.0.0.1:${port}`,
+    publicUrl: config.PORT === 0 ? `http://127.0.0.1:${port}` : config.PUBLIC_URL,
+  });
+  const auth = new LocalChannelAuthentication(botAuth, () => endpoint().serviceUrl);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: error, conversationId: context.activity.conversation?.id }, 'turn failed');
+    try {
+      await context.sendActivity(tr(context)('error'));
+    } catch {
+      // the channel itself may be what failed
+    }
+  };
+  const channel = new DirectLineChannel(db, logger, {
+    secret: config.DIRECTLINE_SECRET,
+    endpoint,
+    botId: config.MicrosoftAppId ?? 'sesame',
+    botName: BOT_NAME,
+    botAuthorization: auth.authorizationHeader,
+  });
+
+  const storage = new PrismaStorage(db);
+  const { conversationState, userState } = createStates(storage);
+  const bot = new SesameBot(conversationState, userState, new MainDialog(), i18n, config.DEFAULT_LOCALE, logger);
+
+  const server = createHttpServer({
+    logger,
+    adapter,
+    bot,
+    channel,
+    i18n,
+    defaultLocale: config.DEFAULT_LOCALE,
+    isReady: () => isDatabaseReachable(db),
+    mailbox: config.NODE_ENV === 'production' ? undefined : new CaughtMailbox(db),
+  });
+  port = await server.listen(config.PORT);
+  const publicUrl = endpoint().publicUrl;
+  outbox.start();
+  logger.info({ port, url: publicUrl }, 'Sésame is listening');
+
+  return {
+    url: publicUrl,
+    port,
+    db,
+    outbox,
+    channel,
+    logger,
+    smtpUrl,
+    async close() {
+      await server.close();
+      await channel.idle();
+      await outbox.stop();
+      transport.close();
+      await catcher?.stop();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { ActivityHandler, ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { i18n as I18n } from 'i18next';
+import { toLocale, type Locale } from '../i18n';
+import type { Logger } from '../logger';
+import { setLanguageSwitch, setTurnLanguage } from '../dialogs/turn';
+import type { EtagState } from './state';
+import { TurnQueue } from './turnQueue';
+
+interface UserProfile {
+  /** The language the user chose explicitly ("english" / "français"); wins over the channel's. */
+  locale?: Locale;
+}
+
+interface ConversationFlags {
+  welcomed?: boolean;
+}
+
+/**
+ * Thin bot: picks the turn's language, runs the root dialog, saves state. Turns of one
+ * conversation run one at a time (TurnQueue) and state is written back with its eTag.
+ */
+export class SesameBot extends ActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly profile: StatePropertyAccessor<UserProfile>;
+  private readonly flags: StatePropertyAccessor<ConversationFlags>;
+  private readonly dialogs: DialogSet;
+  private readonly turns = new TurnQueue();
+
+  constructor(
+    private readonly conversationState: EtagState,
+    private readonly userState: EtagState,
+    private readonly rootDialog: Dialog,
+    private readonly i18n: I18n,
+    private readonly defaultLocale: Locale,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.dialogState = conversationState.createProperty('dialogState');
+    this.flags = conversationState.createProperty('flags');
+    this.profile = userState.createProperty('profile');
+    this.dialogs = new DialogSet(this.dialogState);
+    this.dialogs.add(rootDialog);
+
+    this.onMembersAdded(async (context, next) => {
+      const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient.id);
+      const flags = await this.flags.get(context, {});
+      if (joined && !flags.welcomed) {
+        flags.welcomed = true;
+        await this.runDialog(context);
+      }
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.runDialog(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const key = `${context.activity.channelId}/${context.activity.conversation?.id}`;
+    await this.turns.run(key, () => this.turn(context));
+  }
+
+  private async turn(context: TurnContext): Promise<void> {
+    const started = Date.now();
+    await this.applyLanguage(context);
+    let outcome = 'ok';
+    try {
+      await super.run(context);
+      await this.conversationState.saveChanges(context, false);
+      await this.userState.saveChanges(context, false);
+    } catch (error) {
+      outcome = 'error';
+      throw error;
+    } finally {
+      this.logger.info(
+        {
+          event: 'turn',
+          channelId: context.activity.channelId,
+          conversationId: context.activity.conversation?.id,
+          activityId: context.activity.id,
+          type: context.activity.type,
+          outcome,
+          durationMs: Date.now() - started,
+        },
+        'turn',
+      );
+    }
+  }
+
+  private async runDialog(context: TurnContext): Promise<void> {
+    if (context.activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
+    const dc = await this.dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.rootDialog.id);
+  }
+
+  private async applyLanguage(context: TurnContext): Promise<void> {
+    const profile = await this.profile.get(context, {});
+    const locale = profile.locale ?? toLocale(context.activity.locale) ?? this.defaultLocale;
+    setTurnLanguage(context, locale, this.i18n.getFixedT(locale));
+    setLanguageSwitch(context, async (chosen) => {
+      const current = await this.profile.get(context, {});
+      current.locale = chosen;
+      await this.profile.set(context, current);
+      setTurnLanguage(context, chosen, this.i18n.getFixedT(chosen));
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import { CardFactory, type Attachment } from 'botbuilder';
+
+/**
+ * The subset of Adaptive Cards 1.5 that Sésame uses, typed. 1.5 is the highest version Teams
+ * renders; Action.Submit is the only action (Teams and Web Chat both honour it).
+ */
+export type TextBlock = {
+  type: 'TextBlock';
+  text: string;
+  wrap?: boolean;
+  size?: 'small' | 'default' | 'medium' | 'large';
+  weight?: 'default' | 'bolder';
+  color?: 'default' | 'accent' | 'good' | 'warning' | 'attention';
+  isSubtle?: boolean;
+  spacing?: 'none' | 'small' | 'medium' | 'large';
+  style?: 'heading';
+  id?: string;
+};
+export type InputText = {
+  type: 'Input.Text';
+  id: string;
+  label: string;
+  value?: string;
+  placeholder?: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+  maxLength?: number;
+  style?: 'text' | 'email' | 'tel';
+  isMultiline?: boolean;
+};
+export type InputChoiceSet = {
+  type: 'Input.ChoiceSet';
+  id: string;
+  label: string;
+  choices: { title: string; value: string }[];
+  value?: string;
+  style?: 'compact' | 'expanded';
+  isMultiSelect?: boolean;
+  isRequired?: boolean;
+  errorMessage?: string;
+};
+export type InputToggle = { type: 'Input.Toggle'; id: string; title: string; label?: string; value?: 'true' | 'false' };
+export type Container = { type: 'Container'; items: CardElement[]; style?: 'emphasis' | 'attention' | 'good' | 'warning' };
+export type CardElement = TextBlock | InputText | InputChoiceSet | InputToggle | Container;
+
+export type SubmitData = { verb: string; promptId: string } & Record<string, string>;
+export type SubmitAction = { type: 'Action.Submit'; title: string; data: SubmitData; style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none' };
+
+export type AdaptiveCard = {
+  type: 'AdaptiveCard';
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
+  version: '1.5';
+  body: CardElement[];
+  actions?: SubmitAction[];
+};
+
+export function card(body: CardElement[], actions: SubmitAction[] = []): AdaptiveCard {
+  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions };
+}
+
+export function toAttachment(adaptiveCard: AdaptiveCard): Attachment {
+  return CardFactory.adaptiveCard(adaptiveCard);
+}
+
+export function submit(title: string, verb: string, promptId: string, options: Partial<Omit<SubmitAction, 'type' | 'title' | 'data'>> = {}): SubmitAction {
+  return { type: 'Action.Submit', title, data: { verb, promptId }, ...options };
+}
+
+export const text = (value: string, options: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock => ({ type: 'TextBlock', text: value, wrap: true, ...options });
+
+/**
+ * TextBlocks render a subset of Markdown; anything a user typed is shown literally.
+ * Our own texts (from locales/) are trusted and not escaped.
+ */
+export function plain(value: string): string {
+  return value.replace(/([\\`*_{}[\]()#+\-.!|>~<])/g, '\\$1');
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+// One schema over the whole environment: every variable Sésame reads is declared here,
+// with its default, and documented in .env.example.
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (example: string) =>
+  z.string().trim().refine((v) => URL.canParse(v), { message: `must be a URL, e.g. ${example}` });
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    PUBLIC_URL: optionalString.pipe(url('https://sesame.example.fr').optional()),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .default('file:./var/sesame.db')
+      .refine((v) => v.startsWith('file:'), {
+        message: 'must be a SQLite file URL, e.g. file:./var/sesame.db',
+      }),
+    SMTP_URL: optionalString.pipe(url('smtp://user:password@smtp.example.fr:587').optional()),
+    MAIL_FROM: z.string().trim().min(3).default('Sésame <sesame@localhost>'),
+    SMTP_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    DIRECTLINE_SECRET: optionalString.pipe(
+      z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+    ),
+    MicrosoftAppId: optionalString,
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    MicrosoftAppTenantId: optionalString,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEFAULT_LOCALE: z.enum(['fr', 'en']).default('fr'),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV !== 'production') return;
+    if (!c.MicrosoftAppId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'is required in production (the bot id registered in Azure)' });
+    }
+    if (c.MicrosoftAppType !== 'UserAssignedMSI' && !c.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required in production unless MicrosoftAppType=UserAssignedMSI' });
+    }
+    if (c.MicrosoftAppType !== 'MultiTenant' && !c.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `is required in production when MicrosoftAppType=${c.MicrosoftAppType}` });
+    }
+    if (!c.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (the embedded mail catcher is for development only)' });
+    }
+    if (!c.PUBLIC_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required in production (the https address users reach)' });
+    }
+  })
+  .transform((c) => ({
+    ...c,
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+  }));
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** One line per problem, naming the variable: what an operator needs to fix it. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const value = env[name];
+    const shown = value === undefined || /PASSWORD|SECRET/i.test(name) ? '' : ` (got "${value}")`;
+    return `Invalid configuration: ${name} ${issue.message}${shown}`;
+  });
+  throw new ConfigError(lines.join('\n'));
+}
+
+/** Reads `.env` (if present, never overriding the real environment) then validates. */
+export function loadConfig(cwd = process.cwd()): Config {
+  const envFile = path.join(cwd, '.env');
+  const fromFile = fs.existsSync(envFile) ? dotenv.parse(fs.readFileSync(envFile)) : {};
+  return parseConfig({ ...fromFile, ...process.env });
+}
+
+export function databaseFile(config: Pick<Config, 'DATABASE_URL'>, cwd = process.cwd()): string {
+  return path.resolve(cwd, config.DATABASE_URL.slice('file:'.length));
+}
+
+export function isAnonymousAllowed(config: Config): boolean {
+  return !config.MicrosoftAppId;
+}

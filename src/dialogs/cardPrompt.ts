@@ -1,0 +1,142 @@
+import crypto from 'node:crypto';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { AdaptiveCard } from '../cards/adaptive';
+import { toAttachment } from '../cards/adaptive';
+import type { Translator } from '../i18n';
+import { tr } from './turn';
+
+/** Errors keyed by field id, already in the user's language. */
+export type FieldErrors = Record<string, string>;
+/** What the user typed, kept as the card sent it (strings), so a re-sent card shows it again. */
+export type FieldValues = Record<string, string>;
+
+export interface CardView {
+  promptId: string;
+  values: FieldValues;
+  errors: FieldErrors;
+}
+
+export interface FieldInfo {
+  /** i18n key of the field's label, as the card shows it. */
+  label: string;
+  /** i18n key of an example of a valid value. */
+  example?: string;
+}
+
+/**
+ * A step answered by an Adaptive Card. Every submit carries `verb` (what the user wants) and
+ * `promptId` (which card it answers): a click on an old card is recognised and answered, never
+ * taken for the current step. Verbs listed in `validate` go through the zod schema; a rejection
+ * re-sends the card with each faulty field named, why, and an example — the other answers kept.
+ */
+export interface CardPromptSpec<S extends z.ZodType<Record<string, unknown>>> {
+  verbs: readonly string[];
+  /** Verbs whose submit must pass the schema (e.g. "submit"; not "back" or "cancel"). */
+  validate?: readonly string[];
+  schema: S;
+  fields?: Record<string, FieldInfo>;
+  render(t: Translator, view: CardView, context: TurnContext): AdaptiveCard;
+  /** Text typed instead of clicking, mapped to a verb that needs no validation. */
+  recognizeText?(text: string): string | undefined;
+}
+
+export interface CardPromptResult<V> {
+  verb: string;
+  values: V;
+}
+
+interface PromptState {
+  promptId: string;
+  values: FieldValues;
+  errors: FieldErrors;
+}
+
+const submitSchema = z.object({ verb: z.string(), promptId: z.string() }).passthrough();
+
+export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Dialog<{ values?: FieldValues }> {
+  constructor(
+    dialogId: string,
+    private readonly spec: CardPromptSpec<S>,
+  ) {
+    super(dialogId);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: { values?: FieldValues }): Promise<DialogTurnResult> {
+    const state: PromptState = { promptId: crypto.randomUUID(), values: options?.values ?? {}, errors: {} };
+    dc.activeDialog!.state = state;
+    await this.send(dc.context, state);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = dc.context;
+    const state = dc.activeDialog!.state as PromptState;
+    if (activity.type !== 'message') return Dialog.EndOfTurn;
+    const t = tr(dc.context);
+
+    const submitted = submitSchema.safeParse(activity.value);
+    if (submitted.success) {
+      const { verb, promptId, ...raw } = submitted.data;
+      if (promptId !== state.promptId || !this.spec.verbs.includes(verb)) {
+        await dc.context.sendActivity(t('prompt.stale'));
+        await this.send(dc.context, state);
+        return Dialog.EndOfTurn;
+      }
+      const values = stringValues(raw);
+      if (!this.spec.validate?.includes(verb)) return dc.endDialog({ verb, values } satisfies CardPromptResult<FieldValues>);
+      const parsed = this.spec.schema.safeParse(values);
+      if (parsed.success) return dc.endDialog({ verb, values: parsed.data } satisfies CardPromptResult<z.infer<S>>);
+      state.values = values;
+      state.errors = this.describe(t, parsed.error, values);
+      await this.send(dc.context, state);
+      return Dialog.EndOfTurn;
+    }
+
+    const verb = activity.text ? this.spec.recognizeText?.(activity.text) : undefined;
+    if (verb && this.spec.verbs.includes(verb) && !this.spec.validate?.includes(verb)) {
+      return dc.endDialog({ verb, values: {} } satisfies CardPromptResult<FieldValues>);
+    }
+    await dc.context.sendActivity(t('prompt.useCard'));
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    await this.send(context, instance.state as PromptState);
+  }
+
+  private async send(context: TurnContext, state: PromptState): Promise<void> {
+    const t = tr(context);
+    const view: CardView = { promptId: state.promptId, values: state.values, errors: state.errors };
+    await context.sendActivity(MessageFactory.attachment(toAttachment(this.spec.render(t, view, context))));
+  }
+
+  /** One message per faulty field: its label, why, and an example of a valid value. */
+  private describe(t: Translator, error: z.ZodError, values: FieldValues): FieldErrors {
+    const errors: FieldErrors = {};
+    for (const issue of error.issues) {
+      const field = String(issue.path[0] ?? '');
+      if (!field || errors[field]) continue;
+      const info = this.spec.fields?.[field];
+      const label = info ? t(info.label) : field;
+      const missing = values[field] === undefined || values[field].trim() === '';
+      // Schemas name their reason with an i18n key of the validation namespace (e.g. "luhn").
+      const key = missing ? 'required' : /^[A-Za-z]+$/.test(issue.message) ? issue.message : 'invalid';
+      const params: Record<string, unknown> = { field: label, ...(issue as { params?: Record<string, unknown> }).params };
+      if (issue.code === 'too_big') params.max = (issue as { maximum?: unknown }).maximum;
+      const reason = t([`validation.${key}`, issue.code === 'too_big' ? 'validation.tooLong' : 'validation.invalid'], params);
+      errors[field] = info?.example ? `${reason} ${t('validation.example', { example: t(info.example) })}` : reason;
+    }
+    return errors;
+  }
+}
+
+function stringValues(raw: Record<string, unknown>): FieldValues {
+  const values: FieldValues = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string') values[key] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') values[key] = String(value);
+  }
+  return values;
+}

@@ -1,0 +1,68 @@
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Locale } from '../i18n';
+import { normalize } from '../services/text';
+import { switchLanguage, tr } from './turn';
+
+export type Command = 'help' | 'cancel' | 'menu' | { language: Locale };
+
+const COMMANDS: Record<string, Command> = {
+  aide: 'help',
+  help: 'help',
+  '?': 'help',
+  annuler: 'cancel',
+  annule: 'cancel',
+  cancel: 'cancel',
+  stop: 'cancel',
+  menu: 'menu',
+  accueil: 'menu',
+  english: { language: 'en' },
+  anglais: { language: 'en' },
+  'in english': { language: 'en' },
+  francais: { language: 'fr' },
+  french: { language: 'fr' },
+  'en francais': { language: 'fr' },
+};
+
+/** The words that work everywhere, typed alone. */
+export function recognizeCommand(text: string | undefined): Command | undefined {
+  if (!text) return undefined;
+  return COMMANDS[normalize(text)] ?? (text.trim() === '?' ? 'help' : undefined);
+}
+
+/**
+ * Base of every journey: "aide", "annuler", "menu", "english"/"français" work at any step.
+ * Help and language keep the user where they are (the current card comes back, answers
+ * kept); cancel and menu leave the journey, handled by the dialog that owns the menu.
+ */
+export abstract class InterruptibleDialog extends ComponentDialog {
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = innerDc.context;
+    const command = activity.type === 'message' && !activity.value ? recognizeCommand(activity.text) : undefined;
+    if (command) {
+      const handled = await this.interrupt(innerDc, command);
+      if (handled) return handled;
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  private async interrupt(innerDc: DialogContext, command: Command): Promise<DialogTurnResult | undefined> {
+    const context = innerDc.context;
+    if (command === 'help') {
+      await context.sendActivity(tr(context)('help.text'));
+      await innerDc.repromptDialog();
+      return { status: DialogTurnStatus.waiting };
+    }
+    if (typeof command === 'object') {
+      await switchLanguage(context, command.language);
+      await context.sendActivity(tr(context)('language.switched'));
+      await innerDc.repromptDialog();
+      return { status: DialogTurnStatus.waiting };
+    }
+    return this.onLeave(innerDc, command);
+  }
+
+  /** "annuler" / "menu". The dialog that owns the menu restarts it; a journey lets it bubble up. */
+  protected async onLeave(_innerDc: DialogContext, _command: 'cancel' | 'menu'): Promise<DialogTurnResult | undefined> {
+    return undefined;
+  }
+}

@@ -1,0 +1,357 @@
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Activity } from 'botbuilder';
+import { z } from 'zod';
+import type { Db } from '../../services/db/database';
+import type { Logger } from '../../logger';
+
+/**
+ * A local Direct Line 3.0 channel: what Azure's Direct Line service does for Web Chat and any
+ * Direct Line client, hosted by Sésame itself so nothing needs Azure. Conversations, tokens and
+ * activities live in the database (a restart loses nothing; a client reconnects with its token).
+ * User activities reach the bot over the Bot Framework protocol (an HTTP POST to /api/messages
+ * whose serviceUrl points at this server's connector routes), so the bot runs its production path.
+ */
+
+export interface DirectLineOptions {
+  /** Grants access to every conversation (like Azure's Direct Line secret). Unset: anyone may start a conversation. */
+  secret?: string;
+  /** Where this server is reachable; known once it listens (the port may be chosen by the OS). */
+  endpoint: () => LocalEndpoint;
+  botId: string;
+  botName: string;
+  /** Header sent to the bot so it knows the activity comes from this channel. */
+  botAuthorization: string;
+  tokenTtlSeconds?: number;
+}
+
+export interface LocalEndpoint {
+  /** Our connector routes as the bot must see them (loopback), e.g. http://127.0.0.1:3978; /api/messages is the bot. */
+  serviceUrl: string;
+  /** Public base URL of this server, e.g. https://sesame.example.fr (for streamUrl). */
+  publicUrl: string;
+}
+
+export class DirectLineError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConversationInfo {
+  conversationId: string;
+  token: string;
+  expires_in: number;
+  streamUrl?: string;
+  referenceGrammarId?: string;
+}
+
+/** An activity as JSON on the wire (timestamps are strings). */
+export type WireActivity = Omit<Partial<Activity>, 'timestamp' | 'localTimestamp'> & { timestamp?: string };
+
+export interface ActivitySet {
+  activities: WireActivity[];
+  watermark: string;
+}
+
+const userSchema = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).partial().optional();
+export const tokenRequestSchema = z
+  .object({ user: userSchema, locale: z.string().max(20).optional() })
+  .partial()
+  .default({});
+export type TokenRequest = z.infer<typeof tokenRequestSchema>;
+
+const incomingActivitySchema = z
+  .object({
+    type: z.string().min(1),
+    from: z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional(), role: z.string().optional() }).passthrough().optional(),
+    locale: z.string().max(20).optional(),
+  })
+  .passthrough();
+
+/** Who is asking: a conversation token (one conversation) or the channel secret (all). */
+type Grant = { kind: 'secret' } | { kind: 'token'; conversationId: string };
+
+const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
+const newToken = () => crypto.randomBytes(32).toString('base64url');
+
+export class DirectLineChannel {
+  private readonly events = new EventEmitter();
+  private readonly deliveries = new Map<string, Promise<void>>();
+  private readonly ttl: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly options: DirectLineOptions,
+  ) {
+    this.ttl = options.tokenTtlSeconds ?? 1800;
+    this.events.setMaxListeners(0);
+  }
+
+  // ---- authorisation -------------------------------------------------------------------
+
+  private async grant(authorization: string | undefined): Promise<Grant | undefined> {
+    const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+    if (!presented) return undefined;
+    if (this.options.secret && safeEqual(presented, this.options.secret)) return { kind: 'secret' };
+    const row = await this.db.directLineToken.findUnique({ where: { hash: sha256(presented) } });
+    if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
+    return { kind: 'token', conversationId: row.conversationId };
+  }
+
+  private async requireConversation(authorization: string | undefined, conversationId: string): Promise<void> {
+    const grant = await this.grant(authorization);
+    if (!grant) throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
+    if (grant.kind === 'token' && grant.conversationId !== conversationId) {
+      throw new DirectLineError(403, 'BadArgument', 'This token is for another conversation.');
+    }
+    const exists = await this.db.directLineConversation.findUnique({ where: { id: conversationId }, select: { id: true } });
+    if (!exists) throw new DirectLineError(404, 'BadArgument', 'Conversation not found.');
+  }
+
+  /** Starting a conversation needs the secret when one is configured; otherwise it is open (public chat page). */
+  async mayStart(authorization: string | undefined): Promise<boolean> {
+    if (!this.options.secret) return true;
+    return (await this.grant(authorization))?.kind === 'secret';
+  }
+
+  private async issueToken(conversationId: string): Promise<string> {
+    const token = newToken();
+    await this.db.directLineToken.create({
+      data: { hash: sha256(token), conversationId, expiresAt: new Date(Date.now() + this.ttl * 1000) },
+    });
+    return token;
+  }
+
+  // ---- client API (Direct Line 3.0) --------------------------------------------------------
+
+  /**
+   * A token bound to a new conversation (and optionally to a user), plus a long-lived resume key:
+   * the bot's own chat page keeps it so that a user who comes back after the token expired
+   * (a closed laptop) gets a new token for the same conversation and continues where they were.
+   */
+  async generateToken(request: TokenRequest): Promise<ConversationInfo & { resumeKey: string }> {
+    const conversationId = crypto.randomUUID();
+    const resumeKey = newToken();
+    await this.db.directLineConversation.create({
+      data: {
+        id: conversationId,
+        userId: request.user?.id ?? null,
+        userName: request.user?.name ?? null,
+        locale: request.locale ?? null,
+        resumeHash: sha256(resumeKey),
+      },
+    });
+    return { conversationId, token: await this.issueToken(conversationId), expires_in: this.ttl, resumeKey };
+  }
+
+  /** A new token for a conversation, given its resume key; undefined if the key does not match. */
+  async resumeToken(conversationId: string, resumeKey: string): Promise<ConversationInfo | undefined> {
+    const conversation = await this.db.directLineConversation.findUnique({ where: { id: conversationId } });
+    if (!conversation?.resumeHash || !safeEqual(conversation.resumeHash, sha256(resumeKey))) return undefined;
+    return { conversationId, token: await this.issueToken(conversationId), expires_in: this.ttl };
+  }
+
+  /** POST /conversations: starts the conversation the token is bound to, or a new one with the secret. */
+  async startConversation(authorization: string | undefined): Promise<ConversationInfo> {
+    const grant = await this.grant(authorization);
+    let conversationId: string;
+    let token: string;
+    if (grant?.kind === 'token') {
+      conversationId = grant.conversationId;
+      token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')![1].trim();
+    } else if (grant?.kind === 'secret' || (!grant && !this.options.secret)) {
+      conversationId = crypto.randomUUID();
+      await this.db.directLineConversation.create({ data: { id: conversationId } });
+      token = await this.issueToken(conversationId);
+    } else {
+      throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
+    }
+    const { count } = await this.db.directLineConversation.updateMany({ where: { id: conversationId, started: false }, data: { started: true } });
+    if (count === 1) {
+      const conversation = await this.db.directLineConversation.findUniqueOrThrow({ where: { id: conversationId } });
+      const user = conversation.userId ? { id: conversation.userId, name: conversation.userName ?? undefined } : undefined;
+      this.deliver(conversationId, this.membersAdded(conversationId, user ? [this.botAccount(), user] : [this.botAccount()], conversation.locale));
+    }
+    return { conversationId, token, expires_in: this.ttl, streamUrl: this.streamUrl(conversationId, token), referenceGrammarId: '' };
+  }
+
+  /** GET /conversations/{id}?watermark=: reconnect (a fresh streamUrl). */
+  async reconnect(authorization: string | undefined, conversationId: string, watermark?: string): Promise<ConversationInfo> {
+    await this.requireConversation(authorization, conversationId);
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')![1].trim();
+    return { conversationId, token, expires_in: this.ttl, streamUrl: this.streamUrl(conversationId, token, watermark), referenceGrammarId: '' };
+  }
+
+  /** POST /tokens/refresh: a new token for the same conversation. */
+  async refreshToken(authorization: string | undefined): Promise<ConversationInfo> {
+    const grant = await this.grant(authorization);
+    if (grant?.kind !== 'token') throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
+    return { conversationId: grant.conversationId, token: await this.issueToken(grant.conversationId), expires_in: this.ttl };
+  }
+
+  /** POST /conversations/{id}/activities: the user's activity, echoed with an id, then handed to the bot. */
+  async postActivity(authorization: string | undefined, conversationId: string, body: unknown): Promise<{ id: string }> {
+    await this.requireConversation(authorization, conversationId);
+    const parsed = incomingActivitySchema.safeParse(body);
+    if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'The activity is not valid JSON with a "type".');
+    const incoming = parsed.data as unknown as WireActivity;
+    const conversation = await this.db.directLineConversation.findUniqueOrThrow({ where: { id: conversationId } });
+    const fromId = incoming.from?.id;
+    if (conversation.userId && fromId && fromId !== conversation.userId) {
+      throw new DirectLineError(403, 'BadArgument', 'from.id does not match the user this token was issued for.');
+    }
+    const userId = conversation.userId ?? fromId;
+    if (!userId) throw new DirectLineError(400, 'BadArgument', 'The activity needs from.id.');
+    if (!conversation.userId) {
+      // The user is known from now on; greet them the way a channel does.
+      await this.db.directLineConversation.update({ where: { id: conversationId }, data: { userId, userName: incoming.from?.name ?? null } });
+      this.deliver(conversationId, this.membersAdded(conversationId, [{ id: userId, name: incoming.from?.name }], incoming.locale ?? conversation.locale));
+    }
+    const echoed = await this.append(conversationId, {
+      ...incoming,
+      from: { ...incoming.from, id: userId, role: 'user' },
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      channelId: 'directline',
+      recipient: this.botAccount(),
+      timestamp: new Date().toISOString(),
+      locale: incoming.locale ?? conversation.locale ?? undefined,
+    } as WireActivity);
+    this.deliver(conversationId, echoed);
+    return { id: echoed.id! };
+  }
+
+  /** GET /conversations/{id}/activities?watermark=: polling. */
+  async getActivities(authorization: string | undefined, conversationId: string, watermark?: string): Promise<ActivitySet> {
+    await this.requireConversation(authorization, conversationId);
+    return this.activitiesSince(conversationId, watermark);
+  }
+
+  async activitiesSince(conversationId: string, watermark?: string): Promise<ActivitySet> {
+    const after = Number.parseInt(watermark ?? '', 10);
+    const rows = await this.db.directLineActivity.findMany({
+      where: { conversationId, seq: { gt: Number.isFinite(after) ? after : -1 } },
+      orderBy: { seq: 'asc' },
+    });
+    const last = rows.at(-1)?.seq ?? (Number.isFinite(after) ? after : -1);
+    return { activities: rows.map((r) => JSON.parse(r.body) as WireActivity), watermark: String(last) };
+  }
+
+  /** Authorises a WebSocket stream (token in the URL, as Azure's streamUrl does). */
+  async authorizeStream(conversationId: string, token: string | undefined): Promise<boolean> {
+    try {
+      await this.requireConversation(token ? `Bearer ${token}` : undefined, conversationId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Live activities of a conversation, for WebSocket streams. */
+  subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void {
+    this.events.on(conversationId, listener);
+    return () => this.events.off(conversationId, listener);
+  }
+
+  // ---- connector side (the bot's replies) ------------------------------------------------------
+
+  /** POST /v3/conversations/{id}/activities[/{replyTo}] from the bot. */
+  async receiveFromBot(conversationId: string, body: WireActivity, replyToId?: string): Promise<{ id: string }> {
+    const exists = await this.db.directLineConversation.findUnique({ where: { id: conversationId }, select: { id: true } });
+    if (!exists) throw new DirectLineError(404, 'BadArgument', 'Conversation not found.');
+    const stored = await this.append(conversationId, {
+      ...body,
+      replyToId: body.replyToId ?? replyToId,
+      serviceUrl: undefined,
+      channelId: 'directline',
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: this.options.botId, name: this.options.botName, role: 'bot' },
+      timestamp: new Date().toISOString(),
+    } as WireActivity);
+    return { id: stored.id! };
+  }
+
+  /** Waits until every activity handed to the bot so far has been processed (for shutdown and tests). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.deliveries.values()]);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private botAccount() {
+    return { id: this.options.botId, name: this.options.botName, role: 'bot' };
+  }
+
+  private membersAdded(conversationId: string, members: { id: string; name?: string }[], locale?: string | null): WireActivity {
+    return {
+      type: 'conversationUpdate',
+      id: `${conversationId}|update-${crypto.randomUUID()}`,
+      channelId: 'directline',
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+      recipient: this.botAccount(),
+      from: members.find((m) => m.id !== this.options.botId) ?? this.botAccount(),
+      membersAdded: members,
+      timestamp: new Date().toISOString(),
+      locale: locale ?? undefined,
+    } as WireActivity;
+  }
+
+  /** Stores an activity with the next sequence number of its conversation, and publishes it. */
+  private async append(conversationId: string, activity: WireActivity): Promise<WireActivity> {
+    const stored = await this.db.$transaction(async (tx) => {
+      const { nextSeq } = await tx.directLineConversation.update({ where: { id: conversationId }, data: { nextSeq: { increment: 1 } } });
+      const seq = nextSeq - 1;
+      const full: WireActivity = { ...activity, id: `${conversationId}|${String(seq).padStart(7, '0')}` };
+      await tx.directLineActivity.create({ data: { conversationId, seq, body: JSON.stringify(full) } });
+      return { full, seq };
+    });
+    this.events.emit(conversationId, { activities: [stored.full], watermark: String(stored.seq) } satisfies ActivitySet);
+    return stored.full;
+  }
+
+  /** Hands activities to the bot in order, one conversation at a time. */
+  private deliver(conversationId: string, activity: WireActivity): void {
+    const previous = this.deliveries.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(() => this.post(activity));
+    this.deliveries.set(conversationId, next);
+    void next.then(() => {
+      if (this.deliveries.get(conversationId) === next) this.deliveries.delete(conversationId);
+    });
+  }
+
+  private async post(activity: WireActivity): Promise<void> {
+    const { serviceUrl } = this.options.endpoint();
+    const body = { ...activity, serviceUrl, channelId: 'directline', recipient: this.botAccount() };
+    try {
+      const response = await fetch(`${serviceUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: this.options.botAuthorization },
+        body: JSON.stringify(body),
+      });
+      if (response.status >= 300) {
+        this.logger.error({ conversationId: activity.conversation?.id, status: response.status }, 'directline: bot refused an activity');
+      }
+      await response.arrayBuffer();
+    } catch (error) {
+      this.logger.error({ conversationId: activity.conversation?.id, err: error }, 'directline: bot unreachable');
+    }
+  }
+
+  private streamUrl(conversationId: string, token: string, watermark?: string): string {
+    const base = `${this.options.endpoint().publicUrl.replace(/^http/, 'ws')}/v3/directline`;
+    const query = new URLSearchParams({ t: token });
+    if (watermark) query.set('watermark', watermark);
+    return `${base}/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}

@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import restify, { type Request, type Response } from 'restify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { i18n as I18n } from 'i18next';
+import type { Logger } from '../logger';
+import type { Locale } from '../i18n';
+import type { CaughtMailbox } from '../services/mail/smtpCatcher';
+import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySet } from './directline/channel';
+import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
+import { webchatPage } from './pages/webchatPage';
+
+/**
+ * The only file that knows restify. Routes:
+ *   POST /api/messages                  Bot Framework channels (CloudAdapter)
+ *   /v3/directline/*                    local Direct Line 3.0 channel (+ WebSocket stream)
+ *   POST /v3/conversations/{id}/...     connector routes the bot replies to (loopback only)
+ *   GET  /                              Web Chat page;  POST /webchat/token: its token
+ *   GET  /healthz /readyz               liveness, readiness
+ *   GET  /dev/mail                      mails caught by the embedded SMTP server (not in production)
+ */
+export interface ServerDeps {
+  logger: Logger;
+  adapter: CloudAdapter;
+  bot: { run(context: TurnContext): Promise<void> };
+  channel: DirectLineChannel;
+  i18n: I18n;
+  defaultLocale: Locale;
+  isReady: () => Promise<boolean>;
+  mailbox?: CaughtMailbox;
+}
+
+export interface HttpServer {
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const pageTokenSchema = z.object({
+  userId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  locale: z.string().max(20).optional(),
+  conversationId: z.string().uuid().optional(),
+  resumeKey: z.string().max(128).optional(),
+});
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export function createHttpServer(deps: ServerDeps): HttpServer {
+  const { logger, adapter, bot, channel, i18n } = deps;
+  const server = restify.createServer({ name: 'sesame', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  // restify's body reader honours maxBodySize; its typings omit it from the JSON parser's options.
+  const bodyOptions = { mapParams: false, maxBodySize: 1024 * 1024 };
+  server.use(restify.plugins.jsonBodyParser(bodyOptions));
+
+  // One JSON line per request: method, route, status, duration. Never the query string (tokens).
+  server.on('after', (req: Request, res: Response) => {
+    logger.info(
+      { event: 'request', method: req.method, route: req.getRoute()?.path ?? req.getPath(), status: res.statusCode, durationMs: Date.now() - req.time() },
+      'request',
+    );
+  });
+
+  const pageLocale = (req: Request): Locale => (req.query?.lang === 'en' ? 'en' : req.query?.lang === 'fr' ? 'fr' : deps.defaultLocale);
+  const auth = (req: Request) => req.header('authorization') || undefined;
+  const fail = (res: Response, error: unknown) => {
+    if (error instanceof DirectLineError) {
+      res.send(error.status, { error: { code: error.code, message: error.message } });
+      return;
+    }
+    logger.error({ err: error }, 'request failed');
+    res.send(500, { error: { code: 'ServiceError', message: 'Internal error' } });
+  };
+  const json = (handler: (req: Request) => Promise<unknown>, status = 200) => async (req: Request, res: Response) => {
+    try {
+      res.send(status, await handler(req));
+    } catch (error) {
+      fail(res, error);
+    }
+  };
+
+  // ---- Bot Framework ----
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+
+  // ---- local Direct Line 3.0 ----
+  server.post('/v3/directline/tokens/generate', json(async (req) => {
+    if (!(await channel.mayStart(auth(req)))) throw new DirectLineError(403, 'BadArgument', 'A valid Direct Line secret is required.');
+    const parsed = tokenRequestSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request.');
+    const { resumeKey: _kept, ...info } = await channel.generateToken(parsed.data);
+    return info;
+  }));
+  server.post('/v3/directline/tokens/refresh', json((req) => channel.refreshToken(auth(req))));
+  server.post('/v3/directline/conversations', json((req) => channel.startConversation(auth(req)), 201));
+  server.get('/v3/directline/conversations/:conversationId', json((req) =>
+    channel.reconnect(auth(req), req.params.conversationId, typeof req.query?.watermark === 'string' ? req.query.watermark : undefined),
+  ));
+  server.post('/v3/directline/conversations/:conversationId/activities', json((req) => channel.postActivity(auth(req), req.params.conversationId, req.body)));
+  server.get('/v3/directline/conversations/:conversationId/activities', json((req) =>
+    channel.getActivities(auth(req), req.params.conversationId, typeof req.query?.watermark === 'string' ? req.query.watermark : undefined),
+  ));
+
+  // ---- connector routes: the bot's replies to Direct Line conversations ----
+  const fromBot = json(async (req) => {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new DirectLineError(403, 'Forbidden', 'Connector routes accept only this server.');
+    return channel.receiveFromBot(req.params.conversationId, req.body ?? {}, req.params.activityId);
+  });
+  server.post('/v3/conversations/:conversationId/activities', fromBot);
+  server.post('/v3/conversations/:conversationId/activities/:activityId', fromBot);
+
+  // ---- the chat page ----
+  server.get('/', async (req: Request, res: Response) => {
+    const locale = pageLocale(req);
+    sendHtml(res, webchatPage(i18n.getFixedT(locale), locale));
+  });
+  let bundle: Buffer | undefined;
+  server.get('/webchat/webchat.js', async (_req: Request, res: Response) => {
+    // The full offline bundle; the package's "exports" hide dist/, so resolve from its main file.
+    bundle ??= fs.readFileSync(path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js'));
+    res.writeHead(200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'content-length': bundle.length });
+    res.end(bundle);
+  });
+  server.post('/webchat/token', json(async (req) => {
+    const parsed = pageTokenSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request.');
+    const { userId, locale, conversationId, resumeKey } = parsed.data;
+    if (conversationId && resumeKey) {
+      const resumed = await channel.resumeToken(conversationId, resumeKey);
+      if (!resumed) throw new DirectLineError(403, 'BadArgument', 'Unknown conversation or resume key.');
+      return resumed;
+    }
+    return channel.generateToken({ user: { id: userId }, locale });
+  }));
+
+  // ---- health ----
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'ok' });
+  });
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const ready = await deps.isReady();
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
+  });
+
+  // ---- development mail page ----
+  const mailbox = deps.mailbox;
+  if (mailbox) {
+    server.get('/dev/mail', async (req: Request, res: Response) => {
+      const locale = pageLocale(req);
+      sendHtml(res, mailListPage(i18n.getFixedT(locale), locale, await mailbox.list()));
+    });
+    server.get('/dev/mail/:id', async (req: Request, res: Response) => {
+      const locale = pageLocale(req);
+      const t = i18n.getFixedT(locale);
+      const mail = await mailbox.get(Number(req.params.id));
+      if (!mail) sendHtml(res, `<p>${t('pages:mail.notFound')}</p>`, 404);
+      else sendHtml(res, mailPage(t, locale, mail));
+    });
+    server.get('/dev/mail/:id/html', async (req: Request, res: Response) => {
+      const mail = await mailbox.get(Number(req.params.id));
+      if (!mail) return sendHtml(res, '', 404);
+      res.setHeader('content-security-policy', "sandbox allow-popups allow-popups-to-escape-sandbox; script-src 'none'");
+      sendHtml(res, mailHtml(mail));
+    });
+  }
+
+  // ---- Direct Line WebSocket streams ----
+  const wss = new WebSocketServer({ noServer: true });
+  server.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
+      const conversationId = match ? decodeURIComponent(match[1]) : undefined;
+      if (!conversationId || !(await channel.authorizeStream(conversationId, url.searchParams.get('t') ?? undefined))) {
+        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => stream(ws, conversationId, url.searchParams.get('watermark') ?? undefined));
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, 'directline: stream upgrade failed');
+      socket.destroy();
+    });
+  });
+
+  /** Sends what the client missed since its watermark, then every new activity, in order. */
+  function stream(ws: WebSocket, conversationId: string, watermark: string | undefined): void {
+    let last = Number.parseInt(watermark ?? '-1', 10);
+    if (!Number.isFinite(last)) last = -1;
+    let backlogSent = false;
+    const pending: ActivitySet[] = [];
+    const push = (set: ActivitySet) => {
+      const seq = Number(set.watermark);
+      if (seq <= last || ws.readyState !== ws.OPEN) return;
+      last = seq;
+      ws.send(JSON.stringify(set));
+    };
+    const unsubscribe = channel.subscribe(conversationId, (set) => (backlogSent ? push(set) : pending.push(set)));
+    const keepAlive = setInterval(() => ws.readyState === ws.OPEN && ws.ping(), 30_000);
+    ws.on('close', () => {
+      unsubscribe();
+      clearInterval(keepAlive);
+    });
+    ws.on('error', () => ws.terminate());
+    void channel.activitiesSince(conversationId, String(last)).then((backlog) => {
+      if (backlog.activities.length > 0) push(backlog);
+      backlogSent = true;
+      pending.splice(0).forEach(push);
+    });
+  }
+
+  return {
+    listen(port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => resolve((server.server.address() as AddressInfo).port));
+      });
+    },
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function sendHtml(res: Response, html: string, status = 200): void {
+  const body = Buffer.from(html, 'utf8');
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n as I18n, type Resource, type TFunction } from 'i18next';
+
+export const LOCALES = ['fr', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export type Translator = TFunction;
+
+const localesDir = path.resolve(__dirname, '..', 'locales');
+
+/** Every JSON file of locales/<lng>/ is a namespace; "common" is the default one. */
+function loadResources(): Resource {
+  const resources: Resource = {};
+  for (const lng of LOCALES) {
+    resources[lng] = {};
+    for (const file of fs.readdirSync(path.join(localesDir, lng)).filter((f) => f.endsWith('.json'))) {
+      resources[lng][path.basename(file, '.json')] = JSON.parse(fs.readFileSync(path.join(localesDir, lng, file), 'utf8'));
+    }
+  }
+  return resources;
+}
+
+/**
+ * A private i18next instance. Callers take a fixed translator per turn
+ * (`getFixedT(locale)`); the global language is never changed, so two users
+ * in two languages never race.
+ */
+export async function createI18n(defaultLocale: Locale): Promise<I18n> {
+  const instance = i18next.createInstance();
+  const resources = loadResources();
+  await instance.init({
+    resources,
+    lng: defaultLocale,
+    fallbackLng: defaultLocale,
+    supportedLngs: [...LOCALES],
+    ns: Object.keys(resources[defaultLocale] ?? {}),
+    defaultNS: 'common',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  });
+  return instance;
+}
+
+/** "fr-FR" → "fr", "en-US" → "en", anything else → undefined. */
+export function toLocale(tag: string | undefined | null): Locale | undefined {
+  const base = (tag ?? '').toLowerCase().split(/[-_]/)[0];
+  return (LOCALES as readonly string[]).includes(base) ? (base as Locale) : undefined;
+}
