@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { CardPrompt, type CardPromptResult } from '../src/dialogs/cardPrompt';
+import { card, submit, type InputText } from '../src/cards/adaptive';
+import { errorSummary, withError } from '../src/cards/form';
+import { MainDialog } from '../src/dialogs/mainDialog';
+import { cardOf, cardTexts, dialogHarness, promptIdOf } from './helpers/dialogHarness';
+
+// A two-field form, as the journeys will have: the mechanism under test is the prompt, not the form.
+const schema = z.object({
+  name: z.string().trim().min(1).max(40),
+  email: z.string().trim().email('invalid'),
+});
+
+function testForm() {
+  const prompt = new CardPrompt('form', {
+    verbs: ['submit', 'back'],
+    validate: ['submit'],
+    schema,
+    fields: { name: { label: 'Nom' }, email: { label: 'Adresse e-mail', example: 'jean.durand@gmail.com' } },
+    render: (_t, view) => {
+      const input = (id: string, label: string): InputText => ({ type: 'Input.Text', id, label, value: view.values[id] ?? '' });
+      return card(
+        [...errorSummary(_t, view.errors), ...withError(input('name', 'Nom'), view.errors), ...withError(input('email', 'Adresse e-mail'), view.errors)],
+        [submit('Valider', 'submit', view.promptId), submit('Retour', 'back', view.promptId)],
+      );
+    },
+  });
+  const results: CardPromptResult<Record<string, string>>[] = [];
+  const flow = new (class extends ComponentDialog {
+    constructor() {
+      super('flow');
+      this.addDialog(prompt);
+      this.addDialog(
+        new WaterfallDialog('steps', [
+          (step: WaterfallStepContext) => step.beginDialog('form'),
+          async (step: WaterfallStepContext) => {
+            results.push(step.result as CardPromptResult<Record<string, string>>);
+            await step.context.sendActivity('done');
+            return step.endDialog();
+          },
+        ]),
+      );
+      this.initialDialogId = 'steps';
+    }
+  })();
+  return { flow, results };
+}
+
+describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
+  it('re-sends the card with the faulty field named, why and an example, keeping the other answers', async () => {
+    const { flow, results } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const first = await h.say('bonjour');
+    const promptId = promptIdOf(cardOf(first[0]));
+
+    const retry = await h.submit({ verb: 'submit', promptId, name: 'Durand', email: 'jean.durand@gmial' });
+    const again = cardOf(retry[0]);
+    const texts = cardTexts(again);
+    expect(texts.join('\n')).toContain('« Adresse e-mail » n\'est pas valide. Exemple : jean.durand@gmail.com');
+    expect(texts).toContain('Un champ est à corriger :');
+    const nameInput = again!.body.find((e) => 'id' in e && e.id === 'name');
+    expect(nameInput).toMatchObject({ value: 'Durand' });
+    expect(promptIdOf(again)).toBe(promptId);
+    expect(results).toHaveLength(0);
+
+    const ok = await h.submit({ verb: 'submit', promptId, name: 'Durand', email: ' jean.durand@gmail.com ' });
+    expect(ok.map((a) => a.text)).toEqual(['done']);
+    expect(results).toEqual([{ verb: 'submit', values: { name: 'Durand', email: 'jean.durand@gmail.com' } }]);
+  });
+
+  it('says a required field is required, whatever the schema would have said', async () => {
+    const { flow } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
+    const retry = await h.submit({ verb: 'submit', promptId, name: '  ', email: '' });
+    const texts = cardTexts(cardOf(retry[0])).join('\n');
+    expect(texts).toContain('« Nom » est obligatoire.');
+    expect(texts).toContain('« Adresse e-mail » est obligatoire. Exemple : jean.durand@gmail.com');
+    expect(texts).toContain('2 champs sont à corriger :');
+  });
+
+  it('recognises a stale card and re-sends the current step instead of misreading it', async () => {
+    const { flow, results } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
+    const stale = await h.submit({ verb: 'submit', promptId: 'an-old-card', name: 'X', email: 'x@example.fr' });
+    expect(stale[0].text).toMatch(/n'est plus active/);
+    expect(promptIdOf(cardOf(stale[1]))).toBe(promptId);
+    expect(results).toHaveLength(0);
+  });
+
+  it('lets a verb that needs no validation through, and answers typed text with a hint', async () => {
+    const { flow, results } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
+    const hint = await h.say('euh');
+    expect(hint[0].text).toMatch(/utilisez la carte/);
+    await h.submit({ verb: 'back', promptId });
+    expect(results[0].verb).toBe('back');
+  });
+});
+
+describe('main menu', () => {
+  it('says plainly that a journey is coming, then shows the menu again; a second click on the old card is stale', async () => {
+    const h = await dialogHarness(new MainDialog());
+    const welcome = cardOf((await h.say('bonjour'))[0]);
+    expect(cardTexts(welcome)[0]).toBe('Bonjour, je suis Sésame');
+    expect(welcome!.actions!.map((a) => a.title)).toEqual(["M'engager dans l'accréditation", 'Créer mon compte Medimail', "J'ai un problème"]);
+    const first = promptIdOf(welcome);
+
+    const replies = await h.submit({ verb: 'medimail.start', promptId: first });
+    expect(replies[0].text).toMatch(/arrive bientôt/);
+    const next = promptIdOf(cardOf(replies[1]));
+    expect(next).not.toBe(first);
+
+    const stale = await h.submit({ verb: 'medimail.start', promptId: first });
+    expect(stale[0].text).toMatch(/n'est plus active/);
+    expect(promptIdOf(cardOf(stale[1]))).toBe(next);
+  });
+
+  it('understands an entry typed instead of clicked', async () => {
+    const h = await dialogHarness(new MainDialog());
+    await h.say('bonjour');
+    const replies = await h.say("je veux m'engager dans l'accreditation");
+    expect(replies[0].text).toMatch(/accréditation.*arrive bientôt/);
+  });
+
+  it('aide, english, français and annuler work at any step', async () => {
+    const h = await dialogHarness(new MainDialog());
+    await h.say('bonjour');
+    const help = await h.say('Aide');
+    expect(help[0].text).toMatch(/« menu »/);
+    expect(cardOf(help[1])).toBeDefined();
+
+    const english = await h.say('english');
+    expect(english[0].text).toBe('All right, I will continue in English.');
+    expect(cardTexts(cardOf(english[1]))[0]).toBe('Hello, I am Sésame');
+    expect(h.locale).toBe('en');
+
+    const french = await h.say('Français');
+    expect(french[0].text).toBe("D'accord, je continue en français.");
+
+    const cancel = await h.say('annuler');
+    expect(cancel[0].text).toBe("C'est annulé.");
+    expect(cardOf(cancel[1])).toBeDefined();
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config';
+
+describe('configuration', () => {
+  it('runs with no variable at all, on the documented defaults', () => {
+    const config = parseConfig({});
+    expect(config.PORT).toBe(3978);
+    expect(config.PUBLIC_URL).toBe('http://localhost:3978');
+    expect(config.DATABASE_URL).toBe('file:./var/sesame.db');
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.DEFAULT_LOCALE).toBe('fr');
+    expect(config.NODE_ENV).toBe('development');
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('treats an empty value as unset and trims PUBLIC_URL', () => {
+    const config = parseConfig({ SMTP_URL: '', PUBLIC_URL: 'https://sesame.example.fr/', PORT: '8080' });
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.PUBLIC_URL).toBe('https://sesame.example.fr');
+    expect(config.PORT).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DEFAULT_LOCALE', 'de'],
+    ['LOG_LEVEL', 'verbose'],
+    ['SMTP_URL', 'not a url'],
+    ['DATABASE_URL', 'postgres://localhost/test'],
+    ['MicrosoftAppType', 'Something'],
+  ])('refuses %s=%s with one line naming the variable', (name, value) => {
+    let error: unknown;
+    try {
+      parseConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = (error as Error).message.split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+  });
+
+  it('refuses to start in production without Bot Framework credentials', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', PUBLIC_URL: 'https://s.example.fr' })).toThrow(
+      /MicrosoftAppId is required in production/,
+    );
+    expect(() =>
+      parseConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', PUBLIC_URL: 'https://s.example.fr', MicrosoftAppId: 'id', MicrosoftAppTenantId: 't' }),
+    ).toThrow(/MicrosoftAppPassword is required in production/);
+  });
+
+  it('accepts production with credentials, a mail server and a public URL', () => {
+    const config = parseConfig({
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail.example.fr:587',
+      PUBLIC_URL: 'https://sesame.example.fr',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: '00000000-0000-0000-0000-000000000002',
+    });
+    expect(config.MicrosoftAppType).toBe('SingleTenant');
+  });
+
+  it('accepts a managed identity without password', () => {
+    expect(() =>
+      parseConfig({
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtp://mail.example.fr:587',
+        PUBLIC_URL: 'https://sesame.example.fr',
+        MicrosoftAppId: 'id',
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppTenantId: 'tenant',
+      }),
+    ).not.toThrow();
+  });
+
+  it('never echoes a secret value in its message', () => {
+    expect(() => parseConfig({ DIRECTLINE_SECRET: 'short' })).toThrow(/^Invalid configuration: DIRECTLINE_SECRET must be at least 16 characters$/);
+  });
+});

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseConfig } from '../../src/config';
+import { startApp, type App } from '../../src/app';
+import { silentLogger } from './silentLogger';
+import type { Logger } from '../../src/logger';
+import { tempDir } from './db';
+
+/** The real server, in this process, on a free port, with its own database file. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  logger: Logger = silentLogger,
+): Promise<{ app: App; dir: string; close: () => Promise<void> }> {
+  const dir = tempDir();
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`,
+    OUTBOX_POLL_MS: '100',
+    ...env,
+  });
+  const app = await startApp(config, logger);
+  return {
+    app,
+    dir,
+    close: async () => {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
