@@ -5,7 +5,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 
 // Prisma's CLI on its Wasm engine with the better-sqlite3 driver adapter: `generate`,
 // `migrate diff` and `migrate deploy` work offline (no native engine to download).
-// New migrations: `npm run db:diff -- <name>` (`migrate dev` does not work with this engine).
+// New migrations: `npm run db:diff -- <name>` (scripts/db-diff.ts; `migrate dev` does not work with this engine).
 export default defineConfig({
   schema: path.join('prisma', 'schema.prisma'),
   experimental: { adapter: true },

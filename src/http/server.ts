@@ -137,6 +137,11 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     return channel.generateToken({ user: { id: userId }, locale });
   }));
 
+  server.get('/favicon.ico', async (_req: Request, res: Response) => {
+    res.writeHead(204, { 'cache-control': 'public, max-age=86400' });
+    res.end();
+  });
+
   // ---- health ----
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestApp } from './helpers/app';
+import { launchBrowser } from './helpers/browser';
+import type { App } from '../src/app';
+
+let app: App;
+let close: () => Promise<void>;
+let browser: Browser;
+beforeAll(async () => {
+  ({ app, close } = await startTestApp());
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await close();
+});
+
+describe('Web Chat in a real browser', () => {
+  it('shows the welcome card as soon as the chat connects, in French, and an entry can be clicked', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const failed: string[] = [];
+    page.on('requestfailed', (r) => failed.push(r.url()));
+    await page.goto(app.url);
+    await expect(page.title()).resolves.toMatch(/Sésame/);
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 20_000 });
+    await page.locator('button.ac-pushButton', { hasText: 'Créer mon compte Medimail' }).first().click();
+    await page.getByText(/La création d.un compte Medimail arrive bientôt/).first().waitFor({ timeout: 15_000 });
+    // Web Chat marks an activity it could not send; our channel's echo must prevent that.
+    await page.getByPlaceholder('Écrivez votre message').fill('aide');
+    await page.keyboard.press('Enter');
+    await page.getByText(/« english » ou « français »/).first().waitFor({ timeout: 15_000 });
+    expect(await page.getByText(/Envoi impossible|Send failed/i).count()).toBe(0);
+    expect(failed.filter((u) => u.startsWith(app.url))).toEqual([]);
+
+    // A reload continues the same conversation: the history is there, and no new welcome is sent.
+    await page.waitForTimeout(1000);
+    const cards = await page.locator('.ac-adaptiveCard').count();
+    expect(cards).toBeGreaterThanOrEqual(2);
+    await page.reload();
+    await page.getByText(/« english » ou « français »/).first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.ac-adaptiveCard').count()).toBe(cards);
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-webchat.png` });
+    await context.close();
+  });
+
+  it('lists the mails caught by the embedded SMTP server, each one rendered with clickable links', async () => {
+    await app.outbox.enqueue(app.db, {
+      to: 'jean.durand@example.fr',
+      subject: 'Votre lien de confirmation',
+      text: 'Ouvrez https://example.fr/confirm',
+      html: '<p>Ouvrez <a href="https://example.fr/confirm">ce lien</a></p>',
+    });
+    await app.outbox.drain();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${app.url}/dev/mail`);
+    await page.getByRole('link', { name: 'Votre lien de confirmation' }).click();
+    await page.getByText('jean.durand@example.fr').first().waitFor();
+    const frame = page.frameLocator('iframe');
+    await expect(frame.getByRole('link', { name: 'ce lien' }).getAttribute('href')).resolves.toBe('https://example.fr/confirm');
+    await expect(page.getByRole('link', { name: 'https://example.fr/confirm' }).count()).resolves.toBe(1);
+    await context.close();
+  });
+});

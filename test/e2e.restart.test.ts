@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { tempDir } from './helpers/db';
+import { waitFor } from './helpers/smtp';
+
+// The real `npm start` entry point in a child process, killed with SIGKILL mid-conversation.
+const root = path.resolve(__dirname, '..');
+const dir = tempDir();
+let child: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+async function start(port: number): Promise<void> {
+  child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/index.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, 30_000, 'the server to be ready');
+}
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+type Activity = { id: string; type: string; text?: string; from: { role?: string }; attachments?: { content: { body: { text?: string }[]; actions: { data: { promptId: string } }[] } }[] };
+
+describe('kill -9 in the middle of a conversation', () => {
+  it('loses nothing: after a restart the user continues at the same step, in the language they chose', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    await start(port);
+
+    const session = (await (
+      await fetch(`${base}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u-restart' }) })
+    ).json()) as { conversationId: string; token: string; resumeKey: string };
+    const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+    const activities = async (token: string) =>
+      ((await (await fetch(`${base}/v3/directline/conversations/${session.conversationId}/activities`, { headers: headers(token) })).json()) as { activities: Activity[] })
+        .activities;
+    const say = (token: string, body: object) =>
+      fetch(`${base}/v3/directline/conversations/${session.conversationId}/activities`, {
+        method: 'POST',
+        headers: headers(token),
+        body: JSON.stringify({ type: 'message', from: { id: 'u-restart' }, ...body }),
+      });
+
+    await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers: headers(session.token) });
+    await say(session.token, { text: 'english' });
+    const menu = await waitFor(
+      async () => (await activities(session.token)).filter((a) => a.attachments?.[0]?.content.body[0].text === 'Hello, I am Sésame').at(-1),
+      15_000,
+      'the menu in English',
+    );
+    const promptId = menu.attachments![0].content.actions[0].data.promptId;
+
+    child!.kill('SIGKILL');
+    await new Promise((r) => child!.once('exit', r));
+    await start(port);
+
+    // The page comes back with its resume key: same conversation, new token.
+    const resumed = await fetch(`${base}/webchat/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'u-restart', conversationId: session.conversationId, resumeKey: session.resumeKey }),
+    });
+    expect(resumed.status).toBe(200);
+    const { token } = (await resumed.json()) as { token: string };
+    expect((await activities(token)).length).toBeGreaterThan(0);
+
+    // The card shown before the crash is still the current step, and English is remembered.
+    await say(token, { value: { verb: 'medimail.start', promptId } });
+    const answer = await waitFor(
+      async () => (await activities(token)).find((a) => a.type === 'message' && /Medimail account creation is coming/.test(a.text ?? '')),
+      15_000,
+      'the answer to the card clicked before the crash',
+    );
+    expect(answer).toBeDefined();
+
+    const forged = await fetch(`${base}/webchat/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'u-restart', conversationId: session.conversationId, resumeKey: 'not-the-key' }),
+    });
+    expect(forged.status).toBe(403);
+  }, 90_000);
+});
