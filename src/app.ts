@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -20,9 +21,12 @@ import { Outbox } from './services/mail/outbox';
 import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
 import { smtpTransport } from './services/mail/smtpTransport';
 import { PrismaStorage } from './services/state/prismaStorage';
+import { SecretBox } from './services/identity/secretBox';
 
 export interface App {
   url: string;
+  /** The embedded catcher's mails (undefined when SMTP_URL is set). */
+  mailbox: CaughtMailbox | undefined;
   port: number;
   db: Db;
   outbox: Outbox;
@@ -36,20 +40,24 @@ export const BOT_NAME = 'Sésame';
 
 /** The composition root: builds every object once and wires them through constructors. */
 export async function startApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
-  const db = await openDatabase(databaseFile(config));
+  const dbFile = databaseFile(config);
+  const db = await openDatabase(dbFile);
+  const dataDir = path.dirname(dbFile);
+  const secretBox = SecretBox.fromConfig(config.SECRETS_KEY, path.join(dataDir, 'secrets.key'));
   const i18n = await createI18n(config.DEFAULT_LOCALE);
 
   // Mail: a real SMTP server, or the embedded catcher outside production.
   let catcher: SmtpCatcher | undefined;
   let smtpUrl = config.SMTP_URL;
   if (!smtpUrl) {
-    catcher = new SmtpCatcher(db, logger);
+    catcher = new SmtpCatcher(path.join(dataDir, 'mail'), logger);
     const port = await catcher.start(config.SMTP_CATCHER_PORT);
     smtpUrl = `smtp://127.0.0.1:${port}`;
     logger.info({ port }, 'embedded SMTP catcher listening (mails visible at /dev/mail)');
   }
+  const mailbox = catcher ? new CaughtMailbox(path.join(dataDir, 'mail')) : undefined;
   const transport = smtpTransport(smtpUrl);
-  const outbox = new Outbox(db, transport, logger, { from: config.MAIL_FROM, pollMs: config.OUTBOX_POLL_MS });
+  const outbox = new Outbox(db, transport, logger, { from: config.MAIL_FROM, pollMs: config.OUTBOX_POLL_MS }, secretBox);
 
   // Bot Framework: real credentials when configured; anonymous only outside production (config refuses otherwise).
   const credentials = config.MicrosoftAppId
@@ -98,7 +106,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     i18n,
     defaultLocale: config.DEFAULT_LOCALE,
     isReady: () => isDatabaseReachable(db),
-    mailbox: config.NODE_ENV === 'production' ? undefined : new CaughtMailbox(db),
+    mailbox,
   });
   port = await server.listen(config.PORT);
   const publicUrl = endpoint().publicUrl;
@@ -107,6 +115,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
 
   return {
     url: publicUrl,
+    mailbox,
     port,
     db,
     outbox,

@@ -32,6 +32,12 @@ export const configSchema = z
     DIRECTLINE_SECRET: optionalString.pipe(
       z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
     ),
+    SECRETS_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 random bytes in base64, e.g. the output of: openssl rand -base64 32' })
+        .optional(),
+    ),
     MicrosoftAppId: optionalString,
     MicrosoftAppPassword: optionalString,
     MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
 import net from 'node:net';
+import { SecretBox } from '../src/services/identity/secretBox';
 import { Outbox } from '../src/services/mail/outbox';
 import { smtpTransport } from '../src/services/mail/smtpTransport';
 import { tempDatabase } from './helpers/db';
@@ -81,6 +83,23 @@ describe('mail outbox', () => {
     expect(sink.mails).toHaveLength(20);
     t1.close();
     t2.close();
+    await sink.stop();
+  });
+
+  it('a secret waits sealed in the outbox, is filled in only when sending, then erased', async () => {
+    const sink = new SmtpSink();
+    await sink.start();
+    const transport = smtpTransport(sink.url);
+    const box = new SecretBox(crypto.randomBytes(32));
+    const outbox = new Outbox(db, transport, silentLogger, { from: 's@test', pollMs: 20 }, box);
+    await outbox.enqueue(db, { to: 'a@example.fr', subject: 'Identifiants', text: 'Mot de passe : {{secret:password}}' }, { password: 'Xk7-secret-Pw9' });
+    const stored = await db.outboxMail.findFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain('Xk7-secret-Pw9');
+    expect(stored.sealedSecrets).toBeTruthy();
+    await outbox.drain();
+    expect(sink.mails[0].text).toContain('Mot de passe : Xk7-secret-Pw9');
+    expect((await db.outboxMail.findFirstOrThrow()).sealedSecrets).toBeNull();
+    transport.close();
     await sink.stop();
   });
 

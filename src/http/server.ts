@@ -161,12 +161,12 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     server.get('/dev/mail/:id', async (req: Request, res: Response) => {
       const locale = pageLocale(req);
       const t = i18n.getFixedT(locale);
-      const mail = await mailbox.get(Number(req.params.id));
+      const mail = await mailbox.get(String(req.params.id));
       if (!mail) sendHtml(res, `<p>${t('pages:mail.notFound')}</p>`, 404);
       else sendHtml(res, mailPage(t, locale, mail));
     });
     server.get('/dev/mail/:id/html', async (req: Request, res: Response) => {
-      const mail = await mailbox.get(Number(req.params.id));
+      const mail = await mailbox.get(String(req.params.id));
       if (!mail) return sendHtml(res, '', 404);
       res.setHeader('content-security-policy', "sandbox allow-popups allow-popups-to-escape-sandbox; script-src 'none'");
       sendHtml(res, mailHtml(mail));

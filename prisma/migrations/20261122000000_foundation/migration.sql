@@ -13,6 +13,7 @@ CREATE TABLE "OutboxMail" (
     "subject" TEXT NOT NULL,
     "text" TEXT NOT NULL,
     "html" TEXT,
+    "sealedSecrets" TEXT,
     "status" TEXT NOT NULL DEFAULT 'PENDING',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -20,15 +21,6 @@ CREATE TABLE "OutboxMail" (
     "lastError" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "sentAt" DATETIME
-);
-
--- CreateTable
-CREATE TABLE "CaughtMail" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "mailFrom" TEXT NOT NULL,
-    "rcptTo" TEXT NOT NULL,
-    "raw" TEXT NOT NULL
 );
 
 -- CreateTable

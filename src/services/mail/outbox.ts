@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db, Tx } from '../db/database';
 import type { Logger } from '../../logger';
+import type { SecretBox } from '../identity/secretBox';
 
 export interface MailMessage {
   to: string;
@@ -8,6 +9,9 @@ export interface MailMessage {
   text: string;
   html?: string;
 }
+
+/** Values for {{secret:name}} placeholders of a mail: sealed in the outbox, filled in only when sending. */
+export type MailSecrets = Record<string, string>;
 
 /** What actually talks SMTP; nodemailer in production, anything in tests. */
 export interface MailTransport {
@@ -47,14 +51,20 @@ export class Outbox {
     private readonly transport: MailTransport,
     private readonly logger: Logger,
     options: OutboxOptions,
+    private readonly secretBox?: SecretBox,
   ) {
     this.options = { ...DEFAULTS, ...options };
   }
 
   /** Records a mail in the caller's transaction (or alone, given the client itself). */
-  async enqueue(tx: Tx, mail: MailMessage): Promise<string> {
+  async enqueue(tx: Tx, mail: MailMessage, secrets?: MailSecrets): Promise<string> {
     const id = crypto.randomUUID();
-    await tx.outboxMail.create({ data: { id, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null } });
+    let sealedSecrets: string | null = null;
+    if (secrets) {
+      if (!this.secretBox) throw new Error('Outbox: a mail with secrets needs a SecretBox');
+      sealedSecrets = this.secretBox.seal(JSON.stringify(secrets));
+    }
+    await tx.outboxMail.create({ data: { id, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null, sealedSecrets } });
     return id;
   }
 
@@ -114,17 +124,18 @@ export class Outbox {
       });
       if (count === 0) continue; // another worker has it
       try {
+        const secrets = mail.sealedSecrets && this.secretBox ? (JSON.parse(this.secretBox.open(mail.sealedSecrets)) as MailSecrets) : {};
         await this.transport.send({
           from: this.options.from,
           to: mail.to,
           subject: mail.subject,
-          text: mail.text,
-          html: mail.html ?? undefined,
+          text: fill(mail.text, secrets),
+          html: mail.html ? fill(mail.html, secrets) : undefined,
           messageId: `<${mail.id}@sesame>`,
         });
         await this.db.outboxMail.update({
           where: { id: mail.id },
-          data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, lockedUntil: null, lastError: null },
+          data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, lockedUntil: null, lastError: null, sealedSecrets: null },
         });
         sent += 1;
         this.logger.info({ mailId: mail.id, attempts: mail.attempts + 1 }, 'outbox: mail sent');
@@ -149,6 +160,10 @@ export class Outbox {
     }
     return sent;
   }
+}
+
+function fill(template: string, secrets: MailSecrets): string {
+  return template.replace(/\{\{secret:(\w+)\}\}/g, (whole, name: string) => secrets[name] ?? whole);
 }
 
 function isPermanent(error: unknown): boolean {

@@ -1,38 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import type { Db } from '../db/database';
 import type { Logger } from '../../logger';
 
 const MAX_SIZE = 10 * 1024 * 1024;
 
 /**
- * Development SMTP server on loopback: keeps every mail it receives in the database so the
- * /dev/mail page can show it. Started only when SMTP_URL is unset (never in production).
+ * Development SMTP server on loopback, standing in for the users' mailboxes: it keeps every
+ * mail it receives as an .eml file (outside Sésame's database, like a real mailbox would be)
+ * so the /dev/mail page can show it. Started only when SMTP_URL is unset (never in production).
  */
 export class SmtpCatcher {
   private server: SMTPServer | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly dir: string,
     private readonly logger: Logger,
   ) {}
 
   async start(port = 0): Promise<number> {
+    fs.mkdirSync(this.dir, { recursive: true });
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       size: MAX_SIZE,
       logger: false,
-      onData: (stream, session, callback) => {
+      onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          const rcptTo = session.envelope.rcptTo.map((r) => r.address).join(', ');
-          this.db.caughtMail
-            .create({ data: { mailFrom, rcptTo, raw } })
+          const name = `${Date.now().toString().padStart(15, '0')}-${process.hrtime.bigint().toString().slice(-6)}.eml`;
+          fs.promises
+            .writeFile(path.join(this.dir, name), Buffer.concat(chunks))
             .then(() => callback())
             .catch((error: unknown) => {
               this.logger.error({ err: error }, 'smtp catcher: could not store a mail');
@@ -58,7 +59,7 @@ export class SmtpCatcher {
 }
 
 export interface CaughtMailSummary {
-  id: number;
+  id: string;
   receivedAt: Date;
   to: string;
   subject: string;
@@ -70,29 +71,28 @@ export interface CaughtMailDetail extends CaughtMailSummary {
   html: string | undefined;
 }
 
-/** Read side of the catcher, for the mail page and for tests. */
+/** Read side of the catcher, for the mail page and for tests. Newest first. */
 export class CaughtMailbox {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly dir: string) {}
 
-  async list(limit = 100): Promise<CaughtMailSummary[]> {
-    const rows = await this.db.caughtMail.findMany({ orderBy: { id: 'desc' }, take: limit });
-    return Promise.all(
-      rows.map(async (row) => {
-        const parsed = await simpleParser(row.raw);
-        return { id: row.id, receivedAt: row.receivedAt, to: row.rcptTo, subject: parsed.subject ?? '' };
-      }),
-    );
+  async list(limit = 100): Promise<CaughtMailDetail[]> {
+    if (!fs.existsSync(this.dir)) return [];
+    const names = (await fs.promises.readdir(this.dir)).filter((n) => n.endsWith('.eml')).sort().reverse().slice(0, limit);
+    const mails = await Promise.all(names.map((n) => this.get(n.slice(0, -4))));
+    return mails.filter((m): m is CaughtMailDetail => Boolean(m));
   }
 
-  async get(id: number): Promise<CaughtMailDetail | undefined> {
-    const row = await this.db.caughtMail.findUnique({ where: { id } });
-    if (!row) return undefined;
-    const parsed = await simpleParser(row.raw);
+  async get(id: string): Promise<CaughtMailDetail | undefined> {
+    if (!/^[\d-]+$/.test(id)) return undefined;
+    const file = path.join(this.dir, `${id}.eml`);
+    if (!fs.existsSync(file)) return undefined;
+    const parsed = await simpleParser(await fs.promises.readFile(file));
+    const to = parsed.to ? (Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : parsed.to.text) : '';
     return {
-      id: row.id,
-      receivedAt: row.receivedAt,
-      to: row.rcptTo,
-      from: parsed.from?.text ?? row.mailFrom,
+      id,
+      receivedAt: parsed.date ?? (await fs.promises.stat(file)).mtime,
+      to,
+      from: parsed.from?.text ?? '',
       subject: parsed.subject ?? '',
       text: parsed.text ?? '',
       html: typeof parsed.html === 'string' ? parsed.html : undefined,
