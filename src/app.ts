@@ -22,6 +22,11 @@ import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
 import { smtpTransport } from './services/mail/smtpTransport';
 import { PrismaStorage } from './services/state/prismaStorage';
 import { SecretBox } from './services/identity/secretBox';
+import { SecureLinks } from './services/identity/secureLinks';
+import { PrismaAccreditationRegistry } from './services/accreditation/registry';
+import { AccreditationDialog } from './dialogs/accreditationDialog';
+import { ProactiveNotifier } from './bot/proactive';
+import { SignInPages, SIGNED_IN_EVENT } from './http/pages/signInPages';
 
 export interface App {
   url: string;
@@ -96,7 +101,13 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
 
   const storage = new PrismaStorage(db);
   const { conversationState, userState } = createStates(storage);
-  const bot = new SesameBot(conversationState, userState, new MainDialog(), i18n, config.DEFAULT_LOCALE, logger);
+  const links = new SecureLinks(db);
+  const publicUrl = () => endpoint().publicUrl;
+  const registry = new PrismaAccreditationRegistry(db, outbox, i18n, { publicUrl });
+  const accreditation = new AccreditationDialog(registry, links, conversationState.createProperty('accreditation'), publicUrl);
+  const bot = new SesameBot(conversationState, userState, new MainDialog({ accreditation }), i18n, config.DEFAULT_LOCALE, logger);
+  const notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger);
+  const signInPages = new SignInPages(registry, links, i18n, (linkId, reference) => notifier.sendEvent(reference, SIGNED_IN_EVENT, { linkId }));
 
   const server = createHttpServer({
     logger,
@@ -107,14 +118,14 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     defaultLocale: config.DEFAULT_LOCALE,
     isReady: () => isDatabaseReachable(db),
     mailbox,
+    signInPages,
   });
   port = await server.listen(config.PORT);
-  const publicUrl = endpoint().publicUrl;
   outbox.start();
-  logger.info({ port, url: publicUrl }, 'Sésame is listening');
+  logger.info({ port, url: publicUrl() }, 'Sésame is listening');
 
   return {
-    url: publicUrl,
+    url: publicUrl(),
     mailbox,
     port,
     db,

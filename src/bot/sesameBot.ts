@@ -56,6 +56,12 @@ export class SesameBot extends ActivityHandler {
       await this.runDialog(context);
       await next();
     });
+
+    // Sésame's own events (a secure page completed...), delivered through ProactiveNotifier.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name?.startsWith('sesame.')) await this.runDialog(context);
+      await next();
+    });
   }
 
   override async run(context: TurnContext): Promise<void> {

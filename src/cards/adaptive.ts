@@ -39,9 +39,9 @@ export type InputChoiceSet = {
   isRequired?: boolean;
   errorMessage?: string;
 };
-export type InputToggle = { type: 'Input.Toggle'; id: string; title: string; label?: string; value?: 'true' | 'false' };
+export type InputToggle = { type: 'Input.Toggle'; id: string; title: string; label?: string; value?: string; valueOn?: string; valueOff?: string };
 export type Container = { type: 'Container'; items: CardElement[]; style?: 'emphasis' | 'attention' | 'good' | 'warning' };
-export type CardElement = TextBlock | InputText | InputChoiceSet | InputToggle | Container;
+export type CardElement = TextBlock | InputText | InputChoiceSet | InputToggle | Container | FactSet;
 
 export type SubmitData = { verb: string; promptId: string } & Record<string, string>;
 export type SubmitAction = { type: 'Action.Submit'; title: string; data: SubmitData; style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none' };
@@ -62,9 +62,18 @@ export function toAttachment(adaptiveCard: AdaptiveCard): Attachment {
   return CardFactory.adaptiveCard(adaptiveCard);
 }
 
-export function submit(title: string, verb: string, promptId: string, options: Partial<Omit<SubmitAction, 'type' | 'title' | 'data'>> = {}): SubmitAction {
-  return { type: 'Action.Submit', title, data: { verb, promptId }, ...options };
+/** A button; `extra` travels in its data alongside the card's inputs. */
+export function submit(
+  title: string,
+  verb: string,
+  promptId: string,
+  options: Partial<Omit<SubmitAction, 'type' | 'title' | 'data'>> = {},
+  extra: Record<string, string> = {},
+): SubmitAction {
+  return { type: 'Action.Submit', title, data: { ...extra, verb, promptId }, ...options };
 }
+
+export type FactSet = { type: 'FactSet'; facts: { title: string; value: string }[] };
 
 export const text = (value: string, options: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock => ({ type: 'TextBlock', text: value, wrap: true, ...options });
 
@@ -73,5 +82,9 @@ export const text = (value: string, options: Omit<TextBlock, 'type' | 'text'> = 
  * Our own texts (from locales/) are trusted and not escaped.
  */
 export function plain(value: string): string {
-  return value.replace(/([\\`*_{}[\]()#+\-.!|>~<])/g, '\\$1');
+  // Inline markers anywhere; block markers (heading, quote, list) only where a line starts.
+  return value
+    .replace(/([\\`*_[\]<>~|])/g, '\\$1')
+    .replace(/^(\s*)([#+-])(?=\s)/gm, '$1\\$2')
+    .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.');
 }

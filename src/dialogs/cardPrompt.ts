@@ -4,6 +4,9 @@ import { MessageFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AdaptiveCard } from '../cards/adaptive';
 import { toAttachment } from '../cards/adaptive';
+import type { CardView } from '../cards/form';
+
+export type { CardView } from '../cards/form';
 import type { Translator } from '../i18n';
 import { tr } from './turn';
 
@@ -11,12 +14,6 @@ import { tr } from './turn';
 export type FieldErrors = Record<string, string>;
 /** What the user typed, kept as the card sent it (strings), so a re-sent card shows it again. */
 export type FieldValues = Record<string, string>;
-
-export interface CardView {
-  promptId: string;
-  values: FieldValues;
-  errors: FieldErrors;
-}
 
 export interface FieldInfo {
   /** i18n key of the field's label, as the card shows it. */
@@ -40,6 +37,8 @@ export interface CardPromptSpec<S extends z.ZodType<Record<string, unknown>>> {
   render(t: Translator, view: CardView, context: TurnContext): AdaptiveCard;
   /** Text typed instead of clicking, mapped to a verb that needs no validation. */
   recognizeText?(text: string): string | undefined;
+  /** Event activities (from Sésame itself, e.g. a secure page completed) that answer this step: verb "event:<name>". */
+  events?: readonly string[];
 }
 
 export interface CardPromptResult<V> {
@@ -73,6 +72,9 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = dc.context;
     const state = dc.activeDialog!.state as PromptState;
+    if (activity.type === 'event' && activity.name && this.spec.events?.includes(activity.name)) {
+      return dc.endDialog({ verb: `event:${activity.name}`, values: activity.value as FieldValues } satisfies CardPromptResult<FieldValues>);
+    }
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const t = tr(dc.context);
 
@@ -106,6 +108,12 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     await this.send(context, instance.state as PromptState);
   }
 
+  /** Back from an interruption pushed on top of this step (a question, the status): show the step again. */
+  override async resumeDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    await this.send(dc.context, dc.activeDialog!.state as PromptState);
+    return Dialog.EndOfTurn;
+  }
+
   private async send(context: TurnContext, state: PromptState): Promise<void> {
     const t = tr(context);
     const view: CardView = { promptId: state.promptId, values: state.values, errors: state.errors };
@@ -121,8 +129,10 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
       const info = this.spec.fields?.[field];
       const label = info ? t(info.label) : field;
       const missing = values[field] === undefined || values[field].trim() === '';
-      // Schemas name their reason with an i18n key of the validation namespace (e.g. "luhn").
-      const key = missing ? 'required' : /^[A-Za-z]+$/.test(issue.message) ? issue.message : 'invalid';
+      // Schemas name their reason with an i18n key of the validation namespace (e.g. "finessKey");
+      // a rule of the form's own (custom) wins over the generic "required".
+      const named = /^[A-Za-z]+$/.test(issue.message);
+      const key = named && issue.code === 'custom' ? issue.message : missing ? 'required' : named ? issue.message : 'invalid';
       const params: Record<string, unknown> = { field: label, ...(issue as { params?: Record<string, unknown> }).params };
       if (issue.code === 'too_big') params.max = (issue as { maximum?: unknown }).maximum;
       const reason = t([`validation.${key}`, issue.code === 'too_big' ? 'validation.tooLong' : 'validation.invalid'], params);

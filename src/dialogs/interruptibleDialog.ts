@@ -3,7 +3,8 @@ import type { Locale } from '../i18n';
 import { normalize } from '../services/text';
 import { switchLanguage, tr } from './turn';
 
-export type Command = 'help' | 'cancel' | 'menu' | { language: Locale };
+export type Command = 'help' | 'cancel' | 'menu' | 'status' | { language: Locale };
+export type LeaveCommand = 'cancel' | 'menu' | 'status';
 
 const COMMANDS: Record<string, Command> = {
   aide: 'help',
@@ -15,6 +16,13 @@ const COMMANDS: Record<string, Command> = {
   stop: 'cancel',
   menu: 'menu',
   accueil: 'menu',
+  'ou en suis je': 'status',
+  'ou j en suis': 'status',
+  'on en est ou': 'status',
+  statut: 'status',
+  status: 'status',
+  suivi: 'status',
+  'where am i': 'status',
   english: { language: 'en' },
   anglais: { language: 'en' },
   'in english': { language: 'en' },
@@ -61,8 +69,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     return this.onLeave(innerDc, command);
   }
 
-  /** "annuler" / "menu". The dialog that owns the menu restarts it; a journey lets it bubble up. */
-  protected async onLeave(_innerDc: DialogContext, _command: 'cancel' | 'menu'): Promise<DialogTurnResult | undefined> {
+  /** "annuler" / "menu" / "où en suis-je". The dialog that owns the menu handles them; a journey lets them bubble up. */
+  protected async onLeave(_innerDc: DialogContext, _command: LeaveCommand): Promise<DialogTurnResult | undefined> {
     return undefined;
   }
 }

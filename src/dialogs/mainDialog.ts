@@ -1,9 +1,9 @@
-import { WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { MENU_VERBS, welcomeCard, type MenuVerb } from '../cards/welcomeCard';
 import { normalize } from '../services/text';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
-import { InterruptibleDialog } from './interruptibleDialog';
+import { InterruptibleDialog, type LeaveCommand } from './interruptibleDialog';
 import { tr } from './turn';
 
 export const MAIN_DIALOG = 'main';
@@ -24,8 +24,9 @@ export function recognizeEntry(text: string): MenuVerb | undefined {
 
 /** The root: the welcome card with Sésame's three entries, and the routing to each journey. */
 export class MainDialog extends InterruptibleDialog {
-  constructor() {
+  constructor(private readonly journeys: { accreditation: Dialog }) {
     super(MAIN_DIALOG);
+    this.addDialog(journeys.accreditation);
     this.addDialog(
       new CardPrompt(MENU_PROMPT, {
         verbs: MENU_VERBS,
@@ -34,7 +35,7 @@ export class MainDialog extends InterruptibleDialog {
         recognizeText: recognizeEntry,
       }),
     );
-    this.addDialog(new WaterfallDialog(MENU_WATERFALL, [this.showMenu.bind(this), this.route.bind(this)]));
+    this.addDialog(new WaterfallDialog(MENU_WATERFALL, [this.showMenu.bind(this), this.route.bind(this), this.backToMenu.bind(this)]));
     this.initialDialogId = MENU_WATERFALL;
   }
 
@@ -46,15 +47,21 @@ export class MainDialog extends InterruptibleDialog {
   /** Start the chosen journey; until one exists, say so plainly and come back to the menu. */
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb } = step.result as CardPromptResult<Record<string, never>>;
-    const t = tr(step.context);
-    const key = verb === 'accreditation.start' ? 'comingSoon.accreditation' : verb === 'medimail.start' ? 'comingSoon.medimail' : 'comingSoon.problem';
-    await step.context.sendActivity(t(key));
+    if (verb === 'accreditation.start') return step.beginDialog(this.journeys.accreditation.id);
+    await step.context.sendActivity(tr(step.context)(verb === 'medimail.start' ? 'comingSoon.medimail' : 'comingSoon.problem'));
     return step.replaceDialog(MENU_WATERFALL);
   }
 
-  protected override async onLeave(innerDc: DialogContext, command: 'cancel' | 'menu'): Promise<DialogTurnResult> {
+  /** A journey ended (or was left): the menu again. */
+  private async backToMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.replaceDialog(MENU_WATERFALL);
+  }
+
+  protected override async onLeave(innerDc: DialogContext, command: LeaveCommand): Promise<DialogTurnResult> {
     const t = tr(innerDc.context);
     await innerDc.cancelAllDialogs();
+    // "Où en suis-je ?" works from anywhere: the accreditation journey opens on its status.
+    if (command === 'status') return innerDc.beginDialog(this.journeys.accreditation.id, { start: 'status' });
     await innerDc.context.sendActivity(t(command === 'cancel' ? 'cancelled' : 'menu.back'));
     return innerDc.beginDialog(MENU_WATERFALL);
   }

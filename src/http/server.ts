@@ -13,6 +13,7 @@ import type { CaughtMailbox } from '../services/mail/smtpCatcher';
 import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySet } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { webchatPage } from './pages/webchatPage';
+import type { PageResponse, SignInPages } from './pages/signInPages';
 
 /**
  * The only file that knows restify. Routes:
@@ -32,6 +33,7 @@ export interface ServerDeps {
   defaultLocale: Locale;
   isReady: () => Promise<boolean>;
   mailbox?: CaughtMailbox;
+  signInPages: SignInPages;
 }
 
 export interface HttpServer {
@@ -141,6 +143,22 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     res.writeHead(204, { 'cache-control': 'public, max-age=86400' });
     res.end();
   });
+
+  // ---- secure pages (secrets are typed here, never in the chat) ----
+  const form = restify.plugins.urlEncodedBodyParser({ mapParams: false });
+  const respond = (res: Response, page: PageResponse) => {
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('referrer-policy', 'no-referrer');
+    sendHtml(res, page.html, page.status);
+  };
+  const fields = (req: Request): Record<string, string | undefined> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, string>) : {});
+  server.get('/compte/connexion/:token', async (req: Request, res: Response) => respond(res, await deps.signInPages.show(req.params.token)));
+  server.post('/compte/connexion/:token', form, async (req: Request, res: Response) =>
+    respond(res, await deps.signInPages.submitCredentials(req.params.token, fields(req))),
+  );
+  server.post('/compte/connexion/:token/mot-de-passe', form, async (req: Request, res: Response) =>
+    respond(res, await deps.signInPages.submitPassword(req.params.token, fields(req))),
+  );
 
   // ---- health ----
   server.get('/healthz', async (_req: Request, res: Response) => {

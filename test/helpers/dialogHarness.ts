@@ -17,7 +17,10 @@ export interface Harness {
   readonly locale: Locale;
 }
 
-export async function dialogHarness(dialog: Dialog, options: { channelId?: string; locale?: Locale; initialOptions?: unknown } = {}): Promise<Harness> {
+export async function dialogHarness(
+  dialog: Dialog,
+  options: { channelId?: string; locale?: Locale; initialOptions?: unknown; conversationState?: ConversationState } = {},
+): Promise<Harness> {
   const i18n = await createI18n('fr');
   let locale: Locale = options.locale ?? 'fr';
   const language = {
@@ -30,7 +33,7 @@ export async function dialogHarness(dialog: Dialog, options: { channelId?: strin
       await next();
     },
   };
-  const client = new DialogTestClient(options.channelId ?? 'webchat', dialog, options.initialOptions, [language], new ConversationState(new MemoryStorage()));
+  const client = new DialogTestClient(options.channelId ?? 'webchat', dialog, options.initialOptions, [language], options.conversationState ?? new ConversationState(new MemoryStorage()));
   const drain = (first: Partial<Activity> | undefined) => {
     const replies: Partial<Activity>[] = [];
     for (let reply = first; reply; reply = client.getNextReply()) {

@@ -27,7 +27,7 @@ export async function registryWithMail(db: Db, clock?: { now: Date }) {
   const transport = smtpTransport(sink.url);
   const outbox = new Outbox(db, transport, silentLogger, { from: 'Sésame <sesame@test>', pollMs: 20 }, new SecretBox(crypto.randomBytes(32)));
   const registry = new PrismaAccreditationRegistry(db, outbox, await createI18n('fr'), {
-    publicUrl: 'http://sesame.test',
+    publicUrl: () => 'http://sesame.test',
     now: clock ? () => clock.now : undefined,
   });
   return {

@@ -91,7 +91,8 @@ export interface AccreditationEventView {
 }
 
 export interface RegistryOptions {
-  publicUrl: string;
+  /** Where users reach Sésame (known once the server listens). */
+  publicUrl: () => string;
   tempPasswordDays?: number;
   maxResendsPerHour?: number;
   maxFailures?: number;
@@ -286,7 +287,7 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
       username: account.identifier,
       password: '{{secret:password}}',
       expires: expires.toLocaleDateString(account.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' }),
-      url: this.options.publicUrl,
+      url: this.options.publicUrl(),
     };
     await this.outbox.enqueue(tx, { to: account.email, subject: t('credentials.subject'), text: t('credentials.text', params) }, { password });
     await tx.accreditationEvent.create({ data: { accountId: account.id, type: 'CREDENTIALS_SENT', at: now, detail: maskEmail(account.email) } });

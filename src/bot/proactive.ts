@@ -1,0 +1,29 @@
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Logger } from '../logger';
+
+/**
+ * Continues a conversation from outside a turn (a secure page was completed, a decision was
+ * taken): an event activity runs through the bot like any turn, so the dialog that waits for it
+ * resumes, state is loaded and saved, and turns stay serialised.
+ */
+export class ProactiveNotifier {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly bot: { run(context: TurnContext): Promise<void> },
+    private readonly appId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async sendEvent(reference: Partial<ConversationReference>, name: string, value: unknown): Promise<void> {
+    try {
+      // botbuilder needs a string app id: '' when the bot runs without credentials.
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        context.activity.name = name;
+        context.activity.value = value;
+        await this.bot.run(context);
+      });
+    } catch (error) {
+      this.logger.error({ err: error, conversationId: reference.conversation?.id, event: name }, 'proactive: could not continue the conversation');
+    }
+  }
+}

@@ -1,0 +1,615 @@
+import {
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
+import { z } from 'zod';
+import {
+  adminFileCard,
+  adminRecapCard,
+  eligibilityCard,
+  entryCard,
+  hubCard,
+  notEligibleCard,
+  registrationCard,
+  resendCard,
+  signInWaitCard,
+  type HubView,
+  type RegistrationNotice,
+} from '../cards/accreditationCards';
+import { dateTime, time } from '../cards/format';
+import type { Translator } from '../i18n';
+import type { AccreditationRegistry, AccountView, AdministrativeFile } from '../services/accreditation/registry';
+import { SPECIALTY_CODES, ineligibility, type EligibilityAnswers } from '../services/accreditation/specialties';
+import { emailSchema, suggestEmail } from '../services/email';
+import { department, departmentFromPostalCode, region } from '../services/geography';
+import { checkFiness, checkProfessionalId } from '../services/identifiers';
+import { checkFrenchPhone, formatPhone } from '../services/phone';
+import { normalize } from '../services/text';
+import type { SecureLinks } from '../services/identity/secureLinks';
+import { SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../http/pages/signInPages';
+import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
+import { InterruptibleDialog } from './interruptibleDialog';
+import { tr, turnLocale } from './turn';
+
+export const ACCREDITATION_DIALOG = 'accreditation';
+const ENTRY = 'acc.entry';
+const REGISTER = 'acc.register';
+const FORM_LOOP = 'acc.formLoop';
+const HUB = 'acc.hub';
+const RESEND = 'acc.resend';
+const SIGN_IN = 'acc.signIn';
+const ADMIN_FILE = 'acc.adminFile';
+
+const P_ENTRY = 'acc.entryCard';
+const P_ELIGIBILITY = 'acc.eligibilityCard';
+const P_NOT_ELIGIBLE = 'acc.notEligibleCard';
+const P_FORM = 'acc.formCard';
+const P_HUB = 'acc.hubCard';
+const P_RESEND = 'acc.resendCard';
+const P_WAIT = 'acc.signInWaitCard';
+const P_ADMIN = 'acc.adminFileCard';
+const P_RECAP = 'acc.adminRecapCard';
+
+const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+/** What this conversation knows of the journey; persisted in conversation state. */
+export interface AccreditationConversation {
+  /** The request made (or reached) from this conversation. */
+  request?: { accountId: string; canChangeEmail: boolean };
+  /** Signed in on the secure page; ends after 30 minutes without activity. */
+  session?: { accountId: string; lastActiveAt: number };
+  /** The registration card's answers, kept while the form loop runs. */
+  draft?: FieldValues;
+}
+
+// ---- card schemas (zod): each message key is in locales/*/common.json validation.* ----
+
+const eligibilitySchema = z.object({
+  physician: z.enum(['yes', 'no'], { message: 'choice' }),
+  specialty: z.enum([...SPECIALTY_CODES, 'other'], { message: 'choice' }),
+  interventional: z.enum(['yes', 'no', 'unsure'], { message: 'choice' }),
+  establishment: z.enum(['yes', 'no', 'unsure'], { message: 'choice' }),
+  practice: z.enum(['individual', 'team'], { message: 'choice' }),
+});
+
+const registrationSchema = z
+  .object({
+    civility: z.enum(['dr', 'mme', 'm'], { message: 'choice' }),
+    lastName: z.string().trim().min(1).max(80),
+    firstName: z.string().trim().min(1).max(80),
+    identifier: z.string().superRefine((value, ctx) => {
+      const check = checkProfessionalId(value);
+      if (check.status === 'invalid') {
+        ctx.addIssue({ code: 'custom', message: check.reason === 'empty' ? 'required' : check.reason === 'letters' ? 'identifierLetters' : 'identifierLength' });
+      }
+    }),
+    specialty: z.enum(SPECIALTY_CODES, { message: 'choice' }),
+    email: emailSchema,
+    emailConfirm: z.string().trim().toLowerCase(),
+    confirmKey: z.string().optional(),
+    emailChecked: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.email !== v.emailConfirm) ctx.addIssue({ code: 'custom', path: ['emailConfirm'], message: 'emailMismatch' });
+  });
+
+const resendSchema = z.object({ email: emailSchema.optional() });
+
+const finessField = z
+  .string()
+  .trim()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (!value) return;
+    const check = checkFiness(value);
+    if (check.status === 'badKey') ctx.addIssue({ code: 'custom', message: 'finessKey' });
+    else if (check.status === 'invalid') ctx.addIssue({ code: 'custom', message: 'finess' });
+  });
+
+const adminFileFormSchema = z
+  .object({
+    address: z.string().trim().min(1).max(200),
+    addressMore: z.string().trim().max(200).optional(),
+    postalCode: z
+      .string()
+      .trim()
+      .superRefine((value, ctx) => {
+        const check = departmentFromPostalCode(value);
+        if (check.status === 'invalid') ctx.addIssue({ code: 'custom', message: 'postalCode' });
+        if (check.status === 'outside') ctx.addIssue({ code: 'custom', message: 'postalCodeOutside' });
+      }),
+    city: z.string().trim().min(1).max(100),
+    cpamDepartment: z.string().refine((v) => Boolean(department(v)), 'choice'),
+    crfmcRegion: z.string().refine((v) => Boolean(region(v)), 'choice'),
+    practiceMode: z.enum(['liberal', 'salaried', 'mixed'], { message: 'choice' }),
+    urmlRegion: z.string().optional(),
+    establishment1: z.string().trim().min(1).max(150),
+    finess1: finessField,
+    establishment2: z.string().trim().max(150).optional(),
+    finess2: finessField,
+    establishment3: z.string().trim().max(150).optional(),
+    finess3: finessField,
+    mobile: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => !v || checkFrenchPhone(v).status === 'valid', 'phone'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.practiceMode !== 'salaried' && !region(v.urmlRegion ?? '')) ctx.addIssue({ code: 'custom', path: ['urmlRegion'], message: 'urmlRequired' });
+  });
+type AdminFileForm = z.infer<typeof adminFileFormSchema>;
+
+const recapSchema = z.object({ department: z.string().refine((v) => Boolean(department(v)), 'choice') });
+
+const SIGN_OUT_WORDS = new Set(['me deconnecter', 'deconnexion', 'deconnecter', 'se deconnecter', 'sign out', 'log out', 'logout']);
+
+/**
+ * Accreditation, steps 1–2 of the seed: eligibility, "Pas encore inscrit" form, credentials by
+ * e-mail, "Déjà inscrit" sign-in on the bot's secure page, personal password, administrative
+ * file, and "Où en suis-je ?" at any time.
+ */
+export class AccreditationDialog extends InterruptibleDialog {
+  constructor(
+    private readonly registry: AccreditationRegistry,
+    private readonly links: SecureLinks,
+    private readonly state: StatePropertyAccessor<AccreditationConversation>,
+    private readonly publicUrl: () => string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super(ACCREDITATION_DIALOG);
+
+    this.addDialog(new CardPrompt(P_ENTRY, { verbs: ['register', 'signin', 'status'], schema: z.object({}), render: (t, v) => entryCard(t, v.promptId) }));
+    this.addDialog(new CardPrompt(P_ELIGIBILITY, { verbs: ['submit'], validate: ['submit'], schema: eligibilitySchema, fields: ELIGIBILITY_FIELDS, render: eligibilityCard }));
+    this.addDialog(
+      new CardPrompt(P_NOT_ELIGIBLE, {
+        verbs: ['menu', 'continue'],
+        schema: z.object({}),
+        render: (t, v) => notEligibleCard(t, v.promptId, v.values.reason ?? 'specialty'),
+      }),
+    );
+    this.addDialog(
+      new CardPrompt(P_FORM, {
+        verbs: ['submit', 'useSuggestion'],
+        validate: ['submit'],
+        schema: registrationSchema,
+        fields: REGISTRATION_FIELDS,
+        render: (t, v) => registrationCard(t, v, noticeOf(v.values)),
+      }),
+    );
+    this.addDialog(
+      new CardPrompt(P_HUB, {
+        verbs: ['signin', 'resend', 'adminFile', 'editAdminFile', 'register', 'signout', 'menu'],
+        schema: z.object({}),
+        render: (t, v) => hubCard(t, { ...(JSON.parse(v.values.hub ?? '{}') as Omit<HubView, 'promptId'>), promptId: v.promptId }),
+      }),
+    );
+    this.addDialog(
+      new CardPrompt(P_RESEND, {
+        verbs: ['submit', 'back'],
+        validate: ['submit'],
+        schema: resendSchema,
+        fields: { email: { label: 'accreditation:resend.email', example: 'accreditation:form.emailExample' } },
+        render: (t, v) =>
+          resendCard(t, v, { date: v.values.lastAt ? dateTime(t, new Date(v.values.lastAt)) : '', maskedEmail: v.values.lastEmail ?? '' }, v.values.canChangeEmail === 'true'),
+      }),
+    );
+    this.addDialog(
+      new CardPrompt(P_WAIT, { verbs: ['newLink', 'resend', 'back'], schema: z.object({}), events: [SIGNED_IN_EVENT], render: (t, v) => signInWaitCard(t, v.promptId) }),
+    );
+    this.addDialog(new CardPrompt(P_ADMIN, { verbs: ['submit', 'back'], validate: ['submit'], schema: adminFileFormSchema, fields: ADMIN_FIELDS, render: adminFileCard }));
+    this.addDialog(
+      new CardPrompt(P_RECAP, {
+        verbs: ['save', 'edit'],
+        validate: ['save'],
+        schema: recapSchema,
+        fields: { department: { label: 'accreditation:adminFile.department' } },
+        render: (t, v) => adminRecapCard(t, v, adminFacts(t, adminFileFormSchema.parse(JSON.parse(v.values.form ?? '{}')))),
+      }),
+    );
+
+    this.addDialog(new WaterfallDialog(ENTRY, [this.offerEntry.bind(this), this.routeEntry.bind(this)]));
+    this.addDialog(new WaterfallDialog(REGISTER, [this.askEligibility.bind(this), this.checkEligibility.bind(this), this.afterNotEligible.bind(this)]));
+    this.addDialog(new WaterfallDialog(FORM_LOOP, [this.askRegistration.bind(this), this.checkRegistration.bind(this)]));
+    this.addDialog(new WaterfallDialog(HUB, [this.showHub.bind(this), this.routeHub.bind(this)]));
+    this.addDialog(new WaterfallDialog(RESEND, [this.askResend.bind(this), this.doResend.bind(this)]));
+    this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendSignInLink.bind(this), this.afterSignIn.bind(this)]));
+    this.addDialog(new WaterfallDialog(ADMIN_FILE, [this.askAdminFile.bind(this), this.recapAdminFile.bind(this), this.saveAdminFile.bind(this)]));
+    this.initialDialogId = ENTRY;
+  }
+
+  /** Keeps the sign-in alive while the user is active, and understands "me déconnecter". */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const conversation = await this.state.get(innerDc.context, {});
+    const session = conversation.session;
+    if (session) {
+      if (this.now().getTime() - session.lastActiveAt > SESSION_IDLE_MS) {
+        delete conversation.session;
+        await innerDc.context.sendActivity(tr(innerDc.context)('accreditation:signin.expired'));
+      } else {
+        session.lastActiveAt = this.now().getTime();
+      }
+    }
+    const { activity } = innerDc.context;
+    if (activity.type === 'message' && !activity.value && activity.text && SIGN_OUT_WORDS.has(normalize(activity.text))) {
+      await this.signOut(innerDc.context, conversation);
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(HUB);
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  // ---- entry ----
+
+  /** Already signed in: straight to where the user is. Otherwise the two doors of the seed. */
+  private async offerEntry(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const asked = (step.options as { start?: string } | undefined)?.start;
+    if (asked === 'status' || (await this.signedInAccount(step.context))) return step.replaceDialog(HUB);
+    return step.beginDialog(P_ENTRY);
+  }
+
+  private async routeEntry(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'register') return step.replaceDialog(REGISTER);
+    if (verb === 'signin') return step.replaceDialog(SIGN_IN);
+    return step.replaceDialog(HUB);
+  }
+
+  // ---- step 0: eligibility ----
+
+  private async askEligibility(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog(P_ELIGIBILITY);
+  }
+
+  /** Not eligible: say why and what exists instead, never a dead end. Eligible or unsure: the form. */
+  private async checkEligibility(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const answers = (step.result as CardPromptResult<EligibilityAnswers>).values;
+    const conversation = await this.state.get(step.context, {});
+    conversation.draft = {
+      ...(answers.specialty !== 'other' ? { specialty: answers.specialty } : {}),
+      practice: answers.practice,
+    };
+    const reason = ineligibility(answers);
+    if (!reason) return step.replaceDialog(FORM_LOOP, conversation.draft);
+    return step.beginDialog(P_NOT_ELIGIBLE, { values: { reason } });
+  }
+
+  private async afterNotEligible(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'continue') return step.replaceDialog(FORM_LOOP, (await this.state.get(step.context, {})).draft);
+    return step.endDialog();
+  }
+
+  // ---- step 1: "Pas encore inscrit" ----
+
+  private async askRegistration(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog(P_FORM, { values: (step.options as FieldValues | undefined) ?? {} });
+  }
+
+  /**
+   * The form is valid; before creating the request, the checks that need the user's word:
+   * 8 + RPPS → the RPPS proposed; a failed key → confirm or correct; a likely e-mail typo → one click.
+   */
+  private async checkRegistration(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<z.infer<typeof registrationSchema> & FieldValues>;
+    const practice = ((step.options as FieldValues | undefined) ?? {}).practice ?? 'individual';
+    if (verb === 'useSuggestion') {
+      const suggestion = values.suggestion ?? '';
+      return step.replaceDialog(FORM_LOOP, { ...values, practice, email: suggestion, emailConfirm: suggestion, emailChecked: suggestion, suggestion: '' });
+    }
+    const keep = { ...stringify(values), practice };
+    const id = checkProfessionalId(values.identifier);
+    if (id.status === 'nationalId') {
+      return step.replaceDialog(FORM_LOOP, { ...keep, identifier: id.rpps, notice: 'nationalId', noticeValue: id.value, rpps: id.rpps });
+    }
+    if (id.status === 'badKey' && values.confirmKey !== 'true') {
+      return step.replaceDialog(FORM_LOOP, { ...keep, identifier: id.value, notice: 'badKey', noticeValue: id.value });
+    }
+    const suggestion = suggestEmail(values.email);
+    if (suggestion && values.emailChecked !== values.email) {
+      return step.replaceDialog(FORM_LOOP, { ...keep, notice: 'emailSuggestion', suggestion, confirmKey: values.confirmKey ?? '' });
+    }
+    if (id.status !== 'valid' && id.status !== 'badKey') return step.replaceDialog(FORM_LOOP, keep);
+
+    const t = tr(step.context);
+    const result = await this.registry.register({
+      civility: values.civility,
+      lastName: values.lastName,
+      firstName: values.firstName,
+      identifier: id.value,
+      identifierKeyOk: id.status === 'valid',
+      specialty: values.specialty,
+      practice: practice === 'team' ? 'team' : 'individual',
+      email: values.email,
+      locale: turnLocale(step.context),
+    });
+    const conversation = await this.state.get(step.context, {});
+    delete conversation.draft;
+    if (result.status === 'created') {
+      conversation.request = { accountId: result.accountId, canChangeEmail: true };
+      await step.context.sendActivity(t('accreditation:created.text', { email: result.maskedEmail, kind: id.kind, identifier: id.value }));
+      await step.context.sendActivity(t('accreditation:created.spam'));
+    } else {
+      // Someone already registered this number: sign-in, or a new mail to the address on file only.
+      conversation.request = { accountId: result.accountId, canChangeEmail: false };
+      await step.context.sendActivity(t('accreditation:duplicate.text', { identifier: id.value, email: result.maskedEmail }));
+      await step.context.sendActivity(t('accreditation:duplicate.hint'));
+    }
+    return step.replaceDialog(HUB);
+  }
+
+  // ---- "Où en suis-je ?" ----
+
+  private async showHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const hub = await this.hubView(step.context);
+    return step.beginDialog(P_HUB, { values: { hub: JSON.stringify(hub) } });
+  }
+
+  private async routeHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    switch (verb) {
+      case 'signin':
+        return step.replaceDialog(SIGN_IN);
+      case 'resend':
+        return step.replaceDialog(RESEND);
+      case 'adminFile':
+      case 'editAdminFile':
+        return step.replaceDialog(ADMIN_FILE);
+      case 'register':
+        return step.replaceDialog(REGISTER);
+      case 'signout':
+        await this.signOut(step.context, await this.state.get(step.context, {}));
+        return step.replaceDialog(HUB);
+      default:
+        return step.endDialog();
+    }
+  }
+
+  /** What was done when, the next step and its buttons (translated when the card is drawn). */
+  private async hubView(context: TurnContext): Promise<Omit<HubView, 'promptId'>> {
+    const conversation = await this.state.get(context, {});
+    const signedIn = await this.signedInAccount(context);
+    const accountId = signedIn?.id ?? conversation.request?.accountId;
+    if (!accountId) return { history: [], actions: ['register', 'signin', 'menu'] };
+    const history = (await this.registry.history(accountId))
+      .filter((e) => signedIn || e.type === 'REQUEST_CREATED' || e.type === 'CREDENTIALS_SENT' || e.type === 'EMAIL_CHANGED')
+      .map((e) => ({ type: e.type, detail: e.detail, at: e.at.toISOString() }));
+    if (!signedIn) return { history, next: 'nextSignin', actions: ['signin', 'resend', 'menu'] };
+    const signedInAs = { civility: signedIn.civility, firstName: signedIn.firstName, lastName: signedIn.lastName };
+    if (!signedIn.adminFile) return { signedInAs, history, next: 'nextAdminFile', actions: ['adminFile', 'signout', 'menu'] };
+    return { signedInAs, history, next: 'nextQuestionnaire', actions: ['editAdminFile', 'signout', 'menu'] };
+  }
+
+  // ---- "Je n'ai pas reçu le mail" ----
+
+  private async askResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const request = (await this.state.get(step.context, {})).request;
+    const signedIn = await this.signedInAccount(step.context);
+    const accountId = signedIn?.id ?? request?.accountId;
+    if (!accountId) return step.replaceDialog(HUB);
+    const account = await this.registry.account(accountId);
+    const last = (await this.registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1);
+    const canChangeEmail = Boolean(signedIn) || Boolean(request?.canChangeEmail);
+    return step.beginDialog(P_RESEND, {
+      values: {
+        email: canChangeEmail ? (account?.email ?? '') : '',
+        lastAt: last ? last.at.toISOString() : '',
+        lastEmail: last?.detail ?? '',
+        canChangeEmail: String(canChangeEmail),
+      },
+    });
+  }
+
+  private async doResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ email?: string }>;
+    if (verb !== 'submit') return step.replaceDialog(HUB);
+    const t = tr(step.context);
+    const request = (await this.state.get(step.context, {})).request;
+    const signedIn = await this.signedInAccount(step.context);
+    const accountId = signedIn?.id ?? request?.accountId;
+    if (!accountId) return step.replaceDialog(HUB);
+    const canChangeEmail = Boolean(signedIn) || Boolean(request?.canChangeEmail);
+    const result = await this.registry.resendCredentials(accountId, canChangeEmail ? values.email : undefined);
+    if (result.status === 'rateLimited') await step.context.sendActivity(t('accreditation:resend.rateLimited', { time: time(t, result.retryAt) }));
+    else {
+      await step.context.sendActivity(t('accreditation:resend.done', { email: result.maskedEmail }));
+      await step.context.sendActivity(t('accreditation:created.spam'));
+    }
+    return step.replaceDialog(HUB);
+  }
+
+  // ---- step 2: "Déjà inscrit" — sign-in on the secure page ----
+
+  /** A one-time link bound to this conversation; secrets are typed on the page, never here. */
+  private async sendSignInLink(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = tr(step.context);
+    const reference = { ...TurnContext.getConversationReference(step.context.activity), locale: turnLocale(step.context) };
+    const link = await this.links.create(SIGN_IN_PURPOSE, reference);
+    await step.context.sendActivity(t('accreditation:signin.link', { url: `${this.publicUrl()}/compte/connexion/${link.token}` }));
+    await step.context.sendActivity(t('accreditation:signin.why'));
+    return step.beginDialog(P_WAIT);
+  }
+
+  private async afterSignIn(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ linkId?: string }>;
+    if (verb === 'newLink') return step.replaceDialog(SIGN_IN);
+    if (verb === 'resend') return step.replaceDialog(RESEND);
+    if (verb === 'back') return step.replaceDialog(HUB);
+    const t = tr(step.context);
+    const accountId = values.linkId ? await this.links.consume(values.linkId, step.context.activity.conversation.id) : undefined;
+    const account = accountId ? await this.registry.account(accountId) : undefined;
+    if (!account) {
+      await step.context.sendActivity(t('accreditation:signin.failed'));
+      return step.replaceDialog(SIGN_IN);
+    }
+    const conversation = await this.state.get(step.context, {});
+    conversation.session = { accountId: account.id, lastActiveAt: this.now().getTime() };
+    conversation.request = { accountId: account.id, canChangeEmail: true };
+    await step.context.sendActivity(t('accreditation:signin.connected', { name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}` }));
+    return step.replaceDialog(account.adminFile ? HUB : ADMIN_FILE);
+  }
+
+  // ---- step 2: administrative file ----
+
+  private async askAdminFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const account = await this.signedInAccount(step.context);
+    if (!account) {
+      await step.context.sendActivity(tr(step.context)('accreditation:adminFile.signinFirst'));
+      return step.replaceDialog(SIGN_IN);
+    }
+    const values = (step.options as FieldValues | undefined) ?? (account.adminFile ? formValues(account.adminFile) : {});
+    return step.beginDialog(P_ADMIN, { values });
+  }
+
+  /** The recap, with the department deduced from the postal code for the user to confirm. */
+  private async recapAdminFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<AdminFileForm>;
+    if (verb === 'back') return step.replaceDialog(HUB);
+    const postal = departmentFromPostalCode(values.postalCode);
+    const derived = postal.status === 'valid' ? postal.department.code : values.cpamDepartment;
+    const form = stringify(values);
+    (await this.state.get(step.context, {})).draft = form;
+    return step.beginDialog(P_RECAP, { values: { department: derived, form: JSON.stringify(form) } });
+  }
+
+  private async saveAdminFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ department: string }>;
+    const conversation = await this.state.get(step.context, {});
+    const form = conversation.draft ?? {};
+    if (verb === 'edit') return step.replaceDialog(ADMIN_FILE, form);
+    const account = await this.signedInAccount(step.context);
+    if (!account) {
+      await step.context.sendActivity(tr(step.context)('accreditation:adminFile.signinFirst'));
+      return step.replaceDialog(SIGN_IN);
+    }
+    const parsed = adminFileFormSchema.parse(form);
+    await this.registry.saveAdministrativeFile(account.id, toAdministrativeFile(parsed, values.department));
+    delete conversation.draft;
+    await step.context.sendActivity(tr(step.context)('accreditation:adminFile.saved'));
+    return step.replaceDialog(HUB);
+  }
+
+  // ---- session ----
+
+  private async signedInAccount(context: TurnContext): Promise<AccountView | undefined> {
+    const session = (await this.state.get(context, {})).session;
+    if (!session || this.now().getTime() - session.lastActiveAt > SESSION_IDLE_MS) return undefined;
+    return this.registry.account(session.accountId);
+  }
+
+  private async signOut(context: TurnContext, conversation: AccreditationConversation): Promise<void> {
+    const t: Translator = tr(context);
+    const was = Boolean(conversation.session);
+    delete conversation.session;
+    await context.sendActivity(t(was ? 'accreditation:signin.signedOut' : 'accreditation:signin.notSignedIn'));
+  }
+}
+
+const ELIGIBILITY_FIELDS = {
+  physician: { label: 'accreditation:eligibility.physician' },
+  specialty: { label: 'accreditation:eligibility.specialty' },
+  interventional: { label: 'accreditation:eligibility.interventional' },
+  establishment: { label: 'accreditation:eligibility.establishment' },
+  practice: { label: 'accreditation:eligibility.practice' },
+};
+
+const REGISTRATION_FIELDS = {
+  civility: { label: 'accreditation:form.civility' },
+  lastName: { label: 'accreditation:form.lastName', example: 'accreditation:form.nameExample' },
+  firstName: { label: 'accreditation:form.firstName', example: 'accreditation:form.firstNameExample' },
+  identifier: { label: 'accreditation:form.identifier', example: 'accreditation:form.identifierExample' },
+  specialty: { label: 'accreditation:form.specialty' },
+  email: { label: 'accreditation:form.email', example: 'accreditation:form.emailExample' },
+  emailConfirm: { label: 'accreditation:form.emailConfirm' },
+};
+
+const ADMIN_FIELDS = {
+  address: { label: 'accreditation:adminFile.address', example: 'accreditation:adminFile.addressExample' },
+  postalCode: { label: 'accreditation:adminFile.postalCode', example: 'accreditation:adminFile.postalCodeExample' },
+  city: { label: 'accreditation:adminFile.city', example: 'accreditation:adminFile.cityExample' },
+  cpamDepartment: { label: 'accreditation:adminFile.cpamDepartment' },
+  crfmcRegion: { label: 'accreditation:adminFile.crfmcRegion' },
+  practiceMode: { label: 'accreditation:adminFile.practiceMode' },
+  urmlRegion: { label: 'accreditation:adminFile.urmlRegion' },
+  establishment1: { label: 'accreditation:adminFile.establishment', example: 'accreditation:adminFile.establishmentExample' },
+  finess1: { label: 'accreditation:adminFile.finess', example: 'accreditation:adminFile.finessExample' },
+  finess2: { label: 'accreditation:adminFile.finess', example: 'accreditation:adminFile.finessExample' },
+  finess3: { label: 'accreditation:adminFile.finess', example: 'accreditation:adminFile.finessExample' },
+  mobile: { label: 'accreditation:adminFile.mobile', example: 'accreditation:adminFile.mobileExample' },
+};
+
+function noticeOf(values: FieldValues): RegistrationNotice {
+  const notice = values.notice as RegistrationNotice['notice'] | undefined;
+  return { notice, value: values.noticeValue, rpps: values.rpps, suggestion: values.suggestion };
+}
+
+function stringify(values: object): FieldValues {
+  const out: FieldValues = {};
+  for (const [key, value] of Object.entries(values)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+/** The recap's lines, in the user's language. */
+function adminFacts(t: Translator, values: AdminFileForm): { title: string; value: string }[] {
+  const a = (key: string) => t(`accreditation:adminFile.${key}`);
+  const cpam = department(values.cpamDepartment);
+  return [
+    { title: a('address'), value: [values.address, values.addressMore].filter(Boolean).join(', ') },
+    { title: a('postalCode'), value: `${values.postalCode} ${values.city}` },
+    { title: a('cpamDepartment'), value: cpam ? `${cpam.name} (${cpam.code})` : '' },
+    { title: a('crfmcRegion'), value: region(values.crfmcRegion)?.name ?? '' },
+    { title: a('practiceMode'), value: a(values.practiceMode) },
+    ...(values.practiceMode !== 'salaried' ? [{ title: a('urmlRegion'), value: region(values.urmlRegion ?? '')?.name ?? '' }] : []),
+    ...establishmentsOf(values).map((e, i) => ({
+      title: t('accreditation:adminFile.establishment', { n: i + 1 }),
+      value: e.finess ? `${e.name} (FINESS ${e.finess})` : e.name,
+    })),
+    ...(values.mobile ? [{ title: a('mobile'), value: formatPhone(checkFrenchPhone(values.mobile).value) }] : []),
+  ];
+}
+
+function establishmentsOf(values: AdminFileForm): { name: string; finess?: string }[] {
+  return ([1, 2, 3] as const)
+    .map((n) => ({ name: values[`establishment${n}`] ?? '', finess: values[`finess${n}`] }))
+    .filter((e) => e.name)
+    .map((e) => ({ name: e.name, finess: e.finess ? checkFiness(e.finess).value : undefined }));
+}
+
+function toAdministrativeFile(values: AdminFileForm, departmentCode: string): AdministrativeFile {
+  return {
+    address: values.address,
+    addressMore: values.addressMore || undefined,
+    postalCode: values.postalCode,
+    city: values.city,
+    department: departmentCode,
+    cpamDepartment: values.cpamDepartment,
+    crfmcRegion: values.crfmcRegion,
+    practiceMode: values.practiceMode,
+    urmlRegion: values.practiceMode !== 'salaried' ? values.urmlRegion : undefined,
+    establishments: establishmentsOf(values),
+    mobile: values.mobile ? checkFrenchPhone(values.mobile).value : undefined,
+  };
+}
+
+/** A saved file back into the card's fields, to edit it. */
+function formValues(file: AdministrativeFile): FieldValues {
+  const values: FieldValues = {
+    address: file.address,
+    addressMore: file.addressMore ?? '',
+    postalCode: file.postalCode,
+    city: file.city,
+    cpamDepartment: file.cpamDepartment,
+    crfmcRegion: file.crfmcRegion,
+    practiceMode: file.practiceMode,
+    urmlRegion: file.urmlRegion ?? '',
+    mobile: file.mobile ? formatPhone(file.mobile) : '',
+  };
+  file.establishments.forEach((e, i) => {
+    values[`establishment${i + 1}`] = e.name;
+    values[`finess${i + 1}`] = e.finess ?? '';
+  });
+  return values;
+}

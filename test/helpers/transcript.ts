@@ -1,0 +1,241 @@
+import fs from 'node:fs';
+import type { App } from '../../src/app';
+import { waitFor } from './smtp';
+
+/**
+ * Readable conversation scripts (test/transcripts/*.transcript), replayed against the real server
+ * through the Direct Line API, its secure pages and the mails caught by its SMTP server.
+ *
+ *   user> text                      the user types
+ *   click> Button title             clicks the button on the latest card that has it
+ *   submit> Button | a=1; b=two     fills the latest card that has the button, then clicks it
+ *   bot> text                       a bot message or card (the last matched one or a later one) contains the text
+ *   mail> address | text            a mail to the address arrives, containing the text
+ *   capture> name = regex           a group of the last mail (or page), kept as {name}
+ *   page> open                      opens the last secure link the bot sent
+ *   page> post [/suffix] | a=1      posts a form to that link
+ *   page-sees> text                 the last page shows the text
+ *   restart>                        (restart hook, when the runner is given one)
+ * Lines starting with # are comments. {name} is replaced by a captured value.
+ */
+
+type Card = { body?: CardItem[]; actions?: { title: string; data: Record<string, string> }[] };
+type CardItem = { type: string; id?: string; text?: string; label?: string; value?: string; title?: string; items?: CardItem[]; facts?: { title: string; value: string }[] };
+type Activity = { id: string; type: string; text?: string; from: { id: string; role?: string }; attachments?: { contentType: string; content: Card }[] };
+
+export interface TranscriptOptions {
+  app: () => App;
+  userId: string;
+  onRestart?: () => Promise<void>;
+  timeoutMs?: number;
+}
+
+export class TranscriptRunner {
+  private conversationId = '';
+  private token = '';
+  private activities: Activity[] = [];
+  private cursor = 0;
+  private readonly vars: Record<string, string> = {};
+  private lastText = '';
+  private lastPage = '';
+  private lastLink = '';
+  /** What happened, line by line, to print when a step fails. */
+  readonly log: string[] = [];
+
+  constructor(private readonly options: TranscriptOptions) {}
+
+  async run(file: string): Promise<void> {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    await this.start();
+    for (const [index, raw] of lines.entries()) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      this.log.push(`${index + 1}: ${line}`);
+      try {
+        await this.step(line);
+      } catch (error) {
+        const seen = this.activities.slice(-6).map((a) => `   ${a.from.role === 'user' ? 'user' : 'bot'}: ${describe(a).slice(-700)}`);
+        throw new Error(`${file}:${index + 1} "${line}" failed: ${(error as Error).message}\nLast activities:\n${seen.join('\n')}`);
+      }
+    }
+  }
+
+  private get base(): string {
+    return this.options.app().url;
+  }
+
+  private async start(): Promise<void> {
+    const response = await fetch(`${this.base}/webchat/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: this.options.userId, locale: 'fr-FR' }),
+    });
+    const session = (await response.json()) as { conversationId: string; token: string; resumeKey: string };
+    this.conversationId = session.conversationId;
+    this.token = session.token;
+    this.vars.resumeKey = session.resumeKey;
+    await fetch(`${this.base}/v3/directline/conversations`, { method: 'POST', headers: this.headers() });
+  }
+
+  private headers() {
+    return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
+  }
+
+  private async refresh(): Promise<void> {
+    const response = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, { headers: this.headers() });
+    this.activities = ((await response.json()) as { activities: Activity[] }).activities;
+  }
+
+  /** Posts, then waits for the bot's answer to settle (a reply to it, then no new activity for a moment). */
+  private async post(body: object): Promise<void> {
+    const response = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify({ type: 'message', from: { id: this.options.userId }, locale: 'fr-FR', ...body }),
+    });
+    if (!response.ok) throw new Error(`post failed: ${response.status}`);
+    const { id } = (await response.json()) as { id: string };
+    await waitFor(
+      async () => {
+        await this.refresh();
+        return this.activities.some((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message');
+      },
+      this.options.timeoutMs ?? 15_000,
+      'the bot to answer',
+    );
+    let count = -1;
+    while (count !== this.activities.length) {
+      count = this.activities.length;
+      await new Promise((r) => setTimeout(r, 150));
+      await this.refresh();
+    }
+  }
+
+  private fill(value: string): string {
+    return value.replace(/\{(\w+)\}/g, (whole, name: string) => this.vars[name] ?? whole);
+  }
+
+  private async step(line: string): Promise<void> {
+    const [, verb, rest = ''] = /^([\w-]+)>\s*(.*)$/.exec(line) ?? [];
+    const [head, fields] = rest.split(/\s+\|\s+/, 2).map((p) => this.fill(p ?? '').trim());
+    const timeout = this.options.timeoutMs ?? 15_000;
+    switch (verb) {
+      case 'user':
+        return this.post({ text: head });
+      case 'bot': {
+        const found = await waitFor(
+          async () => {
+            await this.refresh();
+            const i = this.activities.findIndex((a, k) => k >= this.cursor && a.from.role !== 'user' && a.type === 'message' && describe(a).includes(head));
+            return i >= 0 ? i + 1 : undefined;
+          },
+          timeout,
+          `a bot message containing "${head}"`,
+        );
+        // The same message may satisfy the next bot> line too (a card shows several things).
+        this.cursor = found - 1;
+        return;
+      }
+      case 'click':
+      case 'submit': {
+        const card = await waitFor(
+          async () => {
+            await this.refresh();
+            return [...this.activities].reverse().flatMap((a) => a.attachments ?? []).map((x) => x.content).find((c) => c.actions?.some((b) => b.title === head));
+          },
+          timeout,
+          `a card with the button "${head}"`,
+        );
+        const action = card.actions!.find((b) => b.title === head)!;
+        // Like Web Chat and Teams, every button sends the card's inputs along with its data.
+        const values = { ...inputDefaults(card.body ?? []), ...parseFields(fields ?? '') };
+        return this.post({ value: { ...values, ...action.data } });
+      }
+      case 'mail': {
+        const mailbox = this.options.app().mailbox!;
+        const mail = await waitFor(
+          async () => (await mailbox.list()).find((m) => m.to.includes(head) && (!fields || m.text.includes(fields)) && !this.vars[`seen:${m.id}`]),
+          timeout,
+          `a mail to ${head}${fields ? ` containing "${fields}"` : ''}`,
+        );
+        this.vars[`seen:${mail.id}`] = '1';
+        this.lastText = `${mail.subject}\n${mail.text}`;
+        return;
+      }
+      case 'capture': {
+        const [, name, pattern] = /^(\w+)\s*=\s*(.+)$/.exec(head) ?? [];
+        const match = new RegExp(pattern).exec(this.lastPage && pattern.includes('<') ? this.lastPage : this.lastText);
+        if (!match) throw new Error(`/${pattern}/ not found`);
+        this.vars[name] = match[1] ?? match[0];
+        return;
+      }
+      case 'page': {
+        if (head === 'open') {
+          await this.refresh();
+          const link = [...this.activities].reverse().map((a) => /https?:\/\/\S+\/compte\/[^\s)]+/.exec(a.text ?? '')?.[0]).find(Boolean);
+          if (!link) throw new Error('no secure link in the conversation');
+          this.lastLink = link;
+          const response = await fetch(link);
+          this.lastPage = await response.text();
+          return;
+        }
+        const [, suffix = ''] = /^post\s*(\S*)$/.exec(head) ?? [];
+        const response = await fetch(`${this.lastLink}${suffix}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(parseFields(fields ?? '')).toString(),
+        });
+        this.lastPage = await response.text();
+        return;
+      }
+      case 'page-sees':
+        if (!decodeHtml(this.lastPage).includes(head)) throw new Error(`the page does not show "${head}":\n${decodeHtml(this.lastPage).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
+        return;
+      case 'restart':
+        if (!this.options.onRestart) throw new Error('no restart hook');
+        await this.options.onRestart();
+        return;
+      default:
+        throw new Error(`unknown step "${verb}"`);
+    }
+  }
+}
+
+function parseFields(fields: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of fields.split(/\s*;\s*/).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return out;
+}
+
+function inputDefaults(items: CardItem[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    if (item.id && item.type.startsWith('Input.') && item.value !== undefined) out[item.id] = item.value;
+    if (item.items) Object.assign(out, inputDefaults(item.items));
+  }
+  return out;
+}
+
+/** Everything a person would read in an activity: its text, its card's texts, labels, facts and buttons. */
+export function describe(activity: Activity): string {
+  const parts: string[] = [activity.text ?? ''];
+  const walk = (items: CardItem[]) => {
+    for (const item of items) {
+      parts.push(item.text ?? '', item.label ?? '', item.title ?? '');
+      item.facts?.forEach((f) => parts.push(`${f.title} ${f.value}`));
+      if (item.items) walk(item.items);
+    }
+  };
+  for (const attachment of activity.attachments ?? []) {
+    walk(attachment.content.body ?? []);
+    attachment.content.actions?.forEach((a) => parts.push(`[${a.title}]`));
+  }
+  return parts.filter(Boolean).join(' | ');
+}
+
+function decodeHtml(html: string): string {
+  return html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
