@@ -36,7 +36,7 @@ afterAll(() => {
 type Activity = { id: string; type: string; text?: string; from: { role?: string }; attachments?: { content: { body: { text?: string }[]; actions: { data: { promptId: string } }[] } }[] };
 
 describe('kill -9 in the middle of a conversation', () => {
-  it('loses nothing: after a restart the user continues at the same step, in the language they chose', async () => {
+  it('loses nothing: after a restart the user continues the form at the same step, in the language they chose', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     await start(port);
@@ -56,13 +56,32 @@ describe('kill -9 in the middle of a conversation', () => {
       });
 
     await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers: headers(session.token) });
+    const card = (token: string, title: string) =>
+      waitFor(
+        async () =>
+          (await activities(token))
+            .filter((a) => a.attachments?.[0]?.content.body.some((b) => b.text === title))
+            .at(-1)?.attachments![0].content.actions[0].data.promptId,
+        15_000,
+        `the card "${title}"`,
+      );
+
+    // In English, into the accreditation form: eligibility answered, the request form on screen.
     await say(session.token, { text: 'english' });
-    const menu = await waitFor(
-      async () => (await activities(session.token)).filter((a) => a.attachments?.[0]?.content.body[0].text === 'Hello, I am Sésame').at(-1),
-      15_000,
-      'the menu in English',
-    );
-    const promptId = menu.attachments![0].content.actions[0].data.promptId;
+    await say(session.token, { value: { verb: 'accreditation.start', promptId: await card(session.token, 'Hello, I am Sésame') } });
+    await say(session.token, { value: { verb: 'register', promptId: await card(session.token, 'Accreditation of physicians') } });
+    await say(session.token, {
+      value: {
+        verb: 'submit',
+        promptId: await card(session.token, 'Before the form: does it apply to you?'),
+        physician: 'yes',
+        specialty: 'anesthesie-reanimation',
+        interventional: 'yes',
+        establishment: 'yes',
+        practice: 'individual',
+      },
+    });
+    const formPromptId = await card(session.token, 'Not registered yet — commitment request');
 
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
@@ -76,14 +95,25 @@ describe('kill -9 in the middle of a conversation', () => {
     });
     expect(resumed.status).toBe(200);
     const { token } = (await resumed.json()) as { token: string };
-    expect((await activities(token)).length).toBeGreaterThan(0);
 
-    // The card shown before the crash is still the current step, and English is remembered.
-    await say(token, { value: { verb: 'medimail.start', promptId } });
+    // The form shown before the crash is still the current step, the specialty answered before is kept, and English is remembered.
+    await say(token, {
+      value: {
+        verb: 'submit',
+        promptId: formPromptId,
+        civility: 'dr',
+        lastName: 'Restart',
+        firstName: 'Jean',
+        identifier: '10107350778',
+        specialty: 'anesthesie-reanimation',
+        email: 'jean.restart@example.fr',
+        emailConfirm: 'jean.restart@example.fr',
+      },
+    });
     const answer = await waitFor(
-      async () => (await activities(token)).find((a) => a.type === 'message' && /Medimail account creation is coming/.test(a.text ?? '')),
+      async () => (await activities(token)).find((a) => a.type === 'message' && /Your commitment request is recorded/.test(a.text ?? '')),
       15_000,
-      'the answer to the card clicked before the crash',
+      'the answer to the form submitted after the crash',
     );
     expect(answer).toBeDefined();
 

@@ -90,7 +90,8 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
       if (!this.spec.validate?.includes(verb)) return dc.endDialog({ verb, values } satisfies CardPromptResult<FieldValues>);
       const parsed = this.spec.schema.safeParse(values);
       if (parsed.success) return dc.endDialog({ verb, values: parsed.data } satisfies CardPromptResult<z.infer<S>>);
-      state.values = values;
+      // What the user typed replaces what the card showed; what the step was given stays.
+      state.values = { ...state.values, ...values };
       state.errors = this.describe(t, parsed.error, values);
       await this.send(dc.context, state);
       return Dialog.EndOfTurn;

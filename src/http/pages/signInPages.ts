@@ -5,6 +5,7 @@ import type { AccreditationRegistry } from '../../services/accreditation/registr
 import { PASSWORD_MIN_LENGTH } from '../../services/identity/passwords';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import { escapeHtml, page } from './html';
+import { time } from '../../cards/format';
 
 export const SIGN_IN_PURPOSE = 'accreditation.signIn';
 export const SIGNED_IN_EVENT = 'sesame.signedIn';
@@ -56,7 +57,7 @@ export class SignInPages {
           username,
         );
       case 'locked':
-        return this.credentialsForm(t, locale, token, t('pages:signin.locked', { time: hour(result.until, locale) }), username);
+        return this.credentialsForm(t, locale, token, t('pages:signin.locked', { time: time(t, result.until) }), username);
       case 'tempExpired':
         return this.credentialsForm(t, locale, token, t('pages:signin.tempExpired'), username);
       case 'ok':
@@ -144,8 +145,4 @@ const FORM_STYLE = `<style>
 
 function header(t: Translator): string {
   return `<header><h1>${escapeHtml(t('pages:webchat.heading'))}</h1><p>${escapeHtml(t('pages:webchat.tagline'))}</p></header>`;
-}
-
-function hour(date: Date, locale: Locale): string {
-  return date.toLocaleTimeString(locale === 'en' ? 'en-GB' : 'fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
 }
