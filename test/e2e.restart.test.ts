@@ -1,23 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { tempDir } from './helpers/db';
 import { waitFor } from './helpers/smtp';
+import { freePort } from './helpers/net';
 
 // The real `npm start` entry point in a child process, killed with SIGKILL mid-conversation.
 const root = path.resolve(__dirname, '..');
 const dir = tempDir();
 let child: ChildProcess | undefined;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 async function start(port: number): Promise<void> {
   child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/index.ts'], {

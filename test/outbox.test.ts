@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import { SecretBox } from '../src/services/identity/secretBox';
 import { Outbox } from '../src/services/mail/outbox';
 import { smtpTransport } from '../src/services/mail/smtpTransport';
 import { tempDatabase } from './helpers/db';
 import { SmtpSink, waitFor } from './helpers/smtp';
+import { freePort } from './helpers/net';
 import { silentLogger } from './helpers/silentLogger';
 import type { Db } from '../src/services/db/database';
 
@@ -16,13 +16,6 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('mail outbox', () => {
   it('records a mail only if the transaction that causes it commits', async () => {
