@@ -46,6 +46,22 @@ describe('Web Chat in a real browser', () => {
     await context.close();
   });
 
+  it('renders a form card that can be filled and sent: the accreditation eligibility check', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.locator('button.ac-pushButton', { hasText: "M'engager dans l'accréditation" }).first().click();
+    await page.locator('button.ac-pushButton', { hasText: 'Pas encore inscrit : faire ma demande' }).first().click();
+    await page.getByText('Avant le formulaire : êtes-vous concerné(e) ?').first().waitFor({ timeout: 15_000 });
+    await page.locator('.ac-adaptiveCard select').last().selectOption('anesthesie-reanimation');
+    await page.locator('button.ac-pushButton', { hasText: 'Continuer' }).last().click();
+    await page.getByText(/Pas encore inscrit — demande d.engagement/).first().waitFor({ timeout: 15_000 });
+    // The specialty answered in the first card is already chosen in the form.
+    await expect(page.locator('.ac-adaptiveCard').last().locator('select').last().inputValue()).resolves.toBe('anesthesie-reanimation');
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-form.png`, fullPage: true });
+    await context.close();
+  });
+
   it('lists the mails caught by the embedded SMTP server, each one rendered with clickable links', async () => {
     await app.outbox.enqueue(app.db, {
       to: 'jean.durand@example.fr',

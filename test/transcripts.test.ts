@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { capturingLogger } from './helpers/silentLogger';
 import { startTestApp } from './helpers/app';
 import { TranscriptRunner } from './helpers/transcript';
 import type { App } from '../src/app';
@@ -10,9 +12,13 @@ const dir = path.join(__dirname, 'transcripts');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.transcript'));
 
 let app: App;
+let dbFile: string;
 let close: () => Promise<void>;
+const logs = capturingLogger();
 beforeAll(async () => {
-  ({ app, close } = await startTestApp());
+  let dir: string;
+  ({ app, close, dir } = await startTestApp({}, logs.logger));
+  dbFile = path.join(dir, 'sesame.db');
 });
 afterAll(async () => close());
 
@@ -20,5 +26,16 @@ describe('transcripts', () => {
   it.each(files)('%s', async (file) => {
     const runner = new TranscriptRunner({ app: () => app, userId: `u-${path.basename(file, '.transcript')}` });
     await runner.run(path.join(dir, file));
+    // Secrets typed on the secure pages or read in mails never reach the logs, the conversation or the database.
+    const raw = new Database(dbFile, { readonly: true });
+    const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    const database = tables.map((t) => JSON.stringify(raw.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
+    raw.close();
+    const conversation = await runner.conversation();
+    for (const secret of runner.secrets()) {
+      expect(logs.raw.join('\n')).not.toContain(secret);
+      expect(conversation).not.toContain(secret);
+      expect(database).not.toContain(secret);
+    }
   }, 120_000);
 });

@@ -14,23 +14,27 @@ const stepHeader = (t: Translator, step: 'request' | 'signin', title: string): C
   text(title, { size: 'medium', weight: 'bolder', style: 'heading', spacing: 'none' }),
 ];
 
-const choice = (id: string, label: string, choices: { title: string; value: string }[], view: CardView, options: Partial<InputChoiceSet> = {}): InputChoiceSet => ({
+// A required input must carry its error message (Web Chat refuses to draw the card otherwise).
+const required = (t: Translator, label: string, isRequired: boolean | undefined) =>
+  isRequired ? { isRequired: true, errorMessage: t('validation.required', { field: label }) } : {};
+
+const choice = (t: Translator, id: string, label: string, choices: { title: string; value: string }[], view: CardView, options: Partial<InputChoiceSet> = {}): InputChoiceSet => ({
   type: 'Input.ChoiceSet',
   id,
   label,
   choices,
   value: view.values[id] ?? options.value,
   style: options.style ?? 'compact',
-  isRequired: options.isRequired ?? true,
-  errorMessage: options.errorMessage,
+  ...required(t, label, options.isRequired ?? true),
 });
 
-const input = (id: string, label: string, view: CardView, options: Partial<InputText> = {}): InputText => ({
+const input = (t: Translator, id: string, label: string, view: CardView, options: Partial<InputText> = {}): InputText => ({
   type: 'Input.Text',
   id,
   label,
   value: view.values[id] ?? '',
   ...options,
+  ...required(t, label, options.isRequired),
 });
 
 export function specialtyChoices(t: Translator): { title: string; value: string }[] {
@@ -55,15 +59,16 @@ export function eligibilityCard(t: Translator, view: CardView): AdaptiveCard {
     [
       ...stepHeader(t, 'request', a('eligibility.title')),
       ...errorSummary(t, view.errors),
-      ...withError(choice('physician', a('eligibility.physician'), yesNo, view, { style: 'expanded', value: 'yes' }), view.errors),
-      ...withError(choice('specialty', a('eligibility.specialty'), [...specialtyChoices(t), { title: a('eligibility.specialtyOther'), value: 'other' }], view), view.errors),
+      ...withError(choice(t, 'physician', a('eligibility.physician'), yesNo, view, { style: 'expanded', value: 'yes' }), view.errors),
+      ...withError(choice(t, 'specialty', a('eligibility.specialty'), [...specialtyChoices(t), { title: a('eligibility.specialtyOther'), value: 'other' }], view), view.errors),
       ...withError(
-        choice('interventional', a('eligibility.interventional'), [...yesNo, { title: a('eligibility.unsure'), value: 'unsure' }], view, { style: 'expanded', value: 'yes' }),
+        choice(t, 'interventional', a('eligibility.interventional'), [...yesNo, { title: a('eligibility.unsure'), value: 'unsure' }], view, { style: 'expanded', value: 'yes' }),
         view.errors,
       ),
       text(a('eligibility.interventionalHelp'), { isSubtle: true, size: 'small', spacing: 'none' }),
       ...withError(
         choice(
+          t,
           'establishment',
           a('eligibility.establishment'),
           [{ title: a('eligibility.yes'), value: 'yes' }, { title: a('eligibility.cabinetOnly'), value: 'no' }, { title: a('eligibility.unsure'), value: 'unsure' }],
@@ -73,7 +78,7 @@ export function eligibilityCard(t: Translator, view: CardView): AdaptiveCard {
         view.errors,
       ),
       ...withError(
-        choice('practice', a('eligibility.practice'), [{ title: a('eligibility.individual'), value: 'individual' }, { title: a('eligibility.team'), value: 'team' }], view, {
+        choice(t, 'practice', a('eligibility.practice'), [{ title: a('eligibility.individual'), value: 'individual' }, { title: a('eligibility.team'), value: 'team' }], view, {
           style: 'expanded',
           value: 'individual',
         }),
@@ -105,16 +110,16 @@ export function registrationCard(t: Translator, view: CardView, notice: Registra
     text(a('form.intro'), { isSubtle: true }),
     ...errorSummary(t, view.errors),
     ...withError(
-      choice('civility', a('form.civility'), [
+      choice(t, 'civility', a('form.civility'), [
         { title: a('form.civilityDr'), value: 'dr' },
         { title: a('form.civilityMme'), value: 'mme' },
         { title: a('form.civilityM'), value: 'm' },
       ], view, { value: 'dr' }),
       view.errors,
     ),
-    ...withError(input('lastName', a('form.lastName'), view, { isRequired: true, maxLength: 80, placeholder: a('form.nameExample') }), view.errors),
-    ...withError(input('firstName', a('form.firstName'), view, { isRequired: true, maxLength: 80, placeholder: a('form.firstNameExample') }), view.errors),
-    ...withError(input('identifier', a('form.identifier'), view, { isRequired: true, maxLength: 20, placeholder: a('form.identifierExample') }), view.errors),
+    ...withError(input(t, 'lastName', a('form.lastName'), view, { isRequired: true, maxLength: 80, placeholder: a('form.nameExample') }), view.errors),
+    ...withError(input(t, 'firstName', a('form.firstName'), view, { isRequired: true, maxLength: 80, placeholder: a('form.firstNameExample') }), view.errors),
+    ...withError(input(t, 'identifier', a('form.identifier'), view, { isRequired: true, maxLength: 20, placeholder: a('form.identifierExample') }), view.errors),
   ];
   if (notice.notice === 'badKey') {
     body.push(text(a('form.badKey', { value: notice.value }), { color: 'warning' }));
@@ -122,9 +127,9 @@ export function registrationCard(t: Translator, view: CardView, notice: Registra
   }
   if (notice.notice === 'nationalId') body.push(text(a('form.nationalId', { value: notice.value, rpps: notice.rpps }), { color: 'warning' }));
   body.push(
-    ...withError(choice('specialty', a('form.specialty'), specialtyChoices(t), view), view.errors),
-    ...withError(input('email', a('form.email'), view, { isRequired: true, style: 'email', maxLength: 254, placeholder: a('form.emailExample') }), view.errors),
-    ...withError(input('emailConfirm', a('form.emailConfirm'), view, { isRequired: true, style: 'email', maxLength: 254 }), view.errors),
+    ...withError(choice(t, 'specialty', a('form.specialty'), specialtyChoices(t), view), view.errors),
+    ...withError(input(t, 'email', a('form.email'), view, { isRequired: true, style: 'email', maxLength: 254, placeholder: a('form.emailExample') }), view.errors),
+    ...withError(input(t, 'emailConfirm', a('form.emailConfirm'), view, { isRequired: true, style: 'email', maxLength: 254 }), view.errors),
     text(a('form.emailWarning'), { isSubtle: true, size: 'small', spacing: 'none' }),
   );
   const actions = [];
@@ -170,7 +175,7 @@ export function resendCard(t: Translator, view: CardView, last: { date: string; 
     text(a('resend.spam')),
     ...errorSummary(t, view.errors),
   ];
-  if (canChangeEmail) body.push(...withError(input('email', a('resend.email'), view, { isRequired: true, style: 'email', maxLength: 254 }), view.errors));
+  if (canChangeEmail) body.push(...withError(input(t, 'email', a('resend.email'), view, { isRequired: true, style: 'email', maxLength: 254 }), view.errors));
   return card(body, [submit(a('resend.submit'), 'submit', view.promptId, { style: 'positive' }), submit(a('resend.back'), 'back', view.promptId)]);
 }
 
@@ -198,33 +203,33 @@ export function adminFileCard(t: Translator, view: CardView): AdaptiveCard {
       ...stepHeader(t, 'signin', a('adminFile.title')),
       text(a('adminFile.intro'), { isSubtle: true }),
       ...errorSummary(t, view.errors),
-      ...withError(input('address', a('adminFile.address'), view, { isRequired: true, maxLength: 200, placeholder: a('adminFile.addressExample') }), view.errors),
-      ...withError(input('addressMore', a('adminFile.addressMore'), view, { maxLength: 200 }), view.errors),
-      ...withError(input('postalCode', a('adminFile.postalCode'), view, { isRequired: true, maxLength: 5, placeholder: a('adminFile.postalCodeExample') }), view.errors),
-      ...withError(input('city', a('adminFile.city'), view, { isRequired: true, maxLength: 100, placeholder: a('adminFile.cityExample') }), view.errors),
-      ...withError(choice('cpamDepartment', a('adminFile.cpamDepartment'), departmentChoices(), view), view.errors),
-      ...withError(choice('crfmcRegion', a('adminFile.crfmcRegion'), regionChoices(), view), view.errors),
+      ...withError(input(t, 'address', a('adminFile.address'), view, { isRequired: true, maxLength: 200, placeholder: a('adminFile.addressExample') }), view.errors),
+      ...withError(input(t, 'addressMore', a('adminFile.addressMore'), view, { maxLength: 200 }), view.errors),
+      ...withError(input(t, 'postalCode', a('adminFile.postalCode'), view, { isRequired: true, maxLength: 5, placeholder: a('adminFile.postalCodeExample') }), view.errors),
+      ...withError(input(t, 'city', a('adminFile.city'), view, { isRequired: true, maxLength: 100, placeholder: a('adminFile.cityExample') }), view.errors),
+      ...withError(choice(t, 'cpamDepartment', a('adminFile.cpamDepartment'), departmentChoices(), view), view.errors),
+      ...withError(choice(t, 'crfmcRegion', a('adminFile.crfmcRegion'), regionChoices(), view), view.errors),
       ...withError(
-        choice('practiceMode', a('adminFile.practiceMode'), [
+        choice(t, 'practiceMode', a('adminFile.practiceMode'), [
           { title: a('adminFile.liberal'), value: 'liberal' },
           { title: a('adminFile.salaried'), value: 'salaried' },
           { title: a('adminFile.mixed'), value: 'mixed' },
         ], view, { style: 'expanded' }),
         view.errors,
       ),
-      ...withError(choice('urmlRegion', a('adminFile.urmlRegion'), regionChoices(), view, optional), view.errors),
+      ...withError(choice(t, 'urmlRegion', a('adminFile.urmlRegion'), regionChoices(), view, optional), view.errors),
       ...[1, 2, 3].flatMap((n) => [
         ...withError(
-          input(`establishment${n}`, a(n === 1 ? 'adminFile.establishment' : 'adminFile.establishmentOptional', { n }), view, {
+          input(t, `establishment${n}`, a(n === 1 ? 'adminFile.establishment' : 'adminFile.establishmentOptional', { n }), view, {
             isRequired: n === 1,
             maxLength: 150,
             placeholder: n === 1 ? a('adminFile.establishmentExample') : undefined,
           }),
           view.errors,
         ),
-        ...withError(input(`finess${n}`, a('adminFile.finess'), view, { maxLength: 12, placeholder: n === 1 ? a('adminFile.finessExample') : undefined }), view.errors),
+        ...withError(input(t, `finess${n}`, a('adminFile.finess'), view, { maxLength: 12, placeholder: n === 1 ? a('adminFile.finessExample') : undefined }), view.errors),
       ]),
-      ...withError(input('mobile', a('adminFile.mobile'), view, { style: 'tel', maxLength: 20, placeholder: a('adminFile.mobileExample') }), view.errors),
+      ...withError(input(t, 'mobile', a('adminFile.mobile'), view, { style: 'tel', maxLength: 20, placeholder: a('adminFile.mobileExample') }), view.errors),
     ],
     [submit(a('adminFile.submit'), 'submit', view.promptId, { style: 'positive' }), submit(a('signin.back'), 'back', view.promptId)],
   );
@@ -237,7 +242,7 @@ export function adminRecapCard(t: Translator, view: CardView, facts: { title: st
     [
       ...stepHeader(t, 'signin', a('adminFile.recapTitle')),
       { type: 'FactSet', facts: facts.map((f) => ({ title: f.title, value: plain(f.value) })) },
-      choice('department', a('adminFile.department'), departmentChoices(), view),
+      choice(t, 'department', a('adminFile.department'), departmentChoices(), view),
     ],
     [submit(a('adminFile.save'), 'save', view.promptId, { style: 'positive' }), submit(a('adminFile.edit'), 'edit', view.promptId)],
   );

@@ -12,6 +12,7 @@ import { waitFor } from './smtp';
  *   bot> text                       a bot message or card (the last matched one or a later one) contains the text
  *   mail> address | text            a mail to the address arrives, containing the text
  *   capture> name = regex           a group of the last mail (or page), kept as {name}
+ *   secret> name = value            a value the user will type on a page (checked never to leak)
  *   page> open                      opens the last secure link the bot sent
  *   page> post [/suffix] | a=1      posts a form to that link
  *   page-sees> text                 the last page shows the text
@@ -41,6 +42,19 @@ export class TranscriptRunner {
   private lastLink = '';
   /** What happened, line by line, to print when a step fails. */
   readonly log: string[] = [];
+
+  /** The secrets the script captured ({password...}), to check they never leaked anywhere. */
+  secrets(): string[] {
+    return Object.entries(this.vars)
+      .filter(([name]) => /password|code|secret/i.test(name))
+      .map(([, value]) => value);
+  }
+
+  /** Every activity of the conversation, as the channel stored it. */
+  async conversation(): Promise<string> {
+    await this.refresh();
+    return JSON.stringify(this.activities);
+  }
 
   constructor(private readonly options: TranscriptOptions) {}
 
@@ -167,6 +181,11 @@ export class TranscriptRunner {
         const match = new RegExp(pattern).exec(this.lastPage && pattern.includes('<') ? this.lastPage : this.lastText);
         if (!match) throw new Error(`/${pattern}/ not found`);
         this.vars[name] = match[1] ?? match[0];
+        return;
+      }
+      case 'secret': {
+        const [, name, value] = /^(\w+)\s*=\s*(.+)$/.exec(head) ?? [];
+        this.vars[name] = value;
         return;
       }
       case 'page': {
