@@ -3,6 +3,7 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
+  type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
 import type { Config } from './config';
@@ -22,14 +23,18 @@ import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
 import { smtpTransport } from './services/mail/smtpTransport';
 import { PrismaStorage } from './services/state/prismaStorage';
 import { SecretBox } from './services/identity/secretBox';
-import { SecureLinks } from './services/identity/secureLinks';
-import { PrismaAccreditationRegistry } from './services/accreditation/registry';
+import { createServices, type Services } from './services';
 import { AccreditationDialog } from './dialogs/accreditationDialog';
+import { DeskDialog } from './dialogs/deskDialog';
+import { DeskPages } from './http/pages/deskPages';
+import { AttestationPage } from './http/pages/attestationPage';
 import { ProactiveNotifier } from './bot/proactive';
-import { SignInPages, SIGNED_IN_EVENT } from './http/pages/signInPages';
+import { SignInPages } from './http/pages/signInPages';
+import { DESK_SIGNED_IN_EVENT, NOTICE_EVENT, SIGNED_IN_EVENT } from './services/identity/linkPurposes';
 
 export interface App {
   url: string;
+  services: Services;
   /** The embedded catcher's mails (undefined when SMTP_URL is set). */
   mailbox: CaughtMailbox | undefined;
   port: number;
@@ -99,15 +104,23 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     botAuthorization: auth.authorizationHeader,
   });
 
-  const storage = new PrismaStorage(db);
-  const { conversationState, userState } = createStates(storage);
-  const links = new SecureLinks(db);
+  const { conversationState, userState } = createStates(new PrismaStorage(db));
   const publicUrl = () => endpoint().publicUrl;
-  const registry = new PrismaAccreditationRegistry(db, outbox, i18n, { publicUrl });
-  const accreditation = new AccreditationDialog(registry, links, conversationState.createProperty('accreditation'), publicUrl);
-  const bot = new SesameBot(conversationState, userState, new MainDialog({ accreditation }), i18n, config.DEFAULT_LOCALE, logger);
-  const notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger);
-  const signInPages = new SignInPages(registry, links, i18n, (linkId, reference) => notifier.sendEvent(reference, SIGNED_IN_EVENT, { linkId }));
+  const services = createServices(db, outbox, i18n, publicUrl);
+  const { links, registry, engagements, eprs, desk } = services;
+  // The dialogs need the notifier, which needs the bot: the physician is told through a late-bound callback.
+  let notifier: ProactiveNotifier | undefined;
+  const notifyEvaluated = async (references: unknown[]) => {
+    for (const reference of references) await notifier?.sendEvent(reference as Partial<ConversationReference>, NOTICE_EVENT, { kind: 'evaluated' });
+  };
+  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, conversationState.createProperty('accreditation'), publicUrl);
+  const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated);
+  const bot = new SesameBot(conversationState, userState, new MainDialog({ accreditation, desk: deskDialog }), i18n, config.DEFAULT_LOCALE, logger);
+  notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger, () => endpoint().serviceUrl);
+  const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>) => notifier!.sendEvent(reference, event, { linkId });
+  const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT));
+  const deskPages = new DeskPages(desk, links, i18n, continueWith(DESK_SIGNED_IN_EVENT));
+  const attestationPage = new AttestationPage(links, registry, engagements, i18n);
 
   const server = createHttpServer({
     logger,
@@ -119,6 +132,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     isReady: () => isDatabaseReachable(db),
     mailbox,
     signInPages,
+    deskPages,
+    attestationPage,
   });
   port = await server.listen(config.PORT);
   outbox.start();
@@ -126,6 +141,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
 
   return {
     url: publicUrl(),
+    services,
     mailbox,
     port,
     db,

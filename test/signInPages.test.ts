@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecureLinks } from '../src/services/identity/secureLinks';
-import { SignInPages, SIGN_IN_PURPOSE } from '../src/http/pages/signInPages';
+import { SignInPages } from '../src/http/pages/signInPages';
+import { SIGN_IN_PURPOSE } from '../src/services/identity/linkPurposes';
 import { createI18n } from '../src/i18n';
 import { tempDatabase } from './helpers/db';
 import { DURAND, registryWithMail } from './helpers/registry';

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { capturingLogger } from './helpers/silentLogger';
-import { startTestApp } from './helpers/app';
+import { startApp } from '../src/app';
+import { parseConfig } from '../src/config';
+import { tempDir } from './helpers/db';
 import { TranscriptRunner } from './helpers/transcript';
 import type { App } from '../src/app';
 
@@ -11,20 +13,27 @@ import type { App } from '../src/app';
 const dir = path.join(__dirname, 'transcripts');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.transcript'));
 
-let app: App;
-let dbFile: string;
-let close: () => Promise<void>;
+// One server for all scripts; restart> stops it and starts it again on the same database.
+const dataDir = tempDir();
+const dbFile = path.join(dataDir, 'sesame.db');
+const config = parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, OUTBOX_POLL_MS: '100' });
 const logs = capturingLogger();
+let app: App;
+const restart = async () => {
+  await app.close();
+  app = await startApp(config, logs.logger);
+};
 beforeAll(async () => {
-  let dir: string;
-  ({ app, close, dir } = await startTestApp({}, logs.logger));
-  dbFile = path.join(dir, 'sesame.db');
+  app = await startApp(config, logs.logger);
 });
-afterAll(async () => close());
+afterAll(async () => {
+  await app.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('transcripts', () => {
   it.each(files)('%s', async (file) => {
-    const runner = new TranscriptRunner({ app: () => app, userId: `u-${path.basename(file, '.transcript')}` });
+    const runner = new TranscriptRunner({ app: () => app, userId: `u-${path.basename(file, '.transcript')}`, onRestart: restart });
     await runner.run(path.join(dir, file));
     // Secrets typed on the secure pages or read in mails never reach the logs, the conversation or the database.
     const raw = new Database(dbFile, { readonly: true });

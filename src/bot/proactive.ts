@@ -12,9 +12,14 @@ export class ProactiveNotifier {
     private readonly bot: { run(context: TurnContext): Promise<void> },
     private readonly appId: string,
     private readonly logger: Logger,
+    private readonly localServiceUrl: () => string,
   ) {}
 
-  async sendEvent(reference: Partial<ConversationReference>, name: string, value: unknown): Promise<void> {
+  async sendEvent(stored: Partial<ConversationReference>, name: string, value: unknown): Promise<void> {
+    // Our own Direct Line channel is always served by this process: its loopback address is the
+    // current one, whatever port it had when the reference was stored.
+    const local = stored.channelId === 'directline' && stored.serviceUrl?.startsWith('http://127.0.0.1:');
+    const reference = local ? { ...stored, serviceUrl: this.localServiceUrl() } : stored;
     try {
       // botbuilder needs a string app id: '' when the bot runs without credentials.
       await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {

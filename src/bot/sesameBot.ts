@@ -3,7 +3,8 @@ import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botb
 import type { i18n as I18n } from 'i18next';
 import { toLocale, type Locale } from '../i18n';
 import type { Logger } from '../logger';
-import { setLanguageSwitch, setTurnLanguage } from '../dialogs/turn';
+import { setLanguageSwitch, setTurnLanguage, tr } from '../dialogs/turn';
+import { NOTICE_EVENT } from '../services/identity/linkPurposes';
 import type { EtagState } from './state';
 import { TurnQueue } from './turnQueue';
 
@@ -59,7 +60,8 @@ export class SesameBot extends ActivityHandler {
 
     // Sésame's own events (a secure page completed...), delivered through ProactiveNotifier.
     this.onEvent(async (context, next) => {
-      if (context.activity.name?.startsWith('sesame.')) await this.runDialog(context);
+      if (context.activity.name === NOTICE_EVENT) await this.notice(context);
+      else if (context.activity.name?.startsWith('sesame.')) await this.runDialog(context);
       await next();
     });
   }
@@ -101,6 +103,15 @@ export class SesameBot extends ActivityHandler {
     const dc = await this.dialogs.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.rootDialog.id);
+  }
+
+  /** A message from outside the conversation (a decision was taken); the current step is shown again. */
+  private async notice(context: TurnContext): Promise<void> {
+    const { kind } = (context.activity.value ?? {}) as { kind?: string };
+    if (kind !== 'evaluated') return;
+    await context.sendActivity(tr(context)('accreditation:notice.evaluated'));
+    const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog) await dc.repromptDialog();
   }
 
   private async applyLanguage(context: TurnContext): Promise<void> {

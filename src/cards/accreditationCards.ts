@@ -143,13 +143,31 @@ export function registrationCard(t: Translator, view: CardView, notice: Registra
   return card(body, actions);
 }
 
-export type HubAction = 'signin' | 'resend' | 'adminFile' | 'editAdminFile' | 'register' | 'signout' | 'menu';
+export const HUB_ACTIONS = [
+  'signin',
+  'resend',
+  'adminFile',
+  'editAdminFile',
+  'register',
+  'signout',
+  'menu',
+  'questionnaire',
+  'completeQuestionnaire',
+  'readQuestionnaire',
+  'attestation',
+  'portal',
+] as const;
+export type HubAction = (typeof HUB_ACTIONS)[number];
+
+export type HubNext = 'nextSignin' | 'nextAdminFile' | 'nextQuestionnaire' | 'waiting' | 'toComplete' | 'refused' | 'engaged';
 
 export interface HubView {
   promptId: string;
   signedInAs?: { civility: string; firstName: string; lastName: string };
   history: { type: string; detail?: string; at: string }[];
-  next?: 'nextSignin' | 'nextAdminFile' | 'nextQuestionnaire';
+  next?: HubNext;
+  /** What the next step's sentence needs: the OA's name (undefined: "the OA of your specialty"), dates, the expert's words. */
+  about?: { oa?: string; date?: string; comment?: string };
   actions: HubAction[];
 }
 
@@ -163,7 +181,15 @@ export function hubCard(t: Translator, view: HubView): AdaptiveCard {
   }
   if (view.history.length === 0) body.push(text(a('hub.none')));
   else body.push({ type: 'FactSet', facts: view.history.map((h) => ({ title: dateTime(t, new Date(h.at)), value: a(`hub.event.${h.type}`, { detail: h.detail ?? '' }) })) });
-  if (view.next) body.push(text(a('hub.next', { step: a(`hub.${view.next}`) }), { weight: 'bolder' }));
+  if (view.next) {
+    const params = {
+      oa: view.about?.oa ?? a('hub.yourOa'),
+      date: view.about?.date ? dateTime(t, new Date(view.about.date)) : '',
+      comment: plain(view.about?.comment ?? ''),
+    };
+    const sentence = a(`hub.${view.next}`, params);
+    body.push(text(view.next.startsWith('next') ? a('hub.next', { step: sentence }) : sentence, { weight: 'bolder' }));
+  }
   return card(body, view.actions.map((verb) => submit(a(`hub.${verb}`), verb, view.promptId)));
 }
 

@@ -39,9 +39,11 @@ export type InputChoiceSet = {
   isRequired?: boolean;
   errorMessage?: string;
 };
+export type InputNumber = { type: 'Input.Number'; id: string; label: string; value?: number; min?: number; max?: number; isRequired?: boolean; errorMessage?: string; placeholder?: string };
+export type InputDate = { type: 'Input.Date'; id: string; label: string; value?: string; max?: string; isRequired?: boolean; errorMessage?: string };
 export type InputToggle = { type: 'Input.Toggle'; id: string; title: string; label?: string; value?: string; valueOn?: string; valueOff?: string };
 export type Container = { type: 'Container'; items: CardElement[]; style?: 'emphasis' | 'attention' | 'good' | 'warning' };
-export type CardElement = TextBlock | InputText | InputChoiceSet | InputToggle | Container | FactSet;
+export type CardElement = TextBlock | InputText | InputNumber | InputDate | InputChoiceSet | InputToggle | Container | FactSet;
 
 export type SubmitData = { verb: string; promptId: string } & Record<string, string>;
 export type SubmitAction = { type: 'Action.Submit'; title: string; data: SubmitData; style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none' };

@@ -11,6 +11,7 @@ import {
   adminRecapCard,
   eligibilityCard,
   entryCard,
+  HUB_ACTIONS,
   hubCard,
   notEligibleCard,
   registrationCard,
@@ -29,8 +30,12 @@ import { checkFiness, checkProfessionalId } from '../services/identifiers';
 import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { normalize } from '../services/text';
 import type { SecureLinks } from '../services/identity/secureLinks';
-import { SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../http/pages/signInPages';
+import { ATTESTATION_PURPOSE, SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
+import { QUESTIONNAIRE_DIALOG, QuestionnaireDialog } from './questionnaireDialog';
+import { PORTAL_DIALOG, PortalDialog } from './portalDialog';
+import type { EngagementService } from '../services/accreditation/engagement';
+import type { EprService } from '../services/accreditation/epr';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { tr, turnLocale } from './turn';
 
@@ -155,12 +160,17 @@ const SIGN_OUT_WORDS = new Set(['me deconnecter', 'deconnexion', 'deconnecter', 
 export class AccreditationDialog extends InterruptibleDialog {
   constructor(
     private readonly registry: AccreditationRegistry,
+    private readonly engagements: EngagementService,
+    eprs: EprService,
     private readonly links: SecureLinks,
     private readonly state: StatePropertyAccessor<AccreditationConversation>,
     private readonly publicUrl: () => string,
     private readonly now: () => Date = () => new Date(),
   ) {
     super(ACCREDITATION_DIALOG);
+    const signedIn = (context: TurnContext) => this.signedInAccount(context);
+    this.addDialog(new QuestionnaireDialog(engagements, signedIn));
+    this.addDialog(new PortalDialog(engagements, eprs, signedIn));
 
     this.addDialog(new CardPrompt(P_ENTRY, { verbs: ['register', 'signin', 'status'], schema: z.object({}), render: (t, v) => entryCard(t, v.promptId) }));
     this.addDialog(new CardPrompt(P_ELIGIBILITY, { verbs: ['submit'], validate: ['submit'], schema: eligibilitySchema, fields: ELIGIBILITY_FIELDS, render: eligibilityCard }));
@@ -182,7 +192,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     );
     this.addDialog(
       new CardPrompt(P_HUB, {
-        verbs: ['signin', 'resend', 'adminFile', 'editAdminFile', 'register', 'signout', 'menu'],
+        verbs: HUB_ACTIONS,
         schema: z.object({}),
         render: (t, v) => hubCard(t, { ...(JSON.parse(v.values.hub ?? '{}') as Omit<HubView, 'promptId'>), promptId: v.promptId }),
       }),
@@ -214,7 +224,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     this.addDialog(new WaterfallDialog(ENTRY, [this.offerEntry.bind(this), this.routeEntry.bind(this)]));
     this.addDialog(new WaterfallDialog(REGISTER, [this.askEligibility.bind(this), this.checkEligibility.bind(this), this.afterNotEligible.bind(this)]));
     this.addDialog(new WaterfallDialog(FORM_LOOP, [this.askRegistration.bind(this), this.checkRegistration.bind(this)]));
-    this.addDialog(new WaterfallDialog(HUB, [this.showHub.bind(this), this.routeHub.bind(this)]));
+    this.addDialog(new WaterfallDialog(HUB, [this.showHub.bind(this), this.routeHub.bind(this), this.afterChild.bind(this)]));
     this.addDialog(new WaterfallDialog(RESEND, [this.askResend.bind(this), this.doResend.bind(this)]));
     this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendSignInLink.bind(this), this.afterSignIn.bind(this)]));
     this.addDialog(new WaterfallDialog(ADMIN_FILE, [this.askAdminFile.bind(this), this.recapAdminFile.bind(this), this.saveAdminFile.bind(this)]));
@@ -360,12 +370,31 @@ export class AccreditationDialog extends InterruptibleDialog {
         return step.replaceDialog(ADMIN_FILE);
       case 'register':
         return step.replaceDialog(REGISTER);
+      case 'questionnaire':
+      case 'completeQuestionnaire':
+      case 'readQuestionnaire':
+        return step.beginDialog(QUESTIONNAIRE_DIALOG);
+      case 'portal':
+        return step.beginDialog(PORTAL_DIALOG);
+      case 'attestation':
+        await this.sendAttestationLink(step.context);
+        return step.replaceDialog(HUB);
       case 'signout':
         await this.signOut(step.context, await this.state.get(step.context, {}));
         return step.replaceDialog(HUB);
       default:
         return step.endDialog();
     }
+  }
+
+  /** Back from the questionnaire or the portal: where the user is now (or sign in again). */
+  private async afterChild(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const outcome = (step.result as { outcome?: string } | undefined)?.outcome;
+    if (outcome === 'expired') {
+      await step.context.sendActivity(tr(step.context)('accreditation:adminFile.signinFirst'));
+      return step.replaceDialog(SIGN_IN);
+    }
+    return step.replaceDialog(HUB);
   }
 
   /** What was done when, the next step and its buttons (translated when the card is drawn). */
@@ -377,10 +406,34 @@ export class AccreditationDialog extends InterruptibleDialog {
     const history = (await this.registry.history(accountId))
       .filter((e) => signedIn || e.type === 'REQUEST_CREATED' || e.type === 'CREDENTIALS_SENT' || e.type === 'EMAIL_CHANGED')
       .map((e) => ({ type: e.type, detail: e.detail, at: e.at.toISOString() }));
+    // The decision is read only once signed in (the seed: "pour connaître la décision, connectez-vous").
     if (!signedIn) return { history, next: 'nextSignin', actions: ['signin', 'resend', 'menu'] };
     const signedInAs = { civility: signedIn.civility, firstName: signedIn.firstName, lastName: signedIn.lastName };
-    if (!signedIn.adminFile) return { signedInAs, history, next: 'nextAdminFile', actions: ['adminFile', 'signout', 'menu'] };
-    return { signedInAs, history, next: 'nextQuestionnaire', actions: ['editAdminFile', 'signout', 'menu'] };
+    const base = { signedInAs, history };
+    if (!signedIn.adminFile) return { ...base, next: 'nextAdminFile', actions: ['adminFile', 'signout', 'menu'] };
+    const engagement = await this.engagements.get(signedIn.id);
+    const oa = engagement?.oa.name ?? this.engagements.oaFor(signedIn).name;
+    switch (engagement?.status) {
+      case 'SENT':
+        return { ...base, next: 'waiting', about: { oa, date: engagement.sentAt?.toISOString() }, actions: ['readQuestionnaire', 'editAdminFile', 'signout', 'menu'] };
+      case 'TO_COMPLETE':
+        return { ...base, next: 'toComplete', about: { oa, comment: engagement.expertComment }, actions: ['completeQuestionnaire', 'signout', 'menu'] };
+      case 'REFUSED':
+        return { ...base, next: 'refused', about: { oa, comment: engagement.expertComment }, actions: ['readQuestionnaire', 'signout', 'menu'] };
+      case 'ACCEPTED':
+        return { ...base, next: 'engaged', about: { oa, date: engagement.decidedAt?.toISOString() }, actions: ['portal', 'attestation', 'signout', 'menu'] };
+      default:
+        return { ...base, next: 'nextQuestionnaire', about: { oa }, actions: ['questionnaire', 'editAdminFile', 'signout', 'menu'] };
+    }
+  }
+
+  /** The attestation d'engagement as a PDF, by a personal one-time link; it is also posted. */
+  private async sendAttestationLink(context: TurnContext): Promise<void> {
+    const account = await this.signedInAccount(context);
+    if (!account) return;
+    await this.engagements.recordAttestation(account.id);
+    const link = await this.links.create(ATTESTATION_PURPOSE, { locale: turnLocale(context) }, 15, account.id);
+    await context.sendActivity(tr(context)('accreditation:attestation.link', { url: `${this.publicUrl()}/compte/attestation/${link.token}` }));
   }
 
   // ---- "Je n'ai pas reçu le mail" ----
@@ -448,6 +501,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     const conversation = await this.state.get(step.context, {});
     conversation.session = { accountId: account.id, lastActiveAt: this.now().getTime() };
     conversation.request = { accountId: account.id, canChangeEmail: true };
+    await this.engagements.rememberConversation(account.id, step.context.activity.conversation.id, TurnContext.getConversationReference(step.context.activity));
     await step.context.sendActivity(t('accreditation:signin.connected', { name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}` }));
     return step.replaceDialog(account.adminFile ? HUB : ADMIN_FILE);
   }

@@ -33,7 +33,9 @@ export interface CardPromptSpec<S extends z.ZodType<Record<string, unknown>>> {
   /** Verbs whose submit must pass the schema (e.g. "submit"; not "back" or "cancel"). */
   validate?: readonly string[];
   schema: S;
-  fields?: Record<string, FieldInfo>;
+  /** A schema chosen per verb and per what the step shows (a questionnaire section); wins over `schema`. */
+  schemaFor?(verb: string, shown: FieldValues): z.ZodType<Record<string, unknown>> | undefined;
+  fields?: Record<string, FieldInfo> | ((shown: FieldValues) => Record<string, FieldInfo>);
   render(t: Translator, view: CardView, context: TurnContext): AdaptiveCard;
   /** Text typed instead of clicking, mapped to a verb that needs no validation. */
   recognizeText?(text: string): string | undefined;
@@ -54,7 +56,13 @@ interface PromptState {
 
 const submitSchema = z.object({ verb: z.string(), promptId: z.string() }).passthrough();
 
-export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Dialog<{ values?: FieldValues }> {
+export interface CardPromptOptions {
+  values?: FieldValues;
+  /** Errors to show at once (a check the step's owner made, e.g. across steps). */
+  errors?: FieldErrors;
+}
+
+export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Dialog<CardPromptOptions> {
   constructor(
     dialogId: string,
     private readonly spec: CardPromptSpec<S>,
@@ -62,8 +70,8 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     super(dialogId);
   }
 
-  override async beginDialog(dc: DialogContext, options?: { values?: FieldValues }): Promise<DialogTurnResult> {
-    const state: PromptState = { promptId: crypto.randomUUID(), values: options?.values ?? {}, errors: {} };
+  override async beginDialog(dc: DialogContext, options?: CardPromptOptions): Promise<DialogTurnResult> {
+    const state: PromptState = { promptId: crypto.randomUUID(), values: options?.values ?? {}, errors: options?.errors ?? {} };
     dc.activeDialog!.state = state;
     await this.send(dc.context, state);
     return Dialog.EndOfTurn;
@@ -87,12 +95,13 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
         return Dialog.EndOfTurn;
       }
       const values = stringValues(raw);
-      if (!this.spec.validate?.includes(verb)) return dc.endDialog({ verb, values } satisfies CardPromptResult<FieldValues>);
-      const parsed = this.spec.schema.safeParse(values);
-      if (parsed.success) return dc.endDialog({ verb, values: parsed.data } satisfies CardPromptResult<z.infer<S>>);
+      const schema = this.spec.schemaFor?.(verb, state.values) ?? (this.spec.validate?.includes(verb) ? this.spec.schema : undefined);
+      if (!schema) return dc.endDialog({ verb, values } satisfies CardPromptResult<FieldValues>);
+      const parsed = schema.safeParse(values);
+      if (parsed.success) return dc.endDialog({ verb, values: parsed.data } satisfies CardPromptResult<Record<string, unknown>>);
       // What the user typed replaces what the card showed; what the step was given stays.
       state.values = { ...state.values, ...values };
-      state.errors = this.describe(t, parsed.error, values);
+      state.errors = this.describe(t, parsed.error, values, state.values);
       await this.send(dc.context, state);
       return Dialog.EndOfTurn;
     }
@@ -122,12 +131,13 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
   }
 
   /** One message per faulty field: its label, why, and an example of a valid value. */
-  private describe(t: Translator, error: z.ZodError, values: FieldValues): FieldErrors {
+  private describe(t: Translator, error: z.ZodError, values: FieldValues, shown: FieldValues): FieldErrors {
     const errors: FieldErrors = {};
+    const fields = typeof this.spec.fields === 'function' ? this.spec.fields(shown) : this.spec.fields;
     for (const issue of error.issues) {
       const field = String(issue.path[0] ?? '');
       if (!field || errors[field]) continue;
-      const info = this.spec.fields?.[field];
+      const info = fields?.[field];
       const label = info ? t(info.label) : field;
       const missing = values[field] === undefined || values[field].trim() === '';
       // Schemas name their reason with an i18n key of the validation namespace (e.g. "finessKey");

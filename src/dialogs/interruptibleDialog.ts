@@ -3,8 +3,8 @@ import type { Locale } from '../i18n';
 import { normalize } from '../services/text';
 import { switchLanguage, tr } from './turn';
 
-export type Command = 'help' | 'cancel' | 'menu' | 'status' | { language: Locale };
-export type LeaveCommand = 'cancel' | 'menu' | 'status';
+export type Command = 'help' | 'cancel' | 'menu' | 'status' | 'desk' | { language: Locale };
+export type LeaveCommand = 'cancel' | 'menu' | 'status' | 'desk';
 
 const COMMANDS: Record<string, Command> = {
   aide: 'help',
@@ -23,6 +23,9 @@ const COMMANDS: Record<string, Command> = {
   status: 'status',
   suivi: 'status',
   'where am i': 'status',
+  'espace expert': 'desk',
+  'bureau expert': 'desk',
+  'expert desk': 'desk',
   english: { language: 'en' },
   anglais: { language: 'en' },
   'in english': { language: 'en' },

@@ -24,9 +24,10 @@ export function recognizeEntry(text: string): MenuVerb | undefined {
 
 /** The root: the welcome card with Sésame's three entries, and the routing to each journey. */
 export class MainDialog extends InterruptibleDialog {
-  constructor(private readonly journeys: { accreditation: Dialog }) {
+  constructor(private readonly journeys: { accreditation: Dialog; desk: Dialog }) {
     super(MAIN_DIALOG);
     this.addDialog(journeys.accreditation);
+    this.addDialog(journeys.desk);
     this.addDialog(
       new CardPrompt(MENU_PROMPT, {
         verbs: MENU_VERBS,
@@ -62,6 +63,8 @@ export class MainDialog extends InterruptibleDialog {
     await innerDc.cancelAllDialogs();
     // "Où en suis-je ?" works from anywhere: the accreditation journey opens on its status.
     if (command === 'status') return innerDc.beginDialog(this.journeys.accreditation.id, { start: 'status' });
+    // The OA experts' desk is opened by name ("espace expert"), not offered to physicians on the menu.
+    if (command === 'desk') return innerDc.beginDialog(this.journeys.desk.id);
     await innerDc.context.sendActivity(t(command === 'cancel' ? 'cancelled' : 'menu.back'));
     return innerDc.beginDialog(MENU_WATERFALL);
   }

@@ -14,6 +14,8 @@ import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySe
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { webchatPage } from './pages/webchatPage';
 import type { PageResponse, SignInPages } from './pages/signInPages';
+import type { DeskPages } from './pages/deskPages';
+import type { AttestationPage } from './pages/attestationPage';
 
 /**
  * The only file that knows restify. Routes:
@@ -34,6 +36,8 @@ export interface ServerDeps {
   isReady: () => Promise<boolean>;
   mailbox?: CaughtMailbox;
   signInPages: SignInPages;
+  deskPages: DeskPages;
+  attestationPage: AttestationPage;
 }
 
 export interface HttpServer {
@@ -159,6 +163,25 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.post('/compte/connexion/:token/mot-de-passe', form, async (req: Request, res: Response) =>
     respond(res, await deps.signInPages.submitPassword(req.params.token, fields(req))),
   );
+  server.get('/compte/bureau/connexion/:token', async (req: Request, res: Response) => respond(res, await deps.deskPages.showSignIn(req.params.token)));
+  server.post('/compte/bureau/connexion/:token', form, async (req: Request, res: Response) =>
+    respond(res, await deps.deskPages.submitSignIn(req.params.token, fields(req))),
+  );
+  server.get('/compte/bureau/activation/:token', async (req: Request, res: Response) => respond(res, await deps.deskPages.showActivation(req.params.token)));
+  server.post('/compte/bureau/activation/:token', form, async (req: Request, res: Response) =>
+    respond(res, await deps.deskPages.submitActivation(req.params.token, fields(req))),
+  );
+  server.get('/compte/attestation/:token', async (req: Request, res: Response) => {
+    const file = await deps.attestationPage.get(req.params.token);
+    const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
+    res.writeHead(file.status, {
+      'content-type': file.contentType,
+      'content-length': body.length,
+      'cache-control': 'no-store',
+      ...(file.filename ? { 'content-disposition': `inline; filename="${file.filename}"` } : {}),
+    });
+    res.end(body);
+  });
 
   // ---- health ----
   server.get('/healthz', async (_req: Request, res: Response) => {

@@ -16,7 +16,10 @@ import { waitFor } from './smtp';
  *   page> open                      opens the last secure link the bot sent
  *   page> post [/suffix] | a=1      posts a form to that link
  *   page-sees> text                 the last page shows the text
- *   restart>                        (restart hook, when the runner is given one)
+ *   page> open <url>                opens a given page (an activation link)
+ *   as> name                        the next lines are another person's, in their own conversation
+ *   desk> add-expert | email=..; name=..; oa=cfar   creates a desk account; {activationLink}
+ *   restart>                        the server is stopped and started again (same database)
  * Lines starting with # are comments. {name} is replaced by a captured value.
  */
 
@@ -31,11 +34,17 @@ export interface TranscriptOptions {
   timeoutMs?: number;
 }
 
+interface Session {
+  userId: string;
+  conversationId: string;
+  token: string;
+  activities: Activity[];
+  cursor: number;
+}
+
 export class TranscriptRunner {
-  private conversationId = '';
-  private token = '';
-  private activities: Activity[] = [];
-  private cursor = 0;
+  private readonly sessions = new Map<string, Session>();
+  private session!: Session;
   private readonly vars: Record<string, string> = {};
   private lastText = '';
   private lastPage = '';
@@ -50,17 +59,22 @@ export class TranscriptRunner {
       .map(([, value]) => value);
   }
 
-  /** Every activity of the conversation, as the channel stored it. */
+  /** Every activity of every conversation of the script, as the channel stored them. */
   async conversation(): Promise<string> {
-    await this.refresh();
-    return JSON.stringify(this.activities);
+    const all: Activity[] = [];
+    for (const session of this.sessions.values()) {
+      this.session = session;
+      await this.refresh();
+      all.push(...session.activities);
+    }
+    return JSON.stringify(all);
   }
 
   constructor(private readonly options: TranscriptOptions) {}
 
   async run(file: string): Promise<void> {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
-    await this.start();
+    await this.switchTo('user');
     for (const [index, raw] of lines.entries()) {
       const line = raw.trim();
       if (!line || line.startsWith('#')) continue;
@@ -68,7 +82,7 @@ export class TranscriptRunner {
       try {
         await this.step(line);
       } catch (error) {
-        const seen = this.activities.slice(-6).map((a) => `   ${a.from.role === 'user' ? 'user' : 'bot'}: ${describe(a).slice(-700)}`);
+        const seen = this.session.activities.slice(-6).map((a) => `   ${a.from.role === 'user' ? 'user' : 'bot'}: ${describe(a).slice(-700)}`);
         throw new Error(`${file}:${index + 1} "${line}" failed: ${(error as Error).message}\nLast activities:\n${seen.join('\n')}`);
       }
     }
@@ -78,48 +92,54 @@ export class TranscriptRunner {
     return this.options.app().url;
   }
 
-  private async start(): Promise<void> {
+  /** Each actor ("user", "expert"...) has their own conversation, like two people at two screens. */
+  private async switchTo(actor: string): Promise<void> {
+    const known = this.sessions.get(actor);
+    if (known) {
+      this.session = known;
+      return;
+    }
+    const userId = actor === 'user' ? this.options.userId : `${this.options.userId}-${actor}`;
     const response = await fetch(`${this.base}/webchat/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: this.options.userId, locale: 'fr-FR' }),
+      body: JSON.stringify({ userId, locale: 'fr-FR' }),
     });
-    const session = (await response.json()) as { conversationId: string; token: string; resumeKey: string };
-    this.conversationId = session.conversationId;
-    this.token = session.token;
-    this.vars.resumeKey = session.resumeKey;
+    const started = (await response.json()) as { conversationId: string; token: string };
+    this.session = { userId, conversationId: started.conversationId, token: started.token, activities: [], cursor: 0 };
+    this.sessions.set(actor, this.session);
     await fetch(`${this.base}/v3/directline/conversations`, { method: 'POST', headers: this.headers() });
   }
 
   private headers() {
-    return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
+    return { authorization: `Bearer ${this.session.token}`, 'content-type': 'application/json' };
   }
 
   private async refresh(): Promise<void> {
-    const response = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, { headers: this.headers() });
-    this.activities = ((await response.json()) as { activities: Activity[] }).activities;
+    const response = await fetch(`${this.base}/v3/directline/conversations/${this.session.conversationId}/activities`, { headers: this.headers() });
+    this.session.activities = ((await response.json()) as { activities: Activity[] }).activities;
   }
 
   /** Posts, then waits for the bot's answer to settle (a reply to it, then no new activity for a moment). */
   private async post(body: object): Promise<void> {
-    const response = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, {
+    const response = await fetch(`${this.base}/v3/directline/conversations/${this.session.conversationId}/activities`, {
       method: 'POST',
       headers: this.headers(),
-      body: JSON.stringify({ type: 'message', from: { id: this.options.userId }, locale: 'fr-FR', ...body }),
+      body: JSON.stringify({ type: 'message', from: { id: this.session.userId }, locale: 'fr-FR', ...body }),
     });
     if (!response.ok) throw new Error(`post failed: ${response.status}`);
     const { id } = (await response.json()) as { id: string };
     await waitFor(
       async () => {
         await this.refresh();
-        return this.activities.some((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message');
+        return this.session.activities.some((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message');
       },
       this.options.timeoutMs ?? 15_000,
       'the bot to answer',
     );
     let count = -1;
-    while (count !== this.activities.length) {
-      count = this.activities.length;
+    while (count !== this.session.activities.length) {
+      count = this.session.activities.length;
       await new Promise((r) => setTimeout(r, 150));
       await this.refresh();
     }
@@ -140,14 +160,14 @@ export class TranscriptRunner {
         const found = await waitFor(
           async () => {
             await this.refresh();
-            const i = this.activities.findIndex((a, k) => k >= this.cursor && a.from.role !== 'user' && a.type === 'message' && describe(a).includes(head));
+            const i = this.session.activities.findIndex((a, k) => k >= this.session.cursor && a.from.role !== 'user' && a.type === 'message' && describe(a).includes(head));
             return i >= 0 ? i + 1 : undefined;
           },
           timeout,
           `a bot message containing "${head}"`,
         );
         // The same message may satisfy the next bot> line too (a card shows several things).
-        this.cursor = found - 1;
+        this.session.cursor = found - 1;
         return;
       }
       case 'click':
@@ -155,7 +175,7 @@ export class TranscriptRunner {
         const card = await waitFor(
           async () => {
             await this.refresh();
-            return [...this.activities].reverse().flatMap((a) => a.attachments ?? []).map((x) => x.content).find((c) => c.actions?.some((b) => b.title === head));
+            return [...this.session.activities].reverse().flatMap((a) => a.attachments ?? []).map((x) => x.content).find((c) => c.actions?.some((b) => b.title === head));
           },
           timeout,
           `a card with the button "${head}"`,
@@ -189,9 +209,10 @@ export class TranscriptRunner {
         return;
       }
       case 'page': {
-        if (head === 'open') {
+        if (head.startsWith('open')) {
           await this.refresh();
-          const link = [...this.activities].reverse().map((a) => /https?:\/\/\S+\/compte\/[^\s)]+/.exec(a.text ?? '')?.[0]).find(Boolean);
+          const given = head.slice('open'.length).trim();
+          const link = given || [...this.session.activities].reverse().map((a) => /https?:\/\/\S+\/compte\/[^\s)]+/.exec(a.text ?? '')?.[0]).find(Boolean);
           if (!link) throw new Error('no secure link in the conversation');
           this.lastLink = link;
           const response = await fetch(link);
@@ -208,8 +229,17 @@ export class TranscriptRunner {
         return;
       }
       case 'page-sees':
-        if (!decodeHtml(this.lastPage).includes(head)) throw new Error(`the page does not show "${head}":\n${decodeHtml(this.lastPage).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
+        if (!decodeHtml(this.lastPage).includes(head)) throw new Error(`the page does not show "${head}":\n${decodeHtml(this.lastPage).replace(/<style>[^]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
         return;
+      case 'as':
+        return this.switchTo(head);
+      case 'desk': {
+        const f = parseFields(fields ?? '');
+        const role = head === 'add-agent' ? 'AGENT' : 'EXPERT';
+        const { token } = await this.options.app().services.desk.create(role, f.email, f.name, (f.oa ?? '').split(',').filter(Boolean));
+        this.vars.activationLink = `${this.base}/compte/bureau/activation/${token}`;
+        return;
+      }
       case 'restart':
         if (!this.options.onRestart) throw new Error('no restart hook');
         await this.options.onRestart();

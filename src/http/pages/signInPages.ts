@@ -4,11 +4,10 @@ import type { Translator, Locale } from '../../i18n';
 import type { AccreditationRegistry } from '../../services/accreditation/registry';
 import { PASSWORD_MIN_LENGTH } from '../../services/identity/passwords';
 import type { SecureLinks } from '../../services/identity/secureLinks';
+import { SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import { escapeHtml, page } from './html';
 import { time } from '../../cards/format';
 
-export const SIGN_IN_PURPOSE = 'accreditation.signIn';
-export const SIGNED_IN_EVENT = 'sesame.signedIn';
 
 export interface PageResponse {
   status: number;
@@ -134,7 +133,7 @@ ${errors.map((e) => `<p class="error" role="alert">${escapeHtml(e)}</p>`).join('
   }
 }
 
-const FORM_STYLE = `<style>
+export const FORM_STYLE = `<style>
   form { display: grid; gap: 0.4rem; max-width: 26rem; background: #fff; padding: 1rem; border: 1px solid #dde3ea; }
   label { font-weight: 600; margin-top: 0.5rem; }
   input { font-size: 1.1rem; padding: 0.5rem; }
@@ -143,6 +142,6 @@ const FORM_STYLE = `<style>
   .error { color: #a4262c; font-weight: 600; }
 </style>`;
 
-function header(t: Translator): string {
+export function header(t: Translator): string {
   return `<header><h1>${escapeHtml(t('pages:webchat.heading'))}</h1><p>${escapeHtml(t('pages:webchat.tagline'))}</p></header>`;
 }

@@ -23,11 +23,18 @@ export class SecureLinks {
   ) {}
 
   /** A new link; the token is returned once and only its hash is stored. */
-  async create(purpose: string, conversation: unknown, ttlMinutes = 15): Promise<{ id: string; token: string }> {
+  async create(purpose: string, conversation: unknown, ttlMinutes = 15, accountId?: string): Promise<{ id: string; token: string }> {
     const id = crypto.randomUUID();
     const token = crypto.randomBytes(24).toString('base64url');
     await this.db.secureLink.create({
-      data: { id, tokenHash: sha256(token), purpose, conversation: JSON.stringify(conversation), expiresAt: new Date(this.now().getTime() + ttlMinutes * 60_000) },
+      data: {
+        id,
+        tokenHash: sha256(token),
+        purpose,
+        conversation: JSON.stringify(conversation ?? null),
+        accountId,
+        expiresAt: new Date(this.now().getTime() + ttlMinutes * 60_000),
+      },
     });
     return { id, token };
   }

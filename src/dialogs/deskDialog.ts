@@ -1,0 +1,187 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
+import { z } from 'zod';
+import { deskEprsCard, deskWaitCard, queueCard, summaryCard, type QueueItem } from '../cards/deskCards';
+import type { EngagementService, ExpertDecision } from '../services/accreditation/engagement';
+import type { EprService } from '../services/accreditation/epr';
+import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
+import { DESK_SIGN_IN_PURPOSE, DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
+import type { SecureLinks } from '../services/identity/secureLinks';
+import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
+import { tr, turnLocale } from './turn';
+
+export const DESK_DIALOG = 'desk';
+const SIGN_IN = 'desk.signIn';
+const QUEUE = 'desk.queue';
+const REVIEW = 'desk.review';
+const EPRS = 'desk.eprs';
+const P_WAIT = 'desk.waitCard';
+const P_QUEUE = 'desk.queueCard';
+const P_SUMMARY = 'desk.summaryCard';
+const P_EPRS = 'desk.eprsCard';
+const IDLE_MS = 30 * 60 * 1000;
+
+export interface DeskConversation {
+  session?: { deskAccountId: string; lastActiveAt: number };
+}
+
+/** A refusal or a request for more needs its reason, which the physician will read. */
+const decisionSchema = z
+  .object({ reason: z.string().trim().max(2000).optional(), section: z.string().optional(), verb: z.string().optional() })
+  .passthrough();
+
+/**
+ * The OA expert's desk, in the chat: sign in on the bot's secure page, the queue of the OA's
+ * requests (oldest first, with their age), a request as a summary card, and the decision —
+ * accept, refuse with a reason, or ask for more with a comment. An expert sees only their OAs.
+ */
+export class DeskDialog extends ComponentDialog {
+  constructor(
+    private readonly desk: DeskAccounts,
+    private readonly engagements: EngagementService,
+    private readonly eprs: EprService,
+    private readonly links: SecureLinks,
+    private readonly state: StatePropertyAccessor<DeskConversation>,
+    private readonly publicUrl: () => string,
+    private readonly notifyPhysician: (references: unknown[]) => Promise<void>,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super(DESK_DIALOG);
+    this.addDialog(new CardPrompt(P_WAIT, { verbs: ['newLink', 'leave'], schema: z.object({}), events: [DESK_SIGNED_IN_EVENT], render: (t, v) => deskWaitCard(t, v.promptId) }));
+    this.addDialog(
+      new CardPrompt(P_QUEUE, {
+        verbs: ['open', 'eprs', 'refresh', 'leave'],
+        schema: z.object({}),
+        render: (t, v) => queueCard(t, v.promptId, JSON.parse(v.values.items ?? '[]') as QueueItem[], this.now()),
+      }),
+    );
+    this.addDialog(
+      new CardPrompt(P_SUMMARY, {
+        verbs: ['accept', 'refuse', 'complete', 'back'],
+        schema: z.object({}),
+        schemaFor: (verb) =>
+          verb === 'refuse' || verb === 'complete'
+            ? decisionSchema.superRefine((v, ctx) => {
+                if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reasonRequired' });
+              })
+            : undefined,
+        fields: { reason: { label: 'desk:summary.reason' } },
+        render: (t, v) => {
+          const data = JSON.parse(v.values.summary ?? '{}') as Awaited<ReturnType<EngagementService['summary']>>;
+          const engagement = { ...data.engagement, questionnaire: this.engagements.definition(v.values.ref), sentAt: data.engagement.sentAt ? new Date(data.engagement.sentAt) : undefined };
+          return summaryCard(t, v, data.account, engagement);
+        },
+      }),
+    );
+    this.addDialog(new CardPrompt(P_EPRS, { verbs: ['back'], schema: z.object({}), render: (t, v) => deskEprsCard(t, v.promptId, JSON.parse(v.values.eprs ?? '[]')) }));
+    this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));
+    this.addDialog(new WaterfallDialog(QUEUE, [this.showQueue.bind(this), this.routeQueue.bind(this)]));
+    this.addDialog(new WaterfallDialog(REVIEW, [this.showSummary.bind(this), this.decide.bind(this)]));
+    this.addDialog(new WaterfallDialog(EPRS, [this.showEprs.bind(this), this.backToQueue.bind(this)]));
+    this.initialDialogId = SIGN_IN;
+  }
+
+  private async expert(context: TurnContext): Promise<DeskAccountView | undefined> {
+    const conversation = await this.state.get(context, {});
+    const session = conversation.session;
+    if (!session) return undefined;
+    if (this.now().getTime() - session.lastActiveAt > IDLE_MS) {
+      delete conversation.session;
+      await context.sendActivity(tr(context)('desk:entry.expired'));
+      return undefined;
+    }
+    session.lastActiveAt = this.now().getTime();
+    const account = await this.desk.get(session.deskAccountId);
+    return account?.role === 'EXPERT' ? account : undefined;
+  }
+
+  // ---- sign-in ----
+
+  private async sendLink(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (await this.expert(step.context)) return step.replaceDialog(QUEUE);
+    const t = tr(step.context);
+    const reference = { ...TurnContext.getConversationReference(step.context.activity), locale: turnLocale(step.context) };
+    const link = await this.links.create(DESK_SIGN_IN_PURPOSE, reference);
+    await step.context.sendActivity(t('desk:entry.intro'));
+    await step.context.sendActivity(t('desk:entry.link', { url: `${this.publicUrl()}/compte/bureau/connexion/${link.token}` }));
+    return step.beginDialog(P_WAIT);
+  }
+
+  private async afterSignIn(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ linkId?: string }>;
+    if (verb === 'newLink') return step.replaceDialog(SIGN_IN);
+    if (verb === 'leave') return this.leave(step);
+    const t = tr(step.context);
+    const accountId = values.linkId ? await this.links.consume(values.linkId, step.context.activity.conversation.id) : undefined;
+    const account = accountId ? await this.desk.get(accountId) : undefined;
+    if (!account || account.role !== 'EXPERT') {
+      // No physician, no service-centre agent on the expert desk.
+      await step.context.sendActivity(t('desk:entry.notExpert'));
+      return step.endDialog();
+    }
+    (await this.state.get(step.context, {})).session = { deskAccountId: account.id, lastActiveAt: this.now().getTime() };
+    await step.context.sendActivity(t('desk:entry.connected', { name: account.name, oas: account.oaIds.map((id) => this.engagements.oaName(id) ?? id).join(', ') }));
+    return step.replaceDialog(QUEUE);
+  }
+
+  private async leave(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    delete (await this.state.get(step.context, {})).session;
+    await step.context.sendActivity(tr(step.context)('desk:entry.left'));
+    return step.endDialog();
+  }
+
+  // ---- the queue ----
+
+  private async showQueue(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const expert = await this.expert(step.context);
+    if (!expert) return step.replaceDialog(SIGN_IN);
+    const items: QueueItem[] = (await this.engagements.queue(expert.id)).map((r) => ({ accountId: r.accountId, name: r.name, specialty: r.specialty, sentAt: r.sentAt.toISOString() }));
+    return step.beginDialog(P_QUEUE, { values: { items: JSON.stringify(items) } });
+  }
+
+  private async routeQueue(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'open' && values.accountId) return step.replaceDialog(REVIEW, { accountId: values.accountId });
+    if (verb === 'eprs') return step.replaceDialog(EPRS);
+    if (verb === 'leave') return this.leave(step);
+    return step.replaceDialog(QUEUE);
+  }
+
+  // ---- a request ----
+
+  private async showSummary(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const expert = await this.expert(step.context);
+    if (!expert) return step.replaceDialog(SIGN_IN);
+    const { accountId } = step.options as { accountId: string };
+    const summary = await this.engagements.summary(expert.id, accountId);
+    return step.beginDialog(P_SUMMARY, {
+      values: { accountId, ref: this.engagements.refOf(summary.engagement), summary: JSON.stringify({ account: summary.account, engagement: { ...summary.engagement, questionnaire: undefined } }) },
+    });
+  }
+
+  private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'back') return step.replaceDialog(QUEUE);
+    const expert = await this.expert(step.context);
+    if (!expert) return step.replaceDialog(SIGN_IN);
+    const { accountId } = step.options as { accountId: string };
+    const decision: ExpertDecision = verb === 'accept' ? 'ACCEPTED' : verb === 'refuse' ? 'REFUSED' : 'TO_COMPLETE';
+    const { references } = await this.engagements.decide(expert.id, accountId, decision, values.reason, values.section);
+    await step.context.sendActivity(tr(step.context)('desk:summary.decided'));
+    // Not awaited: the physician's conversation runs its own turn (it may be queued behind this one).
+    void this.notifyPhysician(references);
+    return step.replaceDialog(QUEUE);
+  }
+
+  // ---- EPRs ----
+
+  private async showEprs(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const expert = await this.expert(step.context);
+    if (!expert) return step.replaceDialog(SIGN_IN);
+    return step.beginDialog(P_EPRS, { values: { eprs: JSON.stringify(await this.eprs.forExpert(expert.id)) } });
+  }
+
+  private async backToQueue(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.replaceDialog(QUEUE);
+  }
+}

@@ -1,0 +1,44 @@
+import type { i18n as I18n } from 'i18next';
+import type { Locale } from '../../i18n';
+import { attestationPdf } from '../../services/accreditation/attestation';
+import type { EngagementService } from '../../services/accreditation/engagement';
+import type { AccreditationRegistry } from '../../services/accreditation/registry';
+import { ATTESTATION_PURPOSE } from '../../services/identity/linkPurposes';
+import type { SecureLinks } from '../../services/identity/secureLinks';
+import { dateTime } from '../../cards/format';
+import { escapeHtml, page } from './html';
+
+export type FileResponse = { status: number; contentType: string; body: Uint8Array | string; filename?: string };
+
+/** The attestation d'engagement as a PDF, behind a personal one-time link sent in the chat. */
+export class AttestationPage {
+  constructor(
+    private readonly links: SecureLinks,
+    private readonly registry: AccreditationRegistry,
+    private readonly engagements: EngagementService,
+    private readonly i18n: I18n,
+  ) {}
+
+  async get(token: string): Promise<FileResponse> {
+    const link = /^[\w-]{20,64}$/.test(token) ? await this.links.open(token, ATTESTATION_PURPOSE) : undefined;
+    const locale: Locale = (link?.conversation as { locale?: string } | undefined)?.locale === 'en' ? 'en' : 'fr';
+    const t = this.i18n.getFixedT(locale);
+    const engagement = link?.accountId ? await this.engagements.get(link.accountId) : undefined;
+    const account = link?.accountId ? await this.registry.account(link.accountId) : undefined;
+    if (!link || !account || engagement?.status !== 'ACCEPTED') {
+      const body = `<main><h1>${escapeHtml(t('pages:signin.expiredTitle'))}</h1><p>${escapeHtml(t('pages:signin.expired'))}</p></main>`;
+      return { status: 410, contentType: 'text/html; charset=utf-8', body: page(locale, t('pages:signin.expiredTitle'), body) };
+    }
+    await this.links.complete(link.id, account.id);
+    const pdf = await attestationPdf(t, {
+      name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}`,
+      identifierKind: account.identifierKind,
+      identifier: account.identifier,
+      specialty: t(`accreditation:specialty.${account.specialty}`),
+      oa: engagement.oa.name ?? t('accreditation:hub.yourOa'),
+      engagedOn: engagement.decidedAt ? dateTime(t, engagement.decidedAt) : '',
+      generatedOn: dateTime(t, new Date()),
+    });
+    return { status: 200, contentType: 'application/pdf', body: pdf, filename: `attestation-engagement-${account.identifier}.pdf` };
+  }
+}

@@ -1,0 +1,238 @@
+import type { i18n as I18n } from 'i18next';
+import type { Db } from '../db/database';
+import type { Outbox } from '../mail/outbox';
+import type { DeskAccounts, DeskAccountView } from '../desk/deskAccounts';
+import type { Locale } from '../../i18n';
+import type { AccreditationRegistry, AccountView } from './registry';
+import type { ApprovedBody, OaDirectory } from './oaDirectory';
+import { missingAnswers, refOf, type Answers, type Question, type Questionnaire, type QuestionnaireCatalog } from './questionnaires';
+import type { SpecialtyCode } from './specialties';
+
+export type EngagementStatus = 'DRAFT' | 'SENT' | 'TO_COMPLETE' | 'ACCEPTED' | 'REFUSED';
+export type ExpertDecision = 'ACCEPTED' | 'REFUSED' | 'TO_COMPLETE';
+
+export interface EngagementView {
+  accountId: string;
+  status: EngagementStatus;
+  oa: ApprovedBody;
+  questionnaire: Questionnaire;
+  answers: Answers;
+  section: number;
+  sentAt: Date | undefined;
+  decidedAt: Date | undefined;
+  expertComment: string | undefined;
+  commentSection: string | undefined;
+  attestationAt: Date | undefined;
+}
+
+export type SendResult = { status: 'sent'; sentAt: Date; oa: ApprovedBody } | { status: 'incomplete'; missing: { section: number; question: Question }[] } | { status: 'readOnly' };
+
+/** Refused: not an expert, or not an expert of this request's OA. */
+export class DeskAccessError extends Error {}
+
+/** The questionnaire, its journey to the OA, and the expert's decision. */
+export class EngagementService {
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: Outbox,
+    private readonly i18n: I18n,
+    private readonly registry: AccreditationRegistry,
+    private readonly directory: OaDirectory,
+    private readonly catalog: QuestionnaireCatalog,
+    private readonly desk: DeskAccounts,
+    private readonly options: { publicUrl: () => string; now?: () => Date },
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** The request of a physician, created (as a draft for the OA of the specialty) on first opening. */
+  async open(accountId: string): Promise<EngagementView> {
+    const existing = await this.db.engagement.findUnique({ where: { accountId } });
+    if (existing) return this.view(existing);
+    const account = await this.registry.account(accountId);
+    if (!account) throw new Error(`No account ${accountId}`);
+    const oa = this.directory.forSpecialty(account.specialty as SpecialtyCode);
+    const created = await this.db.engagement.create({ data: { accountId, oaId: oa.id, questionnaire: refOf(this.catalog.forOa(oa.id)) } });
+    return this.view(created);
+  }
+
+  /** An OA's name, undefined where none is confirmed ("l'OA de votre spécialité"). */
+  oaName(oaId: string): string | undefined {
+    return this.directory.byId(oaId).name;
+  }
+
+  /** The OA a physician's request goes to (before the request exists). */
+  oaFor(account: AccountView): ApprovedBody {
+    return this.directory.forSpecialty(account.specialty as SpecialtyCode);
+  }
+
+  async get(accountId: string): Promise<EngagementView | undefined> {
+    const row = await this.db.engagement.findUnique({ where: { accountId } });
+    return row ? this.view(row) : undefined;
+  }
+
+  /** "Enregistrer le questionnaire": a draft kept at any moment, with the section the user is at. */
+  async saveDraft(accountId: string, section: number, answers: Answers): Promise<EngagementView> {
+    const current = await this.open(accountId);
+    if (current.status !== 'DRAFT' && current.status !== 'TO_COMPLETE') return current;
+    const merged = { ...current.answers, ...answers };
+    const last = current.questionnaire.sections.length - 1;
+    const row = await this.db.engagement.update({
+      where: { accountId },
+      data: { answers: JSON.stringify(merged), section: Math.max(0, Math.min(section, last)) },
+    });
+    return this.view(row);
+  }
+
+  /** "Envoyer": only when complete; the request then waits for the OA's expert. */
+  async send(accountId: string): Promise<SendResult> {
+    const current = await this.open(accountId);
+    if (current.status !== 'DRAFT' && current.status !== 'TO_COMPLETE') return { status: 'readOnly' };
+    const missing = missingAnswers(current.questionnaire, current.answers);
+    if (missing.length) return { status: 'incomplete', missing };
+    const sentAt = this.now();
+    await this.db.$transaction([
+      this.db.engagement.update({ where: { accountId }, data: { status: 'SENT', sentAt, expertComment: null, commentSection: null } }),
+      this.db.accreditationEvent.create({ data: { accountId, type: 'QUESTIONNAIRE_SENT', at: sentAt, detail: current.oa.name ?? null } }),
+    ]);
+    return { status: 'sent', sentAt, oa: current.oa };
+  }
+
+  // ---- the expert's desk ----
+
+  private async expert(expertId: string): Promise<DeskAccountView> {
+    const expert = await this.desk.get(expertId);
+    if (!expert || expert.role !== 'EXPERT') throw new DeskAccessError('Only an OA expert may do this.');
+    return expert;
+  }
+
+  private async ownRequest(expertId: string, accountId: string) {
+    const expert = await this.expert(expertId);
+    const row = await this.db.engagement.findUnique({ where: { accountId } });
+    if (!row || !expert.oaIds.includes(row.oaId)) throw new DeskAccessError("This request is not one of your OA's.");
+    return { expert, row };
+  }
+
+  /** A questionnaire definition by its "id@version" (cards draw from it). */
+  definition(ref: string): Questionnaire {
+    return this.catalog.byRef(ref);
+  }
+
+  refOf(view: EngagementView): string {
+    return refOf(view.questionnaire);
+  }
+
+  /** Requests waiting for a decision in the expert's OAs, oldest first. */
+  async queue(expertId: string): Promise<{ accountId: string; name: string; specialty: string; oaId: string; sentAt: Date }[]> {
+    const expert = await this.expert(expertId);
+    const rows = await this.db.engagement.findMany({
+      where: { status: 'SENT', oaId: { in: expert.oaIds } },
+      orderBy: { sentAt: 'asc' },
+      include: { account: true },
+    });
+    return rows.map((r) => ({ accountId: r.accountId, name: `${r.account.firstName} ${r.account.lastName}`, specialty: r.account.specialty, oaId: r.oaId, sentAt: r.sentAt! }));
+  }
+
+  /** What the expert reads before deciding: the file, the identifier and its key, the answers. */
+  async summary(expertId: string, accountId: string): Promise<{ account: AccountView; engagement: EngagementView }> {
+    const { row } = await this.ownRequest(expertId, accountId);
+    const account = await this.registry.account(accountId);
+    return { account: account!, engagement: this.view(row) };
+  }
+
+  /**
+   * Accept, refuse (reason required) or ask for more (comment required). Kept with who, when
+   * and why; the physician gets a mail inviting them to sign in (the decision is not in it).
+   * Returns where the physician's conversations can be told.
+   */
+  async decide(expertId: string, accountId: string, decision: ExpertDecision, reason?: string, section?: string): Promise<{ references: unknown[] }> {
+    const { expert, row } = await this.ownRequest(expertId, accountId);
+    if (row.status !== 'SENT') throw new DeskAccessError('This request is not waiting for a decision.');
+    const why = reason?.trim();
+    if (decision !== 'ACCEPTED' && !why) throw new DeskAccessError('A reason is required.');
+    const account = await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const at = this.now();
+    const t = this.i18n.getFixedT(account.locale as Locale, 'mail');
+    await this.db.$transaction(async (tx) => {
+      await tx.engagement.update({
+        where: { accountId },
+        data: {
+          status: decision,
+          decidedAt: at,
+          expertComment: why ?? null,
+          commentSection: decision === 'TO_COMPLETE' ? (section ?? null) : null,
+          ...(decision === 'TO_COMPLETE' ? { section: Math.max(0, this.catalog.byRef(row.questionnaire).sections.findIndex((s) => s.id === section)) } : {}),
+        },
+      });
+      await tx.decision.create({ data: { accountId, expertId: expert.id, decision, reason: why ?? null, section: section ?? null, at } });
+      await tx.accreditationEvent.create({ data: { accountId, type: `DECISION_${decision}`, at } });
+      await this.outbox.enqueue(tx, {
+        to: account.email,
+        subject: t('evaluated.subject'),
+        text: t('evaluated.text', { name: `${t(`civility.${account.civility}`)} ${account.lastName}`, url: this.options.publicUrl() }),
+      });
+    });
+    this.outbox.nudge();
+    const links = await this.db.conversationLink.findMany({ where: { accountId } });
+    return { references: links.map((l) => JSON.parse(l.reference) as unknown) };
+  }
+
+  /** Every decision on a request, oldest first (for the expert and for audit). */
+  async decisions(accountId: string): Promise<{ expertId: string; decision: string; reason: string | undefined; at: Date }[]> {
+    const rows = await this.db.decision.findMany({ where: { accountId }, orderBy: { id: 'asc' } });
+    return rows.map((d) => ({ expertId: d.expertId, decision: d.decision, reason: d.reason ?? undefined, at: d.at }));
+  }
+
+  /** The physician's conversations, to reach them when a decision is taken. */
+  async rememberConversation(accountId: string, conversationId: string, reference: unknown): Promise<void> {
+    await this.db.conversationLink.upsert({
+      where: { accountId_conversation: { accountId, conversation: conversationId } },
+      create: { accountId, conversation: conversationId, reference: JSON.stringify(reference) },
+      update: { reference: JSON.stringify(reference) },
+    });
+  }
+
+  /** The attestation d'engagement is recorded as generated, to be posted (it goes by post to inform the CME and the CPAM). */
+  async recordAttestation(accountId: string): Promise<Date> {
+    const row = await this.db.engagement.findUnique({ where: { accountId } });
+    if (row?.status !== 'ACCEPTED') throw new DeskAccessError('No attestation before the engagement is accepted.');
+    const at = row.attestationAt ?? this.now();
+    if (!row.attestationAt) {
+      await this.db.$transaction([
+        this.db.engagement.update({ where: { accountId }, data: { attestationAt: at } }),
+        this.db.accreditationEvent.create({ data: { accountId, type: 'ATTESTATION', at } }),
+      ]);
+    }
+    return at;
+  }
+
+  private view(row: {
+    accountId: string;
+    status: string;
+    oaId: string;
+    questionnaire: string;
+    answers: string;
+    section: number;
+    sentAt: Date | null;
+    decidedAt: Date | null;
+    expertComment: string | null;
+    commentSection: string | null;
+    attestationAt: Date | null;
+  }): EngagementView {
+    return {
+      accountId: row.accountId,
+      status: row.status as EngagementStatus,
+      oa: this.directory.byId(row.oaId),
+      questionnaire: this.catalog.byRef(row.questionnaire),
+      answers: JSON.parse(row.answers) as Answers,
+      section: row.section,
+      sentAt: row.sentAt ?? undefined,
+      decidedAt: row.decidedAt ?? undefined,
+      expertComment: row.expertComment ?? undefined,
+      commentSection: row.commentSection ?? undefined,
+      attestationAt: row.attestationAt ?? undefined,
+    };
+  }
+}

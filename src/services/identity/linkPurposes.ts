@@ -1,0 +1,9 @@
+// What a one-time secure link is for, and the events that continue a conversation once a
+// secure page is done. Shared by the pages (src/http) and the dialogs waiting for them.
+export const SIGN_IN_PURPOSE = 'accreditation.signIn';
+export const SIGNED_IN_EVENT = 'sesame.signedIn';
+export const ATTESTATION_PURPOSE = 'accreditation.attestation';
+export const DESK_SIGN_IN_PURPOSE = 'desk.signIn';
+export const DESK_SIGNED_IN_EVENT = 'sesame.deskSignedIn';
+/** A message for the user from outside the conversation (a decision was taken...). */
+export const NOTICE_EVENT = 'sesame.notice';
