@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createI18n, type Translator } from '../src/i18n';
 import type { AdaptiveCard, CardElement } from '../src/cards/adaptive';
+import fs from 'node:fs';
+import path from 'node:path';
 import { welcomeCard } from '../src/cards/welcomeCard';
+import { missingCard, sectionCard, sentQuestionnaireCard } from '../src/cards/questionnaireCards';
+import { eprCard, eprListCard, portalCard } from '../src/cards/eprCards';
+import { deskEprsCard, deskWaitCard, queueCard, summaryCard } from '../src/cards/deskCards';
+import { parseQuestionnaire } from '../src/services/accreditation/questionnaires';
+import type { AccountView } from '../src/services/accreditation/registry';
+import type { EngagementView } from '../src/services/accreditation/engagement';
+import type { EprView } from '../src/services/accreditation/epr';
 import {
   adminFileCard,
   adminRecapCard,
@@ -13,6 +22,51 @@ import {
   resendCard,
   signInWaitCard,
 } from '../src/cards/accreditationCards';
+
+const questionnaire = parseQuestionnaire(
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'accreditation', 'questionnaires', 'default.v1.json'), 'utf8')),
+  'default.v1.json',
+);
+const account: AccountView = {
+  id: 'a',
+  identifier: '10107350777',
+  identifierKind: 'RPPS',
+  identifierKeyOk: false,
+  civility: 'dr',
+  lastName: 'Durand-Lefèvre de la Tour',
+  firstName: 'Jean-Baptiste',
+  specialty: 'chirurgie-thoracique-cardiovasculaire',
+  practice: 'team',
+  email: 'jean-baptiste.durand-lefevre@chu-toulouse.fr',
+  createdAt: new Date(),
+  hasPersonalPassword: true,
+  adminFile: {
+    address: '10 rue des Trente-Six-Ponts',
+    postalCode: '31400',
+    city: 'Toulouse',
+    department: '31',
+    cpamDepartment: '31',
+    crfmcRegion: '76',
+    practiceMode: 'mixed',
+    urmlRegion: '76',
+    establishments: [{ name: 'CHU de Toulouse', finess: '310781406' }],
+  },
+  adminFileSavedAt: new Date(),
+};
+const engagement: EngagementView = {
+  accountId: 'a',
+  status: 'SENT',
+  oa: { id: 'sfctcv', name: 'SFCTCV', targetedThemes: [] },
+  questionnaire,
+  answers: { settings: 'theatre,icu', emergency: 'yes' },
+  section: 0,
+  sentAt: new Date(),
+  decidedAt: undefined,
+  expertComment: undefined,
+  commentSection: undefined,
+  attestationAt: undefined,
+};
+const epr: EprView = { id: 'e', status: 'SENT', answers: { date: '2026-01-15', establishment: 'CHU', targeted: 'yes', theme: 'shoulderDystocia', what: 'x' }, createdAt: new Date(), sentAt: new Date() };
 
 const view = (values: Record<string, string> = {}, errors: Record<string, string> = {}) => ({ promptId: 'p-1', values, errors });
 
@@ -29,6 +83,16 @@ function every(t: Translator): [string, AdaptiveCard][] {
     ['signInWait', signInWaitCard(t, 'p-1')],
     ['adminFile', adminFileCard(t, view({}, { postalCode: 'Code postal : 5 chiffres.' }))],
     ['adminRecap', adminRecapCard(t, view({ department: '31' }), [{ title: 'Adresse', value: '10 rue *des* Ponts' }])],
+    ...questionnaire.sections.map((_, section): [string, AdaptiveCard] => [`section ${section + 1}`, sectionCard(t, view({}, { actsPerYear: 'x' }), { questionnaire, section, answers: {}, comment: 'Précisez' })]),
+    ['missing', missingCard(t, 'p-1', questionnaire, [{ section: 4, question: 'q.prerequisites.accepted' }])],
+    ['sent questionnaire', sentQuestionnaireCard(t, 'p-1', questionnaire, { settings: 'theatre,icu', emergency: 'no' }, new Date())],
+    ['portal', portalCard(t, 'p-1', 'Gynérisq', ['postpartumHaemorrhage', 'shoulderDystocia'])],
+    ['epr', eprCard(t, view({}, { what: 'anonyme' }), ['postpartumHaemorrhage'], '2026-11-22')],
+    ['epr list', eprListCard(t, 'p-1', [epr, { ...epr, id: 'd', status: 'DRAFT', sentAt: undefined }])],
+    ['desk wait', deskWaitCard(t, 'p-1')],
+    ['desk queue', queueCard(t, 'p-1', [{ accountId: 'a', name: 'Jean Durand', specialty: 'orl', sentAt: new Date(Date.now() - 3 * 86_400_000).toISOString() }], new Date())],
+    ['desk summary', summaryCard(t, view(), account, engagement)],
+    ['desk eprs', deskEprsCard(t, 'p-1', [epr])],
   ];
 }
 
@@ -68,7 +132,7 @@ describe.each(['fr', 'en'] as const)('every card (%s)', (locale) => {
     for (const [name, card] of every(t)) {
       const json = JSON.stringify(card);
       expect(json, name).not.toMatch(/"(accreditation|common|pages|mail):[\w.]+"/);
-      expect(json, name).not.toMatch(/"(welcome|validation|hub|form|adminFile|eligibility)\.[\w.]+"/);
+      expect(json, name).not.toMatch(/"(welcome|validation|hub|form|adminFile|eligibility|q|card|epr|portal|queue|summary|eprs|entry|theme)\.[\w.]+"/);
     }
   });
 });

@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PDFDocument } from 'pdf-lib';
+import { createServices, type Services } from '../src/services';
+import { createI18n } from '../src/i18n';
+import { parseQuestionnaire, QuestionnaireError } from '../src/services/accreditation/questionnaires';
+import { DeskAccessError } from '../src/services/accreditation/engagement';
+import { patientDataFindings } from '../src/services/accreditation/epr';
+import { attestationPdf } from '../src/services/accreditation/attestation';
+import { tempDatabase } from './helpers/db';
+import { DURAND, registryWithMail } from './helpers/registry';
+import type { Db } from '../src/services/db/database';
+
+const definition = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'accreditation', 'questionnaires', 'default.v1.json'), 'utf8')) as {
+  sections: { questions: Record<string, unknown>[] }[];
+};
+
+describe('questionnaire definitions are data, checked at start-up', () => {
+  it('accepts the default definition', () => {
+    expect(parseQuestionnaire(definition, 'default.v1.json').sections).toHaveLength(5);
+  });
+
+  it.each([
+    ['a choice without options', (d: typeof definition) => delete d.sections[0].questions[1].options, /sections\.0\.questions\.1\.options a "single" question needs at least two options/],
+    ['an unknown type', (d: typeof definition) => (d.sections[1].questions[0].type = 'slider'), /sections\.1\.questions\.0\.type/],
+    ['a text that is not an i18n key', (d: typeof definition) => (d.sections[0].questions[0].label = 'Dans quel établissement ?'), /must be an i18n key/],
+    ['a repeated question id', (d: typeof definition) => (d.sections[1].questions[0].id = 'establishments'), /question ids must be unique, repeated: establishments/],
+    ['no section', (d: typeof definition) => (d.sections = []), /sections/],
+  ])('rejects %s with a message naming the file and the place', (_what, breakIt, message) => {
+    const broken = structuredClone(definition);
+    breakIt(broken);
+    expect(() => parseQuestionnaire(broken, 'broken.json')).toThrow(QuestionnaireError);
+    expect(() => parseQuestionnaire(broken, 'broken.json')).toThrow(message);
+    expect(() => parseQuestionnaire(broken, 'broken.json')).toThrow(/^Questionnaire broken\.json: /);
+  });
+
+  it('rejects a text missing from the locales', () => {
+    expect(() => parseQuestionnaire(definition, 'default.v1.json', (key) => key !== 'q.volumes.onCall')).toThrow(/texts missing from locales\/\*\/questionnaire\.json: q\.volumes\.onCall/);
+  });
+});
+
+describe('the desk: who may decide what', () => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  let mail: Awaited<ReturnType<typeof registryWithMail>>;
+  let services: Services;
+  let accountId: string;
+
+  beforeEach(async () => {
+    ({ db, cleanup } = await tempDatabase());
+    mail = await registryWithMail(db);
+    services = createServices(db, mail.outbox, await createI18n('fr'), () => 'http://sesame.test');
+    accountId = ((await services.registry.register(DURAND)) as { accountId: string }).accountId;
+    const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
+    await services.engagements.saveDraft(accountId, 0, answers);
+    expect(await services.engagements.send(accountId)).toMatchObject({ status: 'sent', oa: { id: 'cfar', name: 'CFAR' } });
+  });
+  afterEach(async () => {
+    await mail.close();
+    await cleanup();
+  });
+
+  it('an expert of another OA neither sees nor decides the request', async () => {
+    const { account: other } = await services.desk.create('EXPERT', 'x@gynerisq.example', 'X', ['gynerisq']);
+    expect(await services.engagements.queue(other.id)).toEqual([]);
+    await expect(services.engagements.summary(other.id, accountId)).rejects.toBeInstanceOf(DeskAccessError);
+    await expect(services.engagements.decide(other.id, accountId, 'ACCEPTED')).rejects.toBeInstanceOf(DeskAccessError);
+  });
+
+  it('no one but an expert: a service-centre agent or an unknown id is refused', async () => {
+    const { account: agent } = await services.desk.create('AGENT', 'agent@grades.example', 'Agent', ['cfar']);
+    await expect(services.engagements.queue(agent.id)).rejects.toBeInstanceOf(DeskAccessError);
+    await expect(services.engagements.queue(accountId)).rejects.toBeInstanceOf(DeskAccessError);
+  });
+
+  it('keeps every decision with who, when and why; a refusal needs its reason; the mail does not say the decision', async () => {
+    const { account: expert } = await services.desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);
+    expect((await services.engagements.queue(expert.id)).map((r) => r.accountId)).toEqual([accountId]);
+    await expect(services.engagements.decide(expert.id, accountId, 'REFUSED', '  ')).rejects.toThrow(/reason is required/);
+    await services.engagements.decide(expert.id, accountId, 'TO_COMPLETE', 'Précisez les RMM', 'riskManagement');
+    expect(await services.engagements.get(accountId)).toMatchObject({ status: 'TO_COMPLETE', expertComment: 'Précisez les RMM', section: 2 });
+    await services.engagements.send(accountId);
+    await services.engagements.decide(expert.id, accountId, 'ACCEPTED');
+    await expect(services.engagements.decide(expert.id, accountId, 'REFUSED', 'trop tard')).rejects.toThrow(/not waiting/);
+    const decisions = await services.engagements.decisions(accountId);
+    expect(decisions.map((d) => [d.expertId, d.decision, d.reason])).toEqual([
+      [expert.id, 'TO_COMPLETE', 'Précisez les RMM'],
+      [expert.id, 'ACCEPTED', undefined],
+    ]);
+    await mail.outbox.drain();
+    const evaluated = mail.sink.mails.filter((m) => /a été évaluée/.test(m.subject ?? ''));
+    expect(evaluated).toHaveLength(2);
+    for (const m of evaluated) expect(m.text).not.toMatch(/accept|refus|complément/i);
+  });
+
+  it('a sent questionnaire is read-only', async () => {
+    expect(await services.engagements.send(accountId)).toEqual({ status: 'readOnly' });
+    const before = await services.engagements.get(accountId);
+    await services.engagements.saveDraft(accountId, 1, { actsPerYear: '1' });
+    expect((await services.engagements.get(accountId))!.answers.actsPerYear).toBe(before!.answers.actsPerYear);
+  });
+});
+
+describe('EPR: anonymous by design', () => {
+  it.each([
+    ['NIR 1 84 12 75 116 012 34', ['nir']],
+    ['numéro 184127511601234', ['nir']],
+    ['patiente née le 03/04/1950', ['birthDate']],
+    ['M. Dupont, 12/03/1950, admis', ['birthDate']],
+    ['DDN 12/03/50', ['birthDate']],
+    ['Intubation difficile chez une patiente de 75 ans le 12/03/2026', []],
+    ['Dose de 10 mg à 14 h 30', []],
+  ])('%s → %j', (text, findings) => {
+    expect(patientDataFindings(text)).toEqual(findings);
+  });
+});
+
+describe('attestation d\'engagement', () => {
+  it('is a PDF that says what engaged means and that it is posted', async () => {
+    const t = (await createI18n('fr')).getFixedT('fr');
+    const bytes = await attestationPdf(t, {
+      name: 'Docteur Jean Durand',
+      identifierKind: 'RPPS',
+      identifier: '10100326494',
+      specialty: 'Anesthésie-réanimation',
+      oa: 'CFAR',
+      engagedOn: '12/03/2026 à 14 h 02',
+      generatedOn: '12/03/2026 à 14 h 05',
+    });
+    expect(Buffer.from(bytes.slice(0, 5)).toString()).toBe('%PDF-');
+    const pdf = await PDFDocument.load(bytes);
+    expect(pdf.getPageCount()).toBe(1);
+    expect(pdf.getTitle()).toBe("Attestation d'engagement dans l'accréditation des médecins");
+  });
+});
