@@ -3,6 +3,7 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
+  type BotState,
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
@@ -30,7 +31,17 @@ import { DeskPages } from './http/pages/deskPages';
 import { AttestationPage } from './http/pages/attestationPage';
 import { ProactiveNotifier } from './bot/proactive';
 import { SignInPages } from './http/pages/signInPages';
-import { DESK_SIGNED_IN_EVENT, NOTICE_EVENT, SIGNED_IN_EVENT } from './services/identity/linkPurposes';
+import {
+  DESK_SIGNED_IN_EVENT,
+  MEDIMAIL_ACTIVE_EVENT,
+  MEDIMAIL_CONFIRMED_EVENT,
+  MEDIMAIL_PASSWORD_EVENT,
+  NOTICE_EVENT,
+  SIGNED_IN_EVENT,
+} from './services/identity/linkPurposes';
+import { MedimailDialog } from './dialogs/medimailDialog';
+import { CentreDialog } from './dialogs/centreDialog';
+import { MedimailPages } from './http/pages/medimailPages';
 
 export interface App {
   url: string;
@@ -47,6 +58,30 @@ export interface App {
 }
 
 export const BOT_NAME = 'Sésame';
+
+/** The dialogs over the services; `notify` reaches another conversation (a decision, a validation). */
+export function buildDialogs(
+  services: Services,
+  conversationState: BotState,
+  settings: { publicUrl: () => string; medimailRegions: string[]; medimailSender: string; notify: (reference: unknown, value: object) => Promise<void> },
+): MainDialog {
+  const { links, registry, engagements, eprs, desk, medimail } = services;
+  const { publicUrl, notify } = settings;
+  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, conversationState.createProperty('accreditation'), publicUrl);
+  const notifyEvaluated = async (references: unknown[]) => {
+    for (const reference of references) await notify(reference, { kind: 'evaluated' });
+  };
+  const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated);
+  const medimailDialog = new MedimailDialog(medimail, links, conversationState.createProperty('medimail'), {
+    regions: settings.medimailRegions,
+    sender: settings.medimailSender,
+    publicUrl,
+  });
+  const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason) =>
+    notify(conversation, { kind: 'medimail', status, reason }),
+  );
+  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog });
+}
 
 /** The composition root: builds every object once and wires them through constructors. */
 export async function startApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
@@ -106,21 +141,27 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
 
   const { conversationState, userState } = createStates(new PrismaStorage(db));
   const publicUrl = () => endpoint().publicUrl;
-  const services = createServices(db, outbox, i18n, publicUrl);
-  const { links, registry, engagements, eprs, desk } = services;
-  // The dialogs need the notifier, which needs the bot: the physician is told through a late-bound callback.
+  const services = createServices(db, outbox, i18n, publicUrl, { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL });
+  const { links, registry, engagements, desk, medimail } = services;
+  // The dialogs need the notifier, which needs the bot: people are told through late-bound callbacks.
   let notifier: ProactiveNotifier | undefined;
-  const notifyEvaluated = async (references: unknown[]) => {
-    for (const reference of references) await notifier?.sendEvent(reference as Partial<ConversationReference>, NOTICE_EVENT, { kind: 'evaluated' });
-  };
-  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, conversationState.createProperty('accreditation'), publicUrl);
-  const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated);
-  const bot = new SesameBot(conversationState, userState, new MainDialog({ accreditation, desk: deskDialog }), i18n, config.DEFAULT_LOCALE, logger);
+  const main = buildDialogs(services, conversationState, {
+    publicUrl,
+    medimailRegions: config.MEDIMAIL_REGIONS,
+    medimailSender: config.MEDIMAIL_FROM,
+    notify: (reference, value) => notifier?.sendEvent(reference as Partial<ConversationReference>, NOTICE_EVENT, value) ?? Promise.resolve(),
+  });
+  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger);
   notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger, () => endpoint().serviceUrl);
   const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>) => notifier!.sendEvent(reference, event, { linkId });
   const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT));
   const deskPages = new DeskPages(desk, links, i18n, continueWith(DESK_SIGNED_IN_EVENT));
   const attestationPage = new AttestationPage(links, registry, engagements, i18n);
+  const medimailPages = new MedimailPages(medimail, links, i18n, {
+    passwordSet: continueWith(MEDIMAIL_PASSWORD_EVENT),
+    confirmed: continueWith(MEDIMAIL_CONFIRMED_EVENT),
+    active: continueWith(MEDIMAIL_ACTIVE_EVENT),
+  });
 
   const server = createHttpServer({
     logger,
@@ -134,6 +175,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     signInPages,
     deskPages,
     attestationPage,
+    medimailPages,
   });
   port = await server.listen(config.PORT);
   outbox.start();

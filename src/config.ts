@@ -45,6 +45,13 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEFAULT_LOCALE: z.enum(['fr', 'en']).default('fr'),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+    MEDIMAIL_REGIONS: z
+      .string()
+      .default('76')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^\d{2}$/, { message: 'must be INSEE region codes separated by commas, e.g. 76,93' })).min(1)),
+    MEDIMAIL_FROM: z.string().trim().min(3).default('Medimail <cerbere@mipih.fr>'),
+    SERVICE_CENTRE_EMAIL: z.string().trim().email({ message: 'must be an e-mail address, e.g. centre-services@esante-occitanie.example' }).default('centre-de-services@localhost'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -59,6 +66,9 @@ export const configSchema = z
     }
     if (!c.SMTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (the embedded mail catcher is for development only)' });
+    }
+    if (c.SERVICE_CENTRE_EMAIL.endsWith('@localhost')) {
+      ctx.addIssue({ code: 'custom', path: ['SERVICE_CENTRE_EMAIL'], message: "is required in production (where the service centre receives Sésame's requests)" });
     }
     if (!c.PUBLIC_URL) {
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required in production (the https address users reach)' });

@@ -116,12 +116,12 @@ describe('main menu', () => {
     expect(welcome!.actions!.map((a) => a.title)).toEqual(["M'engager dans l'accréditation", 'Créer mon compte Medimail', "J'ai un problème"]);
     const first = promptIdOf(welcome);
 
-    const replies = await h.submit({ verb: 'medimail.start', promptId: first });
+    const replies = await h.submit({ verb: 'help.problem', promptId: first });
     expect(replies[0].text).toMatch(/arrive bientôt/);
     const next = promptIdOf(cardOf(replies[1]));
     expect(next).not.toBe(first);
 
-    const stale = await h.submit({ verb: 'medimail.start', promptId: first });
+    const stale = await h.submit({ verb: 'help.problem', promptId: first });
     expect(stale[0].text).toMatch(/n'est plus active/);
     expect(promptIdOf(cardOf(stale[1]))).toBe(next);
   });

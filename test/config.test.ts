@@ -58,6 +58,7 @@ describe('configuration', () => {
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppPassword: 'secret',
       MicrosoftAppTenantId: '00000000-0000-0000-0000-000000000002',
+      SERVICE_CENTRE_EMAIL: 'centre@esante-occitanie.example',
     });
     expect(config.MicrosoftAppType).toBe('SingleTenant');
   });
@@ -71,8 +72,15 @@ describe('configuration', () => {
         MicrosoftAppId: 'id',
         MicrosoftAppType: 'UserAssignedMSI',
         MicrosoftAppTenantId: 'tenant',
+        SERVICE_CENTRE_EMAIL: 'centre@esante-occitanie.example',
       }),
     ).not.toThrow();
+  });
+
+  it('reads the Medimail regions as INSEE codes and refuses anything else', () => {
+    expect(parseConfig({ MEDIMAIL_REGIONS: '76, 93' }).MEDIMAIL_REGIONS).toEqual(['76', '93']);
+    expect(parseConfig({}).MEDIMAIL_REGIONS).toEqual(['76']);
+    expect(() => parseConfig({ MEDIMAIL_REGIONS: 'Occitanie' })).toThrow(/MEDIMAIL_REGIONS.*INSEE region codes/);
   });
 
   it('never echoes a secret value in its message', () => {

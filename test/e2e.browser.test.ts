@@ -26,7 +26,7 @@ describe('Web Chat in a real browser', () => {
     await expect(page.title()).resolves.toMatch(/Sésame/);
     await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 20_000 });
     await page.locator('button.ac-pushButton', { hasText: 'Créer mon compte Medimail' }).first().click();
-    await page.getByText(/La création d.un compte Medimail arrive bientôt/).first().waitFor({ timeout: 15_000 });
+    await page.getByText(/Medimail est une messagerie sécurisée de santé/).first().waitFor({ timeout: 15_000 });
     // Web Chat marks an activity it could not send; our channel's echo must prevent that.
     await page.getByPlaceholder('Écrivez votre message').fill('aide');
     await page.keyboard.press('Enter');

@@ -28,13 +28,13 @@ describe.each([
       expect(card.body[0].text).toBe('Bonjour, je suis Sésame');
       const promptId = card.actions[0].data.promptId;
 
-      const id = await session.send({ value: { verb: 'medimail.start', promptId }, channelData: { clientActivityID: 'client-1' } });
+      const id = await session.send({ value: { verb: 'help.problem', promptId }, channelData: { clientActivityID: 'client-1' } });
       expect(id).toMatch(/\|\d{7}$/);
       await expect.poll(() => session.received.find((a) => a.id === id)).toBeTruthy();
       const echoed = session.received.find((a) => a.id === id)!;
       expect(echoed.channelData).toMatchObject({ clientActivityID: 'client-1' });
 
-      const answer = await session.next((a) => a.type === 'message' && /arrive bientôt/.test((a as Message).text ?? ''), 'the coming-soon answer');
+      const answer = await session.next((a) => a.type === 'message' && /helpdesk\.siam@has-sante\.fr/.test((a as Message).text ?? ''), 'the helpdesk contacts');
       expect((answer as Message & { replyToId?: string }).replyToId).toBe(id);
       await session.next((a) => Boolean(adaptiveCard(a)), 'the menu again');
 

@@ -107,9 +107,11 @@ export class SesameBot extends ActivityHandler {
 
   /** A message from outside the conversation (a decision was taken); the current step is shown again. */
   private async notice(context: TurnContext): Promise<void> {
-    const { kind } = (context.activity.value ?? {}) as { kind?: string };
-    if (kind !== 'evaluated') return;
-    await context.sendActivity(tr(context)('accreditation:notice.evaluated'));
+    const { kind, status, reason } = (context.activity.value ?? {}) as { kind?: string; status?: string; reason?: string };
+    const t = tr(context);
+    if (kind === 'evaluated') await context.sendActivity(t('accreditation:notice.evaluated'));
+    else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) await context.sendActivity(t(`medimail:notice.${status}`, { reason: reason ?? '' }));
+    else return;
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) await dc.repromptDialog();
   }

@@ -1,8 +1,8 @@
 import type { Translator } from '../i18n';
 import { SPECIALTIES } from '../services/accreditation/specialties';
 import { DEPARTMENTS, REGIONS } from '../services/geography';
-import { card, plain, submit, text, type AdaptiveCard, type CardElement, type InputChoiceSet, type InputText } from './adaptive';
-import { errorSummary, withError, type CardView } from './form';
+import { card, plain, submit, text, type AdaptiveCard, type CardElement } from './adaptive';
+import { choice, errorSummary, input, withError, type CardView } from './form';
 import { dateTime } from './format';
 
 // Every card of the accreditation journey (knowledge.md §1, seed 000). Pure builders: data in, card out.
@@ -13,29 +13,6 @@ const stepHeader = (t: Translator, step: 'request' | 'signin', title: string): C
   text(t(`accreditation:step.${step}`), { isSubtle: true, size: 'small', spacing: 'none' }),
   text(title, { size: 'medium', weight: 'bolder', style: 'heading', spacing: 'none' }),
 ];
-
-// A required input must carry its error message (Web Chat refuses to draw the card otherwise).
-const required = (t: Translator, label: string, isRequired: boolean | undefined) =>
-  isRequired ? { isRequired: true, errorMessage: t('validation.required', { field: label }) } : {};
-
-const choice = (t: Translator, id: string, label: string, choices: { title: string; value: string }[], view: CardView, options: Partial<InputChoiceSet> = {}): InputChoiceSet => ({
-  type: 'Input.ChoiceSet',
-  id,
-  label,
-  choices,
-  value: view.values[id] ?? options.value,
-  style: options.style ?? 'compact',
-  ...required(t, label, options.isRequired ?? true),
-});
-
-const input = (t: Translator, id: string, label: string, view: CardView, options: Partial<InputText> = {}): InputText => ({
-  type: 'Input.Text',
-  id,
-  label,
-  value: view.values[id] ?? '',
-  ...options,
-  ...required(t, label, options.isRequired),
-});
 
 export function specialtyChoices(t: Translator): { title: string; value: string }[] {
   return SPECIALTIES.map((s) => ({ title: t(`accreditation:specialty.${s.code}`), value: s.code }));

@@ -3,8 +3,8 @@ import type { Locale } from '../i18n';
 import { normalize } from '../services/text';
 import { switchLanguage, tr } from './turn';
 
-export type Command = 'help' | 'cancel' | 'menu' | 'status' | 'desk' | { language: Locale };
-export type LeaveCommand = 'cancel' | 'menu' | 'status' | 'desk';
+export type Command = 'help' | 'cancel' | 'menu' | 'status' | 'desk' | 'centre' | { language: Locale };
+export type LeaveCommand = 'cancel' | 'menu' | 'status' | 'desk' | 'centre';
 
 const COMMANDS: Record<string, Command> = {
   aide: 'help',
@@ -26,6 +26,9 @@ const COMMANDS: Record<string, Command> = {
   'espace expert': 'desk',
   'bureau expert': 'desk',
   'expert desk': 'desk',
+  'espace centre de services': 'centre',
+  'espace agent': 'centre',
+  'service centre desk': 'centre',
   english: { language: 'en' },
   anglais: { language: 'en' },
   'in english': { language: 'en' },

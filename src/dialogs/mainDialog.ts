@@ -24,10 +24,9 @@ export function recognizeEntry(text: string): MenuVerb | undefined {
 
 /** The root: the welcome card with Sésame's three entries, and the routing to each journey. */
 export class MainDialog extends InterruptibleDialog {
-  constructor(private readonly journeys: { accreditation: Dialog; desk: Dialog }) {
+  constructor(private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog }) {
     super(MAIN_DIALOG);
-    this.addDialog(journeys.accreditation);
-    this.addDialog(journeys.desk);
+    for (const journey of Object.values(journeys)) this.addDialog(journey);
     this.addDialog(
       new CardPrompt(MENU_PROMPT, {
         verbs: MENU_VERBS,
@@ -49,7 +48,8 @@ export class MainDialog extends InterruptibleDialog {
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb } = step.result as CardPromptResult<Record<string, never>>;
     if (verb === 'accreditation.start') return step.beginDialog(this.journeys.accreditation.id);
-    await step.context.sendActivity(tr(step.context)(verb === 'medimail.start' ? 'comingSoon.medimail' : 'comingSoon.problem'));
+    if (verb === 'medimail.start') return step.beginDialog(this.journeys.medimail.id);
+    await step.context.sendActivity(tr(step.context)('comingSoon.problem'));
     return step.replaceDialog(MENU_WATERFALL);
   }
 
@@ -65,6 +65,7 @@ export class MainDialog extends InterruptibleDialog {
     if (command === 'status') return innerDc.beginDialog(this.journeys.accreditation.id, { start: 'status' });
     // The OA experts' desk is opened by name ("espace expert"), not offered to physicians on the menu.
     if (command === 'desk') return innerDc.beginDialog(this.journeys.desk.id);
+    if (command === 'centre') return innerDc.beginDialog(this.journeys.centre.id);
     await innerDc.context.sendActivity(t(command === 'cancel' ? 'cancelled' : 'menu.back'));
     return innerDc.beginDialog(MENU_WATERFALL);
   }

@@ -16,6 +16,7 @@ import { webchatPage } from './pages/webchatPage';
 import type { PageResponse, SignInPages } from './pages/signInPages';
 import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage } from './pages/attestationPage';
+import type { MedimailPages } from './pages/medimailPages';
 
 /**
  * The only file that knows restify. Routes:
@@ -38,6 +39,7 @@ export interface ServerDeps {
   signInPages: SignInPages;
   deskPages: DeskPages;
   attestationPage: AttestationPage;
+  medimailPages: MedimailPages;
 }
 
 export interface HttpServer {
@@ -171,6 +173,14 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.post('/compte/bureau/activation/:token', form, async (req: Request, res: Response) =>
     respond(res, await deps.deskPages.submitActivation(req.params.token, fields(req))),
   );
+  const mm = deps.medimailPages;
+  server.get('/compte/medimail/mot-de-passe/:token', async (req: Request, res: Response) => respond(res, await mm.showPassword(req.params.token)));
+  server.post('/compte/medimail/mot-de-passe/:token', form, async (req: Request, res: Response) => respond(res, await mm.submitPassword(req.params.token, fields(req))));
+  server.get('/compte/medimail/confirmation/:token', async (req: Request, res: Response) => respond(res, await mm.confirm(req.params.token)));
+  server.get('/compte/medimail/connexion/:token', async (req: Request, res: Response) => respond(res, await mm.showSignIn(req.params.token)));
+  server.post('/compte/medimail/connexion/:token', form, async (req: Request, res: Response) => respond(res, await mm.submitSignIn(req.params.token, fields(req))));
+  server.post('/compte/medimail/connexion/:token/code', form, async (req: Request, res: Response) => respond(res, await mm.submitOtp(req.params.token, fields(req))));
+  server.post('/compte/medimail/connexion/:token/cgu', form, async (req: Request, res: Response) => respond(res, await mm.submitCgu(req.params.token, fields(req))));
   server.get('/compte/attestation/:token', async (req: Request, res: Response) => {
     const file = await deps.attestationPage.get(req.params.token);
     const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);

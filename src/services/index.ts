@@ -9,6 +9,7 @@ import { QuestionnaireCatalog } from './accreditation/questionnaires';
 import { EngagementService } from './accreditation/engagement';
 import { EprService } from './accreditation/epr';
 import { DeskAccounts } from './desk/deskAccounts';
+import { MedimailService } from './medimail/medimail';
 
 const DATA = path.resolve(__dirname, '..', '..', 'data', 'accreditation');
 
@@ -17,7 +18,7 @@ const DATA = path.resolve(__dirname, '..', '..', 'data', 'accreditation');
  * the OA directory are read and validated here, at start-up: a malformed one stops Sésame with
  * a message naming the file and the rule.
  */
-export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string) {
+export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string, medimail: { from: string; serviceCentreEmail: string } = { from: 'Medimail <cerbere@mipih.fr>', serviceCentreEmail: 'centre-de-services@localhost' }) {
   const links = new SecureLinks(db);
   const registry = new PrismaAccreditationRegistry(db, outbox, i18n, { publicUrl });
   const directory = OaDirectory.load(path.join(DATA, 'oa.json'));
@@ -26,7 +27,8 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   const desk = new DeskAccounts(db, links);
   const engagements = new EngagementService(db, outbox, i18n, registry, directory, catalog, desk, { publicUrl });
   const eprs = new EprService(db, desk);
-  return { links, registry, directory, catalog, desk, engagements, eprs };
+  const medimailService = new MedimailService(db, outbox, i18n, links, desk, { publicUrl, ...medimail });
+  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -7,3 +7,9 @@ export const DESK_SIGN_IN_PURPOSE = 'desk.signIn';
 export const DESK_SIGNED_IN_EVENT = 'sesame.deskSignedIn';
 /** A message for the user from outside the conversation (a decision was taken...). */
 export const NOTICE_EVENT = 'sesame.notice';
+export const MEDIMAIL_PASSWORD = 'medimail.password';
+export const MEDIMAIL_CONFIRM = 'medimail.confirm';
+export const MEDIMAIL_SIGN_IN = 'medimail.signIn';
+export const MEDIMAIL_PASSWORD_EVENT = 'sesame.medimailPassword';
+export const MEDIMAIL_CONFIRMED_EVENT = 'sesame.medimailConfirmed';
+export const MEDIMAIL_ACTIVE_EVENT = 'sesame.medimailActive';

@@ -4,6 +4,8 @@ import type { Logger } from '../../logger';
 import type { SecretBox } from '../identity/secretBox';
 
 export interface MailMessage {
+  /** Sender when it is not the configured MAIL_FROM (Medimail's own sender). */
+  from?: string;
   to: string;
   subject: string;
   text: string;
@@ -15,7 +17,7 @@ export type MailSecrets = Record<string, string>;
 
 /** What actually talks SMTP; nodemailer in production, anything in tests. */
 export interface MailTransport {
-  send(mail: MailMessage & { from: string; messageId: string }): Promise<void>;
+  send(mail: Omit<MailMessage, 'from'> & { from: string; messageId: string }): Promise<void>;
 }
 
 export interface OutboxOptions {
@@ -64,7 +66,7 @@ export class Outbox {
       if (!this.secretBox) throw new Error('Outbox: a mail with secrets needs a SecretBox');
       sealedSecrets = this.secretBox.seal(JSON.stringify(secrets));
     }
-    await tx.outboxMail.create({ data: { id, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null, sealedSecrets } });
+    await tx.outboxMail.create({ data: { id, from: mail.from ?? null, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null, sealedSecrets } });
     return id;
   }
 
@@ -126,7 +128,7 @@ export class Outbox {
       try {
         const secrets = mail.sealedSecrets && this.secretBox ? (JSON.parse(this.secretBox.open(mail.sealedSecrets)) as MailSecrets) : {};
         await this.transport.send({
-          from: this.options.from,
+          from: mail.from ?? this.options.from,
           to: mail.to,
           subject: mail.subject,
           text: fill(mail.text, secrets),

@@ -1,0 +1,156 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
+import { z } from 'zod';
+import { agentQueueCard, agentSummaryCard, waitingCard, type AgentQueueItem } from '../cards/medimailCards';
+import { businessHoursBetween } from '../services/businessHours';
+import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
+import { DESK_SIGN_IN_PURPOSE, DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
+import type { SecureLinks } from '../services/identity/secureLinks';
+import type { MedimailService } from '../services/medimail/medimail';
+import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
+import { tr, turnLocale } from './turn';
+
+export const CENTRE_DIALOG = 'centre';
+const SIGN_IN = 'centre.signIn';
+const QUEUE = 'centre.queue';
+const REVIEW = 'centre.review';
+const IDLE_MS = 30 * 60 * 1000;
+
+export interface CentreConversation {
+  session?: { deskAccountId: string; lastActiveAt: number };
+}
+
+/**
+ * The GRADeS service centre's desk, in the chat: agents sign in on the bot's page, see the
+ * accounts to validate with their age in business hours (over 48 highlighted), open one, and
+ * validate it or reject it with a reason; the user gets a mail and a message either way.
+ */
+export class CentreDialog extends ComponentDialog {
+  constructor(
+    private readonly desk: DeskAccounts,
+    private readonly medimail: MedimailService,
+    private readonly links: SecureLinks,
+    private readonly state: StatePropertyAccessor<CentreConversation>,
+    private readonly publicUrl: () => string,
+    private readonly notifyUser: (conversation: unknown, status: 'VALIDATED' | 'REJECTED', reason?: string) => Promise<void>,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super(CENTRE_DIALOG);
+    const none = z.object({});
+    this.addDialog(
+      new CardPrompt('centre.p.wait', {
+        verbs: ['newLink', 'leave'],
+        schema: none,
+        events: [DESK_SIGNED_IN_EVENT],
+        render: (t, v) =>
+          waitingCard(t, v.promptId, 'validation', t('desk:entry.waiting'), [
+            { title: t('desk:entry.newLink'), verb: 'newLink' },
+            { title: t('medimail:agent.leave'), verb: 'leave' },
+          ]),
+      }),
+    );
+    this.addDialog(new CardPrompt('centre.p.queue', { verbs: ['open', 'refresh', 'leave'], schema: none, render: (t, v) => agentQueueCard(t, v.promptId, JSON.parse(v.values.items ?? '[]') as AgentQueueItem[]) }));
+    this.addDialog(
+      new CardPrompt('centre.p.summary', {
+        verbs: ['validate', 'reject', 'back'],
+        schema: none,
+        schemaFor: (verb) =>
+          verb === 'reject'
+            ? z.object({ reason: z.string().trim().max(1000).optional() }).superRefine((v, ctx) => {
+                if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reasonRequired' });
+              })
+            : undefined,
+        fields: { reason: { label: 'medimail:agent.reason' } },
+        render: (t, v) => agentSummaryCard(t, v, JSON.parse(v.values.account ?? '{}')),
+      }),
+    );
+    this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));
+    this.addDialog(new WaterfallDialog(QUEUE, [this.showQueue.bind(this), this.routeQueue.bind(this)]));
+    this.addDialog(new WaterfallDialog(REVIEW, [this.showAccount.bind(this), this.decide.bind(this)]));
+    this.initialDialogId = SIGN_IN;
+  }
+
+  private async agent(context: TurnContext): Promise<DeskAccountView | undefined> {
+    const conversation = await this.state.get(context, {});
+    const session = conversation.session;
+    if (!session || this.now().getTime() - session.lastActiveAt > IDLE_MS) {
+      delete conversation.session;
+      return undefined;
+    }
+    session.lastActiveAt = this.now().getTime();
+    const account = await this.desk.get(session.deskAccountId);
+    return account?.role === 'AGENT' ? account : undefined;
+  }
+
+  private async sendLink(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (await this.agent(step.context)) return step.replaceDialog(QUEUE);
+    const t = tr(step.context);
+    const link = await this.links.create(DESK_SIGN_IN_PURPOSE, { ...TurnContext.getConversationReference(step.context.activity), locale: turnLocale(step.context) });
+    await step.context.sendActivity(t('medimail:agent.intro'));
+    await step.context.sendActivity(t('medimail:agent.link', { url: `${this.publicUrl()}/compte/bureau/connexion/${link.token}` }));
+    return step.beginDialog('centre.p.wait');
+  }
+
+  private async afterSignIn(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ linkId?: string }>;
+    if (verb === 'newLink') return step.replaceDialog(SIGN_IN);
+    if (verb === 'leave') return step.endDialog();
+    const t = tr(step.context);
+    const id = values.linkId ? await this.links.consume(values.linkId, step.context.activity.conversation.id) : undefined;
+    const account = id ? await this.desk.get(id) : undefined;
+    if (!account || account.role !== 'AGENT') {
+      await step.context.sendActivity(t('medimail:agent.notAgent'));
+      return step.endDialog();
+    }
+    (await this.state.get(step.context, {})).session = { deskAccountId: account.id, lastActiveAt: this.now().getTime() };
+    await step.context.sendActivity(t('medimail:agent.connected', { name: account.name }));
+    return step.replaceDialog(QUEUE);
+  }
+
+  private async showQueue(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const agent = await this.agent(step.context);
+    if (!agent) return step.replaceDialog(SIGN_IN);
+    const now = this.now();
+    const items: AgentQueueItem[] = (await this.medimail.queue(agent.id)).map((a) => ({
+      id: a.id,
+      name: `${a.firstName} ${a.lastName}`,
+      profession: a.profession,
+      hours: businessHoursBetween(a.submittedAt ?? now, now),
+    }));
+    return step.beginDialog('centre.p.queue', { values: { items: JSON.stringify(items) } });
+  }
+
+  private async routeQueue(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'open' && values.accountId) return step.replaceDialog(REVIEW, { accountId: values.accountId });
+    if (verb === 'leave') {
+      delete (await this.state.get(step.context, {})).session;
+      await step.context.sendActivity(tr(step.context)('medimail:agent.left'));
+      return step.endDialog();
+    }
+    return step.replaceDialog(QUEUE);
+  }
+
+  private async showAccount(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const agent = await this.agent(step.context);
+    if (!agent) return step.replaceDialog(SIGN_IN);
+    const { accountId } = step.options as { accountId: string };
+    const account = await this.medimail.account(accountId);
+    if (!account) return step.replaceDialog(QUEUE);
+    return step.beginDialog('centre.p.summary', { values: { account: JSON.stringify(account) } });
+  }
+
+  private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'back') return step.replaceDialog(QUEUE);
+    const agent = await this.agent(step.context);
+    if (!agent) return step.replaceDialog(SIGN_IN);
+    const { accountId } = step.options as { accountId: string };
+    const decision = verb === 'validate' ? 'VALIDATED' : 'REJECTED';
+    const { conversation } = await this.medimail.decide(agent.id, accountId, decision, values.reason);
+    await step.context.sendActivity(tr(step.context)('medimail:agent.done'));
+    // Not awaited: the user's conversation runs its own turn.
+    if (conversation) void this.notifyUser(conversation, decision, values.reason);
+    return step.replaceDialog(QUEUE);
+  }
+}

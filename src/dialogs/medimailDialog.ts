@@ -1,0 +1,688 @@
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
+import { z } from 'zod';
+import {
+  MEDIMAIL_HUB_ACTIONS,
+  connectionCard,
+  finaliseCard,
+  finaliseRecapCard,
+  medimailFormCard,
+  medimailHubCard,
+  orgMailboxCard,
+  orientationCard,
+  pathCard,
+  regionCard,
+  resendConfirmationCard,
+  rppsUpdateCard,
+  typesCard,
+  waitingCard,
+  waysCard,
+  type MedimailHubAction,
+  type MedimailHubView,
+} from '../cards/medimailCards';
+import type { Translator } from '../i18n';
+import { isOpen } from '../services/businessHours';
+import { emailSchema } from '../services/email';
+import { departmentFromPostalCode, region } from '../services/geography';
+import { checkProfessionalId, checkStructureId } from '../services/identifiers';
+import {
+  MEDIMAIL_ACTIVE_EVENT,
+  MEDIMAIL_CONFIRMED_EVENT,
+  MEDIMAIL_PASSWORD_EVENT,
+  MEDIMAIL_SIGN_IN,
+} from '../services/identity/linkPurposes';
+import type { SecureLinks } from '../services/identity/secureLinks';
+import type { MedimailDetails, MedimailService } from '../services/medimail/medimail';
+import { PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
+import { checkFrenchPhone, formatPhone } from '../services/phone';
+import { SPECIALTY_CODES } from '../services/accreditation/specialties';
+import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
+import { InterruptibleDialog } from './interruptibleDialog';
+import { tr, turnLocale } from './turn';
+
+export const MEDIMAIL_DIALOG = 'medimail';
+const ENTRY = 'mm.entry';
+const TYPES = 'mm.types';
+const CONNECTION = 'mm.connection';
+const REGION = 'mm.region';
+const FORM = 'mm.form';
+const PASSWORD = 'mm.password';
+const CONFIRM = 'mm.confirm';
+const RESEND = 'mm.resend';
+const FINALISE = 'mm.finalise';
+const HUB = 'mm.hub';
+const SIGN_IN = 'mm.signIn';
+const RPPS = 'mm.rpps';
+const ORG = 'mm.org';
+
+export interface MedimailConversation {
+  accountId?: string;
+  /** The finalisation's answers while the recap is on screen. */
+  draft?: FieldValues;
+}
+
+export interface MedimailSettings {
+  /** Region codes where Medimail is the regional offer for self-employed professionals. */
+  regions: string[];
+  /** Medimail's sender, named to the user (the confirmation mail comes from it). */
+  sender: string;
+  publicUrl: () => string;
+}
+
+// ---- card schemas: message keys are in locales/*/common.json validation.* ----
+
+const connectionSchema = z.object({
+  structure: z.string().trim().min(1).max(150),
+  structureId: z.string().superRefine((v, ctx) => {
+    const check = checkStructureId(v);
+    if (check.status === 'badKey') ctx.addIssue({ code: 'custom', message: 'structureKey' });
+    else if (check.status === 'invalid' || (check.kind !== 'FINESS' && check.kind !== 'SIRET')) ctx.addIssue({ code: 'custom', message: 'structureId' });
+  }),
+  contactName: z.string().trim().min(1).max(100),
+  contactEmail: emailSchema,
+  contactPhone: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || checkFrenchPhone(v).status === 'valid', 'phone'),
+});
+
+const regionSchema = z.object({ region: z.string().refine((v) => Boolean(region(v)), 'choice') });
+
+const formSchema = z.object({
+  lastName: z.string().trim().min(1).max(80),
+  firstName: z.string().trim().min(1).max(80),
+  email: emailSchema,
+  profession: z.enum(PROFESSION_CODES, { message: 'choice' }),
+  confirmNominative: z.string().optional(),
+});
+
+const phone = (required: boolean) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (!v) {
+        if (required) ctx.addIssue({ code: 'custom', message: 'required' });
+        return;
+      }
+      if (checkFrenchPhone(v).status !== 'valid') ctx.addIssue({ code: 'custom', message: 'phone' });
+    });
+
+const finaliseSchema = z
+  .object({
+    rpps: z.string().optional(),
+    structureKind: z.enum(['FINESS', 'SIREN', 'SIRET']).optional(),
+    structureId: z.string().optional(),
+    profession: z.enum(PROFESSION_CODES, { message: 'choice' }),
+    specialty: z.union([z.enum(SPECIALTY_CODES), z.literal('')]).optional(),
+    liberal: z.string().optional(),
+    phone: phone(true),
+    phone2: phone(false),
+    address: z.string().trim().min(1).max(200),
+    city: z.string().trim().min(1).max(100),
+    postalCode: z
+      .string()
+      .trim()
+      .superRefine((v, ctx) => {
+        const check = departmentFromPostalCode(v);
+        if (check.status === 'invalid') ctx.addIssue({ code: 'custom', message: 'postalCode' });
+        if (check.status === 'outside') ctx.addIssue({ code: 'custom', message: 'postalCodeOutside' });
+      }),
+    raisonSociale: z.string().trim().max(150).optional(),
+    service: z.string().trim().max(150).optional(),
+    directoryVisible: z.string().optional(),
+    dematerialisation: z.string().optional(),
+  })
+  .passthrough();
+
+/** The path's own identifier: RPPS with its key (8 + RPPS recognised), or the structure's. */
+const pathSchema = (path: string) =>
+  finaliseSchema.superRefine((v, ctx) => {
+    if (path === 'rpps') {
+      const check = checkProfessionalId(v.rpps ?? '');
+      if (check.status === 'invalid' && check.reason === 'empty') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'required' });
+      else if (check.status === 'nationalId') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'nationalId', params: { rpps: check.rpps } });
+      else if (check.status === 'badKey') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'rppsKey' });
+      else if (check.status !== 'valid' || check.kind !== 'RPPS') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'rppsLength' });
+    } else {
+      const check = checkStructureId(v.structureId ?? '', v.structureKind);
+      if (check.status === 'invalid' && check.reason === 'empty') ctx.addIssue({ code: 'custom', path: ['structureId'], message: 'required' });
+      else if (check.status === 'badKey') ctx.addIssue({ code: 'custom', path: ['structureId'], message: 'structureKey' });
+      else if (check.status !== 'valid' || check.kind !== (v.structureKind ?? 'SIRET')) ctx.addIssue({ code: 'custom', path: ['structureId'], message: 'structureId' });
+    }
+  });
+
+const recapSchema = z.object({
+  region: z.string().refine((v) => Boolean(region(v)), 'choice'),
+  department: z.string().min(1),
+});
+
+const FINALISE_FIELDS = Object.fromEntries(
+  [
+    ['rpps', 'rppsField', 'rppsExample'],
+    ['structureId', 'structureId', 'structureIdExample'],
+    ['profession', 'profession'],
+    ['phone', 'phone', 'phoneExample'],
+    ['phone2', 'phone2', 'phoneExample'],
+    ['address', 'address', 'addressExample'],
+    ['city', 'city', 'cityExample'],
+    ['postalCode', 'postalCode', 'postalCodeExample'],
+  ].map(([id, label, example]) => [id, { label: `medimail:finalise.${label}`, example: example ? `medimail:finalise.${example}` : undefined }]),
+);
+
+/**
+ * Medimail (MSSanté) account creation, seed 003: orientation (three situations), mailbox types,
+ * region, Pro Santé Connect or the form, the password on the bot's page, e-mail confirmation,
+ * finalisation (RPPS or structure identifier) with its recap, validation by the service centre,
+ * first sign-in (one-time code, terms of use), and afterwards.
+ */
+export class MedimailDialog extends InterruptibleDialog {
+  constructor(
+    private readonly medimail: MedimailService,
+    private readonly links: SecureLinks,
+    private readonly state: StatePropertyAccessor<MedimailConversation>,
+    private readonly settings: MedimailSettings,
+  ) {
+    super(MEDIMAIL_DIALOG);
+    const prompt = (id: string, spec: ConstructorParameters<typeof CardPrompt>[1]) => this.addDialog(new CardPrompt(id, spec));
+    const none = z.object({});
+    prompt('mm.p.orientation', { verbs: ['individual', 'structureWants', 'structureHas', 'types'], schema: none, render: (t, v) => orientationCard(t, v.promptId) });
+    prompt('mm.p.types', { verbs: ['back'], schema: none, render: (t, v) => typesCard(t, v.promptId) });
+    prompt('mm.p.connection', {
+      verbs: ['submit', 'back'],
+      validate: ['submit'],
+      schema: connectionSchema,
+      fields: {
+        structure: { label: 'medimail:connection.structure', example: 'medimail:connection.structureExample' },
+        structureId: { label: 'medimail:connection.structureId', example: 'medimail:connection.structureIdExample' },
+        contactName: { label: 'medimail:connection.contactName' },
+        contactEmail: { label: 'medimail:connection.contactEmail', example: 'medimail:form.emailExample' },
+        contactPhone: { label: 'medimail:connection.contactPhone', example: 'medimail:finalise.phoneExample' },
+      },
+      render: connectionCard,
+    });
+    prompt('mm.p.region', { verbs: ['submit'], validate: ['submit'], schema: regionSchema, fields: { region: { label: 'medimail:region.region' } }, render: regionCard });
+    prompt('mm.p.ways', { verbs: ['form', 'menu'], schema: none, render: (t, v) => waysCard(t, v.promptId) });
+    prompt('mm.p.form', {
+      verbs: ['submit'],
+      validate: ['submit'],
+      schema: formSchema,
+      fields: {
+        lastName: { label: 'medimail:form.lastName', example: 'medimail:form.lastNameExample' },
+        firstName: { label: 'medimail:form.firstName', example: 'medimail:form.firstNameExample' },
+        email: { label: 'medimail:form.email', example: 'medimail:form.emailExample' },
+        profession: { label: 'medimail:form.profession' },
+      },
+      render: (t, v) => medimailFormCard(t, v, v.values.roleAddress === 'true'),
+    });
+    prompt('mm.p.waitPassword', {
+      verbs: ['newLink'],
+      schema: none,
+      events: [MEDIMAIL_PASSWORD_EVENT],
+      render: (t, v) => waitingCard(t, v.promptId, 'form', t('medimail:password.waiting'), [{ title: t('medimail:password.newLink'), verb: 'newLink' }]),
+    });
+    prompt('mm.p.waitConfirm', {
+      verbs: ['notReceived'],
+      schema: none,
+      events: [MEDIMAIL_CONFIRMED_EVENT],
+      render: (t, v) => waitingCard(t, v.promptId, 'confirm', t('medimail:confirm.waiting'), [{ title: t('medimail:confirm.notReceived'), verb: 'notReceived' }]),
+    });
+    prompt('mm.p.resend', {
+      verbs: ['submit', 'back'],
+      validate: ['submit'],
+      schema: z.object({ email: emailSchema }),
+      fields: { email: { label: 'medimail:confirm.email', example: 'medimail:form.emailExample' } },
+      render: (t, v) => resendConfirmationCard(t, v, this.settings.sender),
+    });
+    prompt('mm.p.path', { verbs: ['rpps', 'structure'], schema: none, render: (t, v) => pathCard(t, v.promptId) });
+    prompt('mm.p.finalise', {
+      verbs: ['submit', 'back'],
+      schema: none,
+      schemaFor: (verb, shown) => (verb === 'submit' ? pathSchema(shown.path ?? 'rpps') : undefined),
+      fields: FINALISE_FIELDS,
+      render: (t, v) => finaliseCard(t, v, v.values.path === 'structure' ? 'structure' : 'rpps'),
+    });
+    prompt('mm.p.recap', {
+      verbs: ['validate', 'edit'],
+      validate: ['validate'],
+      schema: recapSchema,
+      fields: { region: { label: 'medimail:finalise.region' }, department: { label: 'medimail:finalise.department' } },
+      render: (t, v) => finaliseRecapCard(t, v, recapFacts(t, JSON.parse(v.values.details ?? '{}') as MedimailDetails)),
+    });
+    prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, render: (t, v) => medimailHubCard(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView) });
+    prompt('mm.p.waitSignIn', {
+      verbs: ['newLink', 'back'],
+      schema: none,
+      events: [MEDIMAIL_ACTIVE_EVENT],
+      render: (t, v) =>
+        waitingCard(t, v.promptId, 'validation', t('medimail:signin.waiting'), [
+          { title: t('medimail:password.newLink'), verb: 'newLink' },
+          { title: t('medimail:confirm.back'), verb: 'back' },
+        ]),
+    });
+    prompt('mm.p.rpps', {
+      verbs: ['submit', 'back'],
+      schema: none,
+      schemaFor: (verb) => (verb === 'submit' ? rppsOnly : undefined),
+      fields: { rpps: { label: 'medimail:rpps.field', example: 'medimail:finalise.rppsExample' } },
+      render: rppsUpdateCard,
+    });
+    prompt('mm.p.org', {
+      verbs: ['submit', 'back'],
+      validate: ['submit'],
+      schema: z.object({ name: z.string().trim().min(1).max(100), structure: z.string().trim().min(1).max(150) }),
+      fields: { name: { label: 'medimail:org.name' }, structure: { label: 'medimail:org.structure' } },
+      render: orgMailboxCard,
+    });
+
+    const waterfall = (id: string, ...steps: ((step: WaterfallStepContext) => Promise<DialogTurnResult>)[]) => this.addDialog(new WaterfallDialog(id, steps.map((s) => s.bind(this))));
+    waterfall(ENTRY, this.orient, this.routeOrientation);
+    waterfall(TYPES, this.showTypes, this.backToEntry);
+    waterfall(CONNECTION, this.askConnection, this.sendConnection);
+    waterfall(REGION, this.askRegion, this.checkRegion, this.afterWays);
+    waterfall(FORM, this.askForm, this.checkForm);
+    waterfall(PASSWORD, this.sendPasswordLink, this.afterPassword);
+    waterfall(CONFIRM, this.waitConfirmation, this.afterConfirmation);
+    waterfall(RESEND, this.askResend, this.doResend);
+    waterfall(FINALISE, this.askPath, this.askDetails, this.recap, this.validate);
+    waterfall(HUB, this.showHub, this.routeHub);
+    waterfall(SIGN_IN, this.sendSignInLink, this.afterSignIn);
+    waterfall(RPPS, this.askRpps, this.sendRpps);
+    waterfall(ORG, this.askOrg, this.sendOrg);
+    this.initialDialogId = ENTRY;
+  }
+
+  private async accountId(context: TurnContext): Promise<string | undefined> {
+    return (await this.state.get(context, {})).accountId;
+  }
+
+  private reference(context: TurnContext) {
+    return { ...TurnContext.getConversationReference(context.activity), locale: turnLocale(context) };
+  }
+
+  // ---- 1. orientation ----
+
+  private async orient(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (await this.accountId(step.context)) return step.replaceDialog(HUB);
+    return step.beginDialog('mm.p.orientation');
+  }
+
+  private async routeOrientation(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'types') return step.replaceDialog(TYPES);
+    if (verb === 'structureWants') return step.replaceDialog(CONNECTION);
+    if (verb === 'structureHas') {
+      await step.context.sendActivity(tr(step.context)('medimail:orientation.structureHasText'));
+      return step.endDialog();
+    }
+    return step.replaceDialog(REGION);
+  }
+
+  private async showTypes(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog('mm.p.types');
+  }
+
+  private async backToEntry(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.replaceDialog((await this.accountId(step.context)) ? HUB : ENTRY);
+  }
+
+  /** A structure without Medimail: its connection request goes to the service centre. */
+  private async askConnection(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog('mm.p.connection');
+  }
+
+  private async sendConnection(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<z.infer<typeof connectionSchema>>;
+    if (verb === 'back') return step.replaceDialog(ENTRY);
+    const check = checkStructureId(values.structureId);
+    await this.medimail.requestConnection({
+      structure: values.structure,
+      structureKind: check.status === 'valid' ? check.kind : '',
+      structureId: check.value,
+      contactName: values.contactName,
+      contactEmail: values.contactEmail,
+      contactPhone: values.contactPhone ? checkFrenchPhone(values.contactPhone).value : undefined,
+    });
+    await step.context.sendActivity(tr(step.context)('medimail:connection.sent', { email: values.contactEmail }));
+    return step.endDialog();
+  }
+
+  // ---- 3. region, 4. two ways ----
+
+  private async askRegion(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog('mm.p.region');
+  }
+
+  private async checkRegion(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { values } = step.result as CardPromptResult<{ region: string }>;
+    if (!this.settings.regions.includes(values.region)) {
+      const names = this.settings.regions.map((code) => region(code)?.name ?? code).join(', ');
+      await step.context.sendActivity(tr(step.context)('medimail:region.unavailable', { regions: names }));
+      return step.endDialog();
+    }
+    return step.beginDialog('mm.p.ways');
+  }
+
+  private async afterWays(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    return verb === 'form' ? step.replaceDialog(FORM) : step.endDialog();
+  }
+
+  // ---- 5. the form, the password on the secure page ----
+
+  private async askForm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog('mm.p.form', { values: (step.options as FieldValues | undefined) ?? {} });
+  }
+
+  /** A role address (contact@, secrétariat@…) is pointed out first: the MSS address derives from it. */
+  private async checkForm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { values } = step.result as CardPromptResult<z.infer<typeof formSchema>>;
+    const t = tr(step.context);
+    if (isRoleAddress(values.email) && values.confirmNominative !== 'true') {
+      return step.replaceDialog(FORM, { ...stringValues(values), roleAddress: 'true' });
+    }
+    const result = await this.medimail.startRegistration({ ...values, locale: turnLocale(step.context) }, this.reference(step.context));
+    if (result.status === 'duplicate') {
+      await step.context.sendActivity(t('medimail:form.duplicate', { email: result.maskedEmail }));
+      return step.replaceDialog(FORM, stringValues(values));
+    }
+    (await this.state.get(step.context, {})).accountId = result.accountId;
+    await step.context.sendActivity(t('medimail:password.preview', { mss: result.mssAddress }));
+    return step.replaceDialog(PASSWORD, { token: result.token });
+  }
+
+  private async sendPasswordLink(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = tr(step.context);
+    const accountId = await this.accountId(step.context);
+    if (!accountId) return step.replaceDialog(ENTRY);
+    const token = (step.options as { token?: string } | undefined)?.token ?? (await this.medimail.passwordLink(accountId));
+    await step.context.sendActivity(t('medimail:password.link', { url: `${this.settings.publicUrl()}/compte/medimail/mot-de-passe/${token}` }));
+    await step.context.sendActivity(t('medimail:password.why'));
+    return step.beginDialog('mm.p.waitPassword');
+  }
+
+  private async afterPassword(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ linkId?: string }>;
+    if (verb === 'newLink') return step.replaceDialog(PASSWORD);
+    if (!(await this.ownLink(step.context, values.linkId))) return step.replaceDialog(PASSWORD);
+    return step.replaceDialog(CONFIRM, { justSent: true });
+  }
+
+  /** The page's event is for this conversation's account, once. */
+  private async ownLink(context: TurnContext, linkId: string | undefined): Promise<boolean> {
+    const accountId = await this.accountId(context);
+    const done = linkId ? await this.links.consume(linkId, context.activity.conversation.id) : undefined;
+    return Boolean(accountId && done === accountId);
+  }
+
+  // ---- 6. e-mail confirmation ----
+
+  private async waitConfirmation(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = tr(step.context);
+    const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+    if (!account) return step.replaceDialog(ENTRY);
+    if ((step.options as { justSent?: boolean } | undefined)?.justSent) {
+      await step.context.sendActivity(t('medimail:confirm.sent', { from: this.settings.sender, email: account.email }));
+      await step.context.sendActivity(t('medimail:confirm.spam', { from: this.settings.sender }));
+    }
+    return step.beginDialog('mm.p.waitConfirm');
+  }
+
+  private async afterConfirmation(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ linkId?: string }>;
+    if (verb === 'notReceived') return step.replaceDialog(RESEND);
+    if (!(await this.ownLink(step.context, values.linkId))) return step.replaceDialog(CONFIRM);
+    await step.context.sendActivity(tr(step.context)('medimail:confirm.confirmed'));
+    return step.replaceDialog(FINALISE);
+  }
+
+  /** "Je n'ai pas reçu le mail": the sender, the spam folder, the address used — corrected and sent again. */
+  private async askResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+    if (!account) return step.replaceDialog(ENTRY);
+    return step.beginDialog('mm.p.resend', { values: { email: account.email } });
+  }
+
+  private async doResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ email: string }>;
+    const accountId = await this.accountId(step.context);
+    if (verb === 'submit' && accountId) {
+      const sent = await this.medimail.sendConfirmation(accountId, values.email);
+      await step.context.sendActivity(tr(step.context)('medimail:confirm.resent', { email: sent.maskedEmail }));
+    }
+    return step.replaceDialog(CONFIRM);
+  }
+
+  // ---- 7. finalisation ----
+
+  private async askPath(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = step.options as { path?: string; values?: FieldValues } | undefined;
+    if (options?.path) return step.next({ verb: options.path, values: {} });
+    return step.beginDialog('mm.p.path');
+  }
+
+  private async askDetails(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+    if (!account) return step.replaceDialog(ENTRY);
+    const given = (step.options as { values?: FieldValues } | undefined)?.values;
+    const values: FieldValues = given ?? (account.details ? detailValues(account.details) : { profession: account.profession });
+    return step.beginDialog('mm.p.finalise', { values: { ...values, path: verb === 'structure' ? 'structure' : 'rpps' } });
+  }
+
+  /** The recap, with the region and department deduced from the postal code for the user to confirm. */
+  private async recap(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<z.infer<typeof finaliseSchema> & FieldValues>;
+    if (verb === 'back') return step.replaceDialog(HUB);
+    const path = (values.path ?? (values.rpps ? 'rpps' : 'structure')) as 'rpps' | 'structure';
+    const postal = departmentFromPostalCode(values.postalCode);
+    const department = postal.status === 'valid' ? postal.department : undefined;
+    const details = toDetails(path, values, department?.regionCode ?? '', department?.code ?? '');
+    (await this.state.get(step.context, {})).draft = { ...stringValues(values), path };
+    return step.beginDialog('mm.p.recap', { values: { region: department?.regionCode ?? '', department: department?.code ?? '', details: JSON.stringify(details) } });
+  }
+
+  private async validate(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ region: string; department: string }>;
+    const conversation = await this.state.get(step.context, {});
+    const draft = conversation.draft ?? {};
+    if (verb === 'edit') return step.replaceDialog(FINALISE, { path: draft.path, values: draft });
+    const accountId = conversation.accountId!;
+    const account = await this.medimail.account(accountId);
+    const details = toDetails(draft.path === 'structure' ? 'structure' : 'rpps', pathSchema(draft.path ?? 'rpps').parse(draft) as z.infer<typeof finaliseSchema>, values.region, values.department);
+    if (account?.status === 'ACTIVE') {
+      await this.medimail.updateDetails(accountId, details);
+      await step.context.sendActivity(tr(step.context)('medimail:edit.saved'));
+    } else {
+      await this.medimail.rememberConversation(accountId, this.reference(step.context));
+      await this.medimail.submit(accountId, details);
+      await step.context.sendActivity(tr(step.context)('medimail:finalise.submitted'));
+    }
+    delete conversation.draft;
+    return step.replaceDialog(HUB);
+  }
+
+  // ---- where the account is, and what comes next ----
+
+  private async showHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+    const actions: Record<string, MedimailHubAction[]> = {
+      FORM: ['start', 'menu'],
+      EMAIL_SENT: ['resend', 'menu'],
+      EMAIL_CONFIRMED: ['finalise', 'menu'],
+      SUBMITTED: ['support', 'menu'],
+      VALIDATED: ['firstSignIn', 'support', 'menu'],
+      REJECTED: ['fixAndResend', 'support', 'menu'],
+      ACTIVE: account?.details?.path === 'structure' ? ['gotRpps', 'edit', 'org', 'support', 'menu'] : ['edit', 'org', 'support', 'menu'],
+    };
+    const hub: MedimailHubView = account
+      ? {
+          account: { status: account.status, mssAddress: account.mssAddress, submittedAt: account.submittedAt?.toISOString(), rejectReason: account.rejectReason },
+          actions: actions[account.status],
+        }
+      : { actions: ['start', 'menu'] };
+    return step.beginDialog('mm.p.hub', { values: { hub: JSON.stringify(hub) } });
+  }
+
+  private async routeHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    const t = tr(step.context);
+    switch (verb as MedimailHubAction) {
+      case 'start':
+        delete (await this.state.get(step.context, {})).accountId;
+        return step.replaceDialog(ENTRY);
+      case 'resend':
+        return step.replaceDialog(RESEND);
+      case 'finalise':
+        return step.replaceDialog(FINALISE);
+      case 'fixAndResend':
+      case 'edit': {
+        const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+        return step.replaceDialog(FINALISE, { path: account?.details?.path });
+      }
+      case 'firstSignIn':
+        return step.replaceDialog(SIGN_IN);
+      case 'gotRpps':
+        return step.replaceDialog(RPPS);
+      case 'org':
+        return step.replaceDialog(ORG);
+      case 'support':
+        await step.context.sendActivity(`${t('medimail:support.text')} ${t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed')}`);
+        return step.replaceDialog(HUB);
+      default:
+        return step.endDialog();
+    }
+  }
+
+  // ---- 9. first sign-in: one-time code and terms of use, on the secure page ----
+
+  private async sendSignInLink(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = tr(step.context);
+    const accountId = await this.accountId(step.context);
+    if (!accountId) return step.replaceDialog(ENTRY);
+    const link = await this.links.create(MEDIMAIL_SIGN_IN, this.reference(step.context), 15, accountId);
+    await step.context.sendActivity(t('medimail:signin.link', { url: `${this.settings.publicUrl()}/compte/medimail/connexion/${link.token}` }));
+    await step.context.sendActivity(t('medimail:signin.why'));
+    return step.beginDialog('mm.p.waitSignIn');
+  }
+
+  private async afterSignIn(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ linkId?: string }>;
+    if (verb === 'newLink') return step.replaceDialog(SIGN_IN);
+    if (verb === 'back') return step.replaceDialog(HUB);
+    if (!(await this.ownLink(step.context, values.linkId))) return step.replaceDialog(SIGN_IN);
+    const account = await this.medimail.account((await this.accountId(step.context))!);
+    const t = tr(step.context);
+    await step.context.sendActivity(t('medimail:signin.active', { mss: account!.mssAddress }));
+    await step.context.sendActivity(t('medimail:signin.next'));
+    return step.replaceDialog(HUB);
+  }
+
+  // ---- 10. afterwards ----
+
+  private async askRpps(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog('mm.p.rpps');
+  }
+
+  private async sendRpps(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ rpps: string }>;
+    const accountId = await this.accountId(step.context);
+    if (verb === 'submit' && accountId) {
+      const rpps = checkProfessionalId(values.rpps).value;
+      await this.medimail.requestRppsUpdate(accountId, rpps);
+      await step.context.sendActivity(tr(step.context)('medimail:rpps.sent', { rpps }));
+    }
+    return step.replaceDialog(HUB);
+  }
+
+  private async askOrg(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog('mm.p.org');
+  }
+
+  private async sendOrg(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<{ name: string; structure: string }>;
+    const accountId = await this.accountId(step.context);
+    if (verb === 'submit' && accountId) {
+      await this.medimail.requestOrgMailbox(accountId, values);
+      await step.context.sendActivity(tr(step.context)('medimail:org.sent'));
+    }
+    return step.replaceDialog(HUB);
+  }
+}
+
+const rppsOnly = z.object({ rpps: z.string() }).superRefine((v, ctx) => {
+  const check = checkProfessionalId(v.rpps);
+  if (check.status === 'invalid' && check.reason === 'empty') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'required' });
+  else if (check.status === 'nationalId') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'nationalId', params: { rpps: check.rpps } });
+  else if (check.status === 'badKey') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'rppsKey' });
+  else if (check.status !== 'valid' || check.kind !== 'RPPS') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'rppsLength' });
+});
+
+function stringValues(values: object): FieldValues {
+  const out: FieldValues = {};
+  for (const [k, v] of Object.entries(values)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function toDetails(path: 'rpps' | 'structure', v: z.infer<typeof finaliseSchema>, regionCode: string, departmentCode: string): MedimailDetails {
+  const structure = path === 'structure' ? checkStructureId(v.structureId ?? '', v.structureKind) : undefined;
+  return {
+    path,
+    rpps: path === 'rpps' ? checkProfessionalId(v.rpps ?? '').value : undefined,
+    structureKind: path === 'structure' ? (v.structureKind ?? 'SIRET') : undefined,
+    structureId: structure?.value,
+    profession: v.profession,
+    specialty: v.specialty || undefined,
+    liberal: v.liberal === 'true',
+    phone: checkFrenchPhone(v.phone ?? '').value,
+    phone2: v.phone2 ? checkFrenchPhone(v.phone2).value : undefined,
+    address: v.address,
+    city: v.city,
+    postalCode: v.postalCode,
+    region: regionCode,
+    department: departmentCode,
+    raisonSociale: v.raisonSociale || undefined,
+    service: v.service || undefined,
+    directoryVisible: v.directoryVisible !== 'false',
+    dematerialisation: v.dematerialisation !== 'false',
+  };
+}
+
+function detailValues(d: MedimailDetails): FieldValues {
+  return {
+    rpps: d.rpps ?? '',
+    structureKind: d.structureKind ?? 'SIRET',
+    structureId: d.structureId ?? '',
+    profession: d.profession,
+    specialty: d.specialty ?? '',
+    liberal: String(d.liberal),
+    phone: formatPhone(d.phone),
+    phone2: d.phone2 ? formatPhone(d.phone2) : '',
+    address: d.address,
+    city: d.city,
+    postalCode: d.postalCode,
+    raisonSociale: d.raisonSociale ?? '',
+    service: d.service ?? '',
+    directoryVisible: String(d.directoryVisible),
+    dematerialisation: String(d.dematerialisation),
+  };
+}
+
+/** The recap's lines, in the user's language. */
+function recapFacts(t: Translator, d: MedimailDetails): { title: string; value: string }[] {
+  const f = (key: string) => t(`medimail:finalise.${key}`);
+  const yes = (v: boolean) => f(v ? 'yes' : 'no');
+  return [
+    d.path === 'rpps' ? { title: f('rppsField'), value: d.rpps ?? '' } : { title: f('structureId'), value: `${d.structureKind} ${d.structureId}` },
+    { title: f('profession'), value: `${t(`medimail:profession.${d.profession}`)}${d.specialty ? ` — ${t(`accreditation:specialty.${d.specialty}`)}` : ''}` },
+    { title: f('liberal'), value: yes(d.liberal) },
+    { title: f('phone'), value: [d.phone, d.phone2].filter(Boolean).map((p) => formatPhone(p!)).join(' / ') },
+    { title: f('address'), value: `${d.address}, ${d.postalCode} ${d.city}` },
+    ...(d.raisonSociale ? [{ title: f('raisonSociale'), value: d.raisonSociale }] : []),
+    ...(d.service ? [{ title: f('service'), value: d.service }] : []),
+    { title: f('directory'), value: yes(d.directoryVisible) },
+    { title: f('demat'), value: yes(d.dematerialisation) },
+  ];
+}

@@ -1,0 +1,341 @@
+import crypto from 'node:crypto';
+import type { i18n as I18n } from 'i18next';
+import { z } from 'zod';
+import type { Db } from '../db/database';
+import type { Outbox } from '../mail/outbox';
+import type { DeskAccounts } from '../desk/deskAccounts';
+import type { SecureLinks } from '../identity/secureLinks';
+import { checkNewPassword, hashPassword, verifyPassword, type PasswordProblem } from '../identity/passwords';
+import { maskEmail } from '../email';
+import { DeskAccessError } from '../accreditation/engagement';
+import { SPECIALTY_CODES } from '../accreditation/specialties';
+import type { Locale } from '../../i18n';
+import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
+import { PROFESSION_CODES, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
+
+
+export type MedimailStatus = 'FORM' | 'EMAIL_SENT' | 'EMAIL_CONFIRMED' | 'SUBMITTED' | 'VALIDATED' | 'REJECTED' | 'ACTIVE';
+
+/** The finalisation's professional information (seed 003, step 4). */
+export const detailsSchema = z.object({
+  path: z.enum(['rpps', 'structure']),
+  rpps: z.string().regex(/^\d{11}$/).optional(),
+  structureKind: z.enum(['FINESS', 'SIREN', 'SIRET']).optional(),
+  structureId: z.string().optional(),
+  profession: z.enum(PROFESSION_CODES),
+  specialty: z.enum(SPECIALTY_CODES).optional(),
+  liberal: z.boolean(),
+  phone: z.string().regex(/^0[1-9]\d{8}$/),
+  phone2: z.string().regex(/^0[1-9]\d{8}$/).optional(),
+  address: z.string().min(1).max(200),
+  city: z.string().min(1).max(100),
+  postalCode: z.string().regex(/^\d{5}$/),
+  region: z.string().regex(/^\d{2}$/),
+  department: z.string().regex(/^(\d{2}|2[AB]|\d{3})$/),
+  raisonSociale: z.string().max(150).optional(),
+  service: z.string().max(150).optional(),
+  directoryVisible: z.boolean(),
+  dematerialisation: z.boolean(),
+});
+export type MedimailDetails = z.infer<typeof detailsSchema>;
+
+export interface MedimailAccountView {
+  id: string;
+  status: MedimailStatus;
+  lastName: string;
+  firstName: string;
+  email: string;
+  profession: ProfessionCode;
+  mssAddress: string;
+  details: MedimailDetails | undefined;
+  submittedAt: Date | undefined;
+  rejectReason: string | undefined;
+}
+
+export type MedimailSignIn =
+  | { status: 'otpSent'; accountId: string }
+  | { status: 'invalid' }
+  | { status: 'locked'; until: Date }
+  | { status: 'notYet'; accountStatus: MedimailStatus };
+
+export type OtpResult = { status: 'ok' } | { status: 'wrong'; remaining: number } | { status: 'expired' } | { status: 'tooMany' };
+
+export interface MedimailOptions {
+  publicUrl: () => string;
+  /** Medimail's sender (the seed's cerbere@mipih.fr by default). */
+  from: string;
+  serviceCentreEmail: string;
+  now?: () => Date;
+}
+
+const OTP_MINUTES = 10;
+const OTP_TRIES = 5;
+
+/** Medimail individual accounts, from the form to the first sign-in, and the service centre's side. */
+export class MedimailService {
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: Outbox,
+    private readonly i18n: I18n,
+    private readonly links: SecureLinks,
+    private readonly desk: DeskAccounts,
+    private readonly options: MedimailOptions,
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  private t(locale: string) {
+    return this.i18n.getFixedT(locale === 'en' ? 'en' : 'fr', 'medimail');
+  }
+
+  /** The MSS address this person would get (a distinct one when the first choice is taken). */
+  async previewAddress(firstName: string, lastName: string, profession: ProfessionCode, except?: string): Promise<string> {
+    const base = mssAddressFor(firstName, lastName, profession);
+    const [local, domain] = base.split('@');
+    const taken = new Set(
+      (await this.db.medimailAccount.findMany({ where: { mssAddress: { startsWith: local }, NOT: except ? { id: except } : undefined }, select: { mssAddress: true } })).map((a) => a.mssAddress),
+    );
+    return distinctAddress(`${local}@${domain}`, (candidate) => taken.has(candidate));
+  }
+
+  /**
+   * The form is filled: the account is held (status FORM) with its MSS address, and a one-time
+   * link to the page where the password is chosen. An address already registered is refused.
+   */
+  async startRegistration(
+    form: { lastName: string; firstName: string; email: string; profession: ProfessionCode; locale: Locale },
+    conversation: unknown,
+  ): Promise<{ status: 'ok'; accountId: string; mssAddress: string; token: string } | { status: 'duplicate'; maskedEmail: string }> {
+    const email = form.email.trim().toLowerCase();
+    const existing = await this.db.medimailAccount.findUnique({ where: { email } });
+    if (existing && existing.status !== 'FORM') return { status: 'duplicate', maskedEmail: maskEmail(email) };
+    const mssAddress = await this.previewAddress(form.firstName, form.lastName, form.profession, existing?.id);
+    const data = { lastName: form.lastName.trim(), firstName: form.firstName.trim(), profession: form.profession, mssAddress, locale: form.locale, conversation: JSON.stringify(conversation) };
+    const id = existing?.id ?? crypto.randomUUID();
+    if (existing) await this.db.medimailAccount.update({ where: { id }, data });
+    else await this.db.medimailAccount.create({ data: { id, status: 'FORM', email, ...data } });
+    const { token } = await this.links.create(MEDIMAIL_PASSWORD, conversation, 30, id);
+    return { status: 'ok', accountId: id, mssAddress, token };
+  }
+
+  /** The password page: policy checked, then the confirmation mail (link valid 24 hours, once). */
+  async setPassword(accountId: string, password: string, confirmation: string): Promise<{ status: 'ok'; maskedEmail: string } | { status: 'rejected'; problems: PasswordProblem[] }> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const problems = checkNewPassword(password, confirmation, { username: account.email.split('@')[0], names: [account.lastName, account.firstName] });
+    if (problems.length) return { status: 'rejected', problems };
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { passwordHash: await hashPassword(password), status: 'EMAIL_SENT' } });
+    await this.sendConfirmation(accountId);
+    return { status: 'ok', maskedEmail: maskEmail(account.email) };
+  }
+
+  /** (Re)sends the confirmation mail from Medimail's sender, to the address given or on file. */
+  async sendConfirmation(accountId: string, newEmail?: string): Promise<{ maskedEmail: string; sentAt: Date }> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const email = newEmail ? z.string().trim().toLowerCase().email().parse(newEmail) : account.email;
+    const { token } = await this.links.create(MEDIMAIL_CONFIRM, JSON.parse(account.conversation ?? 'null'), 24 * 60, accountId);
+    const t = this.t(account.locale);
+    await this.db.$transaction(async (tx) => {
+      if (email !== account.email) await tx.medimailAccount.update({ where: { id: accountId }, data: { email } });
+      await this.outbox.enqueue(tx, {
+        from: this.options.from,
+        to: email,
+        subject: t('mail.confirm.subject'),
+        text: t('mail.confirm.text', { name: account.firstName, url: `${this.options.publicUrl()}/compte/medimail/confirmation/${token}` }),
+      });
+    });
+    this.outbox.nudge();
+    return { maskedEmail: maskEmail(email), sentAt: this.now() };
+  }
+
+  /** The confirmation link's page: confirms once; returns where to continue the conversation. */
+  async confirmEmail(token: string): Promise<{ status: 'ok'; conversation: unknown; linkId: string } | { status: 'invalid' }> {
+    const link = await this.links.open(token, MEDIMAIL_CONFIRM);
+    if (!link?.accountId) return { status: 'invalid' };
+    const account = await this.db.medimailAccount.findUnique({ where: { id: link.accountId } });
+    if (!account) return { status: 'invalid' };
+    if (account.status === 'EMAIL_SENT') await this.db.medimailAccount.update({ where: { id: account.id }, data: { status: 'EMAIL_CONFIRMED', emailConfirmedAt: this.now() } });
+    await this.links.complete(link.id, account.id);
+    return { status: 'ok', conversation: link.conversation, linkId: link.id };
+  }
+
+  /** "Je valide": the account goes to the service centre, validated within 24 to 48 hours. */
+  async submit(accountId: string, details: MedimailDetails): Promise<void> {
+    const data = detailsSchema.parse(details);
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    if (account.status !== 'EMAIL_CONFIRMED' && account.status !== 'REJECTED') throw new Error(`Account ${accountId} cannot be submitted in status ${account.status}`);
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data), status: 'SUBMITTED', submittedAt: this.now(), rejectReason: null } });
+  }
+
+  /** A new link to the password page (the first one expired or was lost). */
+  async passwordLink(accountId: string): Promise<string> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    return (await this.links.create(MEDIMAIL_PASSWORD, JSON.parse(account.conversation ?? 'null'), 30, accountId)).token;
+  }
+
+  /** "Modifier mes informations" on an active account: saved, and passed to the service centre. */
+  async updateDetails(accountId: string, details: MedimailDetails): Promise<void> {
+    const data = detailsSchema.parse(details);
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data) } });
+    await this.toServiceCentre('CHANGE', { mssAddress: account.mssAddress, phone: data.phone, address: `${data.address}, ${data.postalCode} ${data.city}`, directory: String(data.directoryVisible), dematerialisation: String(data.dematerialisation) }, accountId);
+  }
+
+  async rememberConversation(accountId: string, conversation: unknown): Promise<void> {
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { conversation: JSON.stringify(conversation) } });
+  }
+
+  // ---- the service centre ----
+
+  private async agent(agentId: string) {
+    const agent = await this.desk.get(agentId);
+    if (!agent || agent.role !== 'AGENT') throw new DeskAccessError('Only a service-centre agent may do this.');
+    return agent;
+  }
+
+  async queue(agentId: string): Promise<MedimailAccountView[]> {
+    await this.agent(agentId);
+    const rows = await this.db.medimailAccount.findMany({ where: { status: 'SUBMITTED' }, orderBy: { submittedAt: 'asc' } });
+    return rows.map((r) => this.view(r));
+  }
+
+  /** Validate, or reject with a reason: the user gets a mail either way; returns their conversation. */
+  async decide(agentId: string, accountId: string, decision: 'VALIDATED' | 'REJECTED', reason?: string): Promise<{ conversation: unknown }> {
+    const agent = await this.agent(agentId);
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    if (account.status !== 'SUBMITTED') throw new DeskAccessError('This account is not waiting for validation.');
+    if (decision === 'REJECTED' && !reason?.trim()) throw new DeskAccessError('A reason is required.');
+    const t = this.t(account.locale);
+    await this.db.$transaction(async (tx) => {
+      await tx.medimailAccount.update({
+        where: { id: accountId },
+        data: { status: decision, decidedAt: this.now(), decidedBy: agent.id, rejectReason: decision === 'REJECTED' ? reason!.trim() : null },
+      });
+      await this.outbox.enqueue(tx, {
+        from: this.options.from,
+        to: account.email,
+        subject: t(decision === 'VALIDATED' ? 'mail.validated.subject' : 'mail.rejected.subject'),
+        text: t(decision === 'VALIDATED' ? 'mail.validated.text' : 'mail.rejected.text', { name: account.firstName, reason: reason?.trim() ?? '', url: this.options.publicUrl() }),
+      });
+    });
+    this.outbox.nudge();
+    return { conversation: JSON.parse(account.conversation ?? 'null') };
+  }
+
+  // ---- first sign-in: password, one-time code by mail, terms of use ----
+
+  async signIn(email: string, password: string): Promise<MedimailSignIn> {
+    const account = await this.db.medimailAccount.findUnique({ where: { email: email.trim().toLowerCase() } });
+    if (!account?.passwordHash) return { status: 'invalid' };
+    const now = this.now();
+    if (account.lockedUntil && account.lockedUntil > now) return { status: 'locked', until: account.lockedUntil };
+    if (!(await verifyPassword(password, account.passwordHash))) {
+      const failures = account.failedSignIns + 1;
+      const locked = failures >= 5;
+      const until = new Date(now.getTime() + 15 * 60_000);
+      await this.db.medimailAccount.update({ where: { id: account.id }, data: { failedSignIns: locked ? 0 : failures, lockedUntil: locked ? until : null } });
+      return locked ? { status: 'locked', until } : { status: 'invalid' };
+    }
+    if (account.status !== 'VALIDATED' && account.status !== 'ACTIVE') return { status: 'notYet', accountStatus: account.status as MedimailStatus };
+    await this.db.medimailAccount.update({ where: { id: account.id }, data: { failedSignIns: 0, lockedUntil: null } });
+    await this.sendOtp(account.id);
+    return { status: 'otpSent', accountId: account.id };
+  }
+
+  /** A 6-digit one-time code, valid 10 minutes, 5 tries; a new one replaces the old. */
+  async sendOtp(accountId: string): Promise<void> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    const t = this.t(account.locale);
+    await this.db.$transaction(async (tx) => {
+      await tx.medimailAccount.update({
+        where: { id: accountId },
+        data: { otpHash: crypto.createHash('sha256').update(`${accountId}:${code}`).digest('hex'), otpExpiresAt: new Date(this.now().getTime() + OTP_MINUTES * 60_000), otpTries: 0 },
+      });
+      await this.outbox.enqueue(tx, { from: this.options.from, to: account.email, subject: t('mail.otp.subject'), text: t('mail.otp.text', { code: '{{secret:code}}', minutes: OTP_MINUTES }) }, { code });
+    });
+    this.outbox.nudge();
+  }
+
+  async verifyOtp(accountId: string, code: string): Promise<OtpResult> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    if (!account.otpHash || !account.otpExpiresAt) return { status: 'expired' };
+    if (account.otpTries >= OTP_TRIES) return { status: 'tooMany' };
+    if (account.otpExpiresAt <= this.now()) return { status: 'expired' };
+    const typed = crypto.createHash('sha256').update(`${accountId}:${code.replace(/\s/g, '')}`).digest('hex');
+    if (!crypto.timingSafeEqual(Buffer.from(typed), Buffer.from(account.otpHash))) {
+      const tries = account.otpTries + 1;
+      await this.db.medimailAccount.update({ where: { id: accountId }, data: { otpTries: tries } });
+      return tries >= OTP_TRIES ? { status: 'tooMany' } : { status: 'wrong', remaining: OTP_TRIES - tries };
+    }
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { otpHash: null, otpExpiresAt: null, otpTries: 0 } });
+    return { status: 'ok' };
+  }
+
+  /** The terms of use accepted: the account is active. */
+  async acceptCgu(accountId: string): Promise<void> {
+    const now = this.now();
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { cguAcceptedAt: now, activatedAt: now, status: 'ACTIVE' } });
+  }
+
+  // ---- afterwards, and what the service centre receives besides accounts ----
+
+  /** "J'ai reçu mon RPPS": an update request to the service centre (the seed's procedure). */
+  async requestRppsUpdate(accountId: string, rpps: string): Promise<void> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    await this.toServiceCentre('RPPS_UPDATE', { mssAddress: account.mssAddress, name: `${account.firstName} ${account.lastName}`, rpps }, accountId);
+  }
+
+  /** A structure without Medimail asks to be connected (demande de raccordement). */
+  async requestConnection(detail: { structure: string; structureKind: string; structureId: string; contactName: string; contactEmail: string; contactPhone?: string }): Promise<void> {
+    await this.toServiceCentre('CONNECTION', detail);
+  }
+
+  /** An organisational mailbox (BAL ORG), once the individual account exists. */
+  async requestOrgMailbox(accountId: string, detail: { name: string; structure: string }): Promise<void> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    await this.toServiceCentre('ORG_MAILBOX', { ...detail, requester: account.mssAddress }, accountId);
+  }
+
+  private async toServiceCentre(type: string, detail: Record<string, string | undefined>, accountId?: string): Promise<void> {
+    const t = this.t('fr');
+    const lines = Object.entries(detail).filter(([, v]) => v).map(([k, v]) => `${k} : ${v}`).join('\n');
+    await this.db.$transaction(async (tx) => {
+      await tx.serviceCentreRequest.create({ data: { id: crypto.randomUUID(), type, accountId: accountId ?? null, detail: JSON.stringify(detail) } });
+      await this.outbox.enqueue(tx, { to: this.options.serviceCentreEmail, subject: t(`mail.centre.${type}`), text: `${t(`mail.centre.${type}`)}\n\n${lines}\n\n— Sésame` });
+    });
+    this.outbox.nudge();
+  }
+
+  async account(id: string): Promise<MedimailAccountView | undefined> {
+    const row = await this.db.medimailAccount.findUnique({ where: { id } });
+    return row ? this.view(row) : undefined;
+  }
+
+  private view(row: {
+    id: string;
+    status: string;
+    lastName: string;
+    firstName: string;
+    email: string;
+    profession: string;
+    mssAddress: string;
+    details: string | null;
+    submittedAt: Date | null;
+    rejectReason: string | null;
+  }): MedimailAccountView {
+    return {
+      id: row.id,
+      status: row.status as MedimailStatus,
+      lastName: row.lastName,
+      firstName: row.firstName,
+      email: row.email,
+      profession: row.profession as ProfessionCode,
+      mssAddress: row.mssAddress,
+      details: row.details ? detailsSchema.parse(JSON.parse(row.details)) : undefined,
+      submittedAt: row.submittedAt ?? undefined,
+      rejectReason: row.rejectReason ?? undefined,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * MSSanté addresses and the rules on the e-mail they derive from (knowledge.md §2.1, seed 003).
+ * Occitanie: prenom.nom@<profession>.oc.mssante.fr — lower case, accents removed, compound
+ * names kept with their hyphen; a collision gets a distinct address (…2, …3).
+ */
+export const PROFESSIONS = [
+  { code: 'medecin', domain: 'medecin' },
+  { code: 'pharmacien', domain: 'pharmacien' },
+  { code: 'chirurgien-dentiste', domain: 'chirurgien-dentiste' },
+  { code: 'sage-femme', domain: 'sage-femme' },
+  { code: 'infirmier', domain: 'infirmier' },
+  { code: 'masseur-kinesitherapeute', domain: 'masseur-kinesitherapeute' },
+  { code: 'pedicure-podologue', domain: 'pedicure-podologue' },
+  { code: 'orthophoniste', domain: 'orthophoniste' },
+  { code: 'orthoptiste', domain: 'orthoptiste' },
+  { code: 'psychologue', domain: 'psychologue' },
+  { code: 'dieteticien', domain: 'dieteticien' },
+  { code: 'ergotherapeute', domain: 'ergotherapeute' },
+  { code: 'psychomotricien', domain: 'psychomotricien' },
+  { code: 'manipulateur-erm', domain: 'manipulateur-erm' },
+  { code: 'opticien', domain: 'opticien' },
+  { code: 'audioprothesiste', domain: 'audioprothesiste' },
+] as const;
+export type ProfessionCode = (typeof PROFESSIONS)[number]['code'];
+export const PROFESSION_CODES = PROFESSIONS.map((p) => p.code) as [ProfessionCode, ...ProfessionCode[]];
+
+/** One name part as an address part: "Lefèvre-Durand" → "lefevre-durand", "de la Tour" → "delatour". */
+function part(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/œ/g, 'oe')
+    .replace(/[^a-z0-9-]/g, '')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+export function mssAddressFor(firstName: string, lastName: string, profession: ProfessionCode, region = 'oc'): string {
+  const domain = PROFESSIONS.find((p) => p.code === profession)!.domain;
+  return `${part(firstName)}.${part(lastName)}@${domain}.${region}.mssante.fr`;
+}
+
+/** The address, or the first free variant of it (prenom.nom2@…) when it is taken. */
+export function distinctAddress(address: string, taken: (candidate: string) => boolean): string {
+  if (!taken(address)) return address;
+  const [local, domain] = address.split('@');
+  for (let n = 2; ; n += 1) {
+    const candidate = `${local}${n}@${domain}`;
+    if (!taken(candidate)) return candidate;
+  }
+}
+
+// Shared or role mailboxes: an MSS address must come from a nominative address.
+const ROLE_LOCAL_PARTS = [
+  'contact', 'secretariat', 'secretariat-medical', 'secretaire', 'accueil', 'cabinet', 'info', 'infos', 'admin', 'administration',
+  'direction', 'pharmacie', 'labo', 'laboratoire', 'rdv', 'rendezvous', 'rendez-vous', 'bonjour', 'hello', 'office', 'reception',
+  'noreply', 'no-reply', 'standard', 'service', 'clinique', 'maternite', 'urgences', 'compta', 'comptabilite',
+];
+
+/** True when the address looks like a role address (contact@, secretariat@, accueil@, cabinet@…). */
+export function isRoleAddress(email: string): boolean {
+  const local = email.trim().toLowerCase().split('@')[0] ?? '';
+  const first = local.split(/[._+]/)[0];
+  return ROLE_LOCAL_PARTS.includes(local) || ROLE_LOCAL_PARTS.includes(first);
+}
