@@ -7,6 +7,24 @@ import { welcomeCard } from '../src/cards/welcomeCard';
 import { missingCard, sectionCard, sentQuestionnaireCard } from '../src/cards/questionnaireCards';
 import { eprCard, eprListCard, portalCard } from '../src/cards/eprCards';
 import { deskEprsCard, deskWaitCard, queueCard, summaryCard } from '../src/cards/deskCards';
+import {
+  agentQueueCard,
+  agentSummaryCard,
+  connectionCard,
+  finaliseCard,
+  finaliseRecapCard,
+  medimailFormCard,
+  medimailHubCard,
+  orgMailboxCard,
+  orientationCard,
+  pathCard,
+  regionCard,
+  resendConfirmationCard,
+  rppsUpdateCard,
+  typesCard,
+  waitingCard,
+  waysCard,
+} from '../src/cards/medimailCards';
 import { parseQuestionnaire } from '../src/services/accreditation/questionnaires';
 import type { AccountView } from '../src/services/accreditation/registry';
 import type { EngagementView } from '../src/services/accreditation/engagement';
@@ -93,6 +111,23 @@ function every(t: Translator): [string, AdaptiveCard][] {
     ['desk queue', queueCard(t, 'p-1', [{ accountId: 'a', name: 'Jean Durand', specialty: 'orl', sentAt: new Date(Date.now() - 3 * 86_400_000).toISOString() }], new Date())],
     ['desk summary', summaryCard(t, view(), account, engagement)],
     ['desk eprs', deskEprsCard(t, 'p-1', [epr])],
+    ['mm orientation', orientationCard(t, 'p-1')],
+    ['mm types', typesCard(t, 'p-1')],
+    ['mm connection', connectionCard(t, view({}, { structureId: 'x' }))],
+    ['mm region', regionCard(t, view())],
+    ['mm ways', waysCard(t, 'p-1')],
+    ['mm form', medimailFormCard(t, view({ email: 'secretariat@x.fr' }), true)],
+    ['mm waiting', waitingCard(t, 'p-1', 'confirm', 'x', [{ title: 'y', verb: 'notReceived' }])],
+    ['mm resend', resendConfirmationCard(t, view({ email: 'a@b.fr' }), 'Medimail <cerbere@mipih.fr>')],
+    ['mm path', pathCard(t, 'p-1')],
+    ['mm finalise rpps', finaliseCard(t, view(), 'rpps')],
+    ['mm finalise structure', finaliseCard(t, view({}, { structureId: 'x' }), 'structure')],
+    ['mm recap', finaliseRecapCard(t, view({ region: '76', department: '31' }), [{ title: 'RPPS', value: '10100326494' }])],
+    ['mm hub', medimailHubCard(t, 'p-1', { account: { status: 'REJECTED', mssAddress: 'jean.durand@medecin.oc.mssante.fr', rejectReason: 'SIRET *faux*' }, actions: ['fixAndResend', 'support', 'menu'] })],
+    ['mm rpps', rppsUpdateCard(t, view())],
+    ['mm org', orgMailboxCard(t, view())],
+    ['agent queue', agentQueueCard(t, 'p-1', [{ id: 'a', name: 'Jean Durand', profession: 'medecin', hours: 52 }])],
+    ['agent summary', agentSummaryCard(t, view(), { id: 'a', status: 'SUBMITTED', lastName: 'Durand', firstName: 'Jean', email: 'j@x.fr', profession: 'medecin', mssAddress: 'jean.durand@medecin.oc.mssante.fr', details: { path: 'structure', structureKind: 'SIRET', structureId: '35600000049837', profession: 'medecin', liberal: false, phone: '0561000000', address: 'x', city: 'Toulouse', postalCode: '31000', region: '76', department: '31', directoryVisible: true, dematerialisation: true }, submittedAt: new Date(), rejectReason: undefined })],
   ];
 }
 
@@ -132,7 +167,7 @@ describe.each(['fr', 'en'] as const)('every card (%s)', (locale) => {
     for (const [name, card] of every(t)) {
       const json = JSON.stringify(card);
       expect(json, name).not.toMatch(/"(accreditation|common|pages|mail):[\w.]+"/);
-      expect(json, name).not.toMatch(/"(welcome|validation|hub|form|adminFile|eligibility|q|card|epr|portal|queue|summary|eprs|entry|theme)\.[\w.]+"/);
+      expect(json, name).not.toMatch(/"(welcome|validation|hub|form|adminFile|eligibility|q|card|epr|portal|queue|summary|eprs|entry|theme|orientation|connection|region|ways|finalise|agent|rpps|org|profession|step)\.[\w.]+"/);
     }
   });
 });

@@ -24,13 +24,13 @@ describe('Web Chat in a real browser', () => {
     page.on('requestfailed', (r) => failed.push(r.url()));
     await page.goto(app.url);
     await expect(page.title()).resolves.toMatch(/Sésame/);
-    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 20_000 });
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
     await page.locator('button.ac-pushButton', { hasText: 'Créer mon compte Medimail' }).first().click();
-    await page.getByText(/Medimail est une messagerie sécurisée de santé/).first().waitFor({ timeout: 15_000 });
+    await page.getByText(/Medimail est une messagerie sécurisée de santé/).first().waitFor({ timeout: 30_000 });
     // Web Chat marks an activity it could not send; our channel's echo must prevent that.
     await page.getByPlaceholder('Écrivez votre message').fill('aide');
     await page.keyboard.press('Enter');
-    await page.getByText(/« english » ou « français »/).first().waitFor({ timeout: 15_000 });
+    await page.getByText(/« english » ou « français »/).first().waitFor({ timeout: 30_000 });
     expect(await page.getByText(/Envoi impossible|Send failed/i).count()).toBe(0);
     expect(failed.filter((u) => u.startsWith(app.url))).toEqual([]);
 
@@ -39,7 +39,7 @@ describe('Web Chat in a real browser', () => {
     const cards = await page.locator('.ac-adaptiveCard').count();
     expect(cards).toBeGreaterThanOrEqual(2);
     await page.reload();
-    await page.getByText(/« english » ou « français »/).first().waitFor({ timeout: 20_000 });
+    await page.getByText(/« english » ou « français »/).first().waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1500);
     expect(await page.locator('.ac-adaptiveCard').count()).toBe(cards);
     await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-webchat.png` });
@@ -52,10 +52,10 @@ describe('Web Chat in a real browser', () => {
     await page.goto(app.url);
     await page.locator('button.ac-pushButton', { hasText: "M'engager dans l'accréditation" }).first().click();
     await page.locator('button.ac-pushButton', { hasText: 'Pas encore inscrit : faire ma demande' }).first().click();
-    await page.getByText('Avant le formulaire : êtes-vous concerné(e) ?').first().waitFor({ timeout: 15_000 });
+    await page.getByText('Avant le formulaire : êtes-vous concerné(e) ?').first().waitFor({ timeout: 30_000 });
     await page.locator('.ac-adaptiveCard select').last().selectOption('anesthesie-reanimation');
     await page.locator('button.ac-pushButton', { hasText: 'Continuer' }).last().click();
-    await page.getByText(/Pas encore inscrit — demande d.engagement/).first().waitFor({ timeout: 15_000 });
+    await page.getByText(/Pas encore inscrit — demande d.engagement/).first().waitFor({ timeout: 30_000 });
     // The specialty answered in the first card is already chosen in the form.
     await expect(page.locator('.ac-adaptiveCard').last().locator('select').last().inputValue()).resolves.toBe('anesthesie-reanimation');
     await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-form.png`, fullPage: true });

@@ -43,7 +43,7 @@ export class CentreDialog extends ComponentDialog {
         schema: none,
         events: [DESK_SIGNED_IN_EVENT],
         render: (t, v) =>
-          waitingCard(t, v.promptId, 'validation', t('desk:entry.waiting'), [
+          waitingCard(t, v.promptId, 'agent', t('desk:entry.waiting'), [
             { title: t('desk:entry.newLink'), verb: 'newLink' },
             { title: t('medimail:agent.leave'), verb: 'leave' },
           ]),

@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
+import { businessHoursBetween, isOpen, publicHolidays } from '../src/services/businessHours';
+import { MedimailService, type MedimailDetails } from '../src/services/medimail/medimail';
+import { SecureLinks } from '../src/services/identity/secureLinks';
+import { DeskAccounts } from '../src/services/desk/deskAccounts';
+import { DeskAccessError } from '../src/services/accreditation/engagement';
+import { createI18n } from '../src/i18n';
+import { tempDatabase } from './helpers/db';
+import { registryWithMail } from './helpers/registry';
+import type { Db } from '../src/services/db/database';
+
+describe('MSS address', () => {
+  it.each([
+    ['Jean', 'Durand', 'medecin', 'jean.durand@medecin.oc.mssante.fr'],
+    ['Élise', 'Lefèvre-Durand', 'pharmacien', 'elise.lefevre-durand@pharmacien.oc.mssante.fr'],
+    ['Jean-Baptiste', 'de la Tour', 'sage-femme', 'jean-baptiste.delatour@sage-femme.oc.mssante.fr'],
+    ['Aminata', "N'Diaye", 'medecin', 'aminata.ndiaye@medecin.oc.mssante.fr'],
+    ['Zoë', 'Lœwy', 'infirmier', 'zoe.loewy@infirmier.oc.mssante.fr'],
+  ] as const)('%s %s (%s) → %s', (first, last, profession, address) => {
+    expect(mssAddressFor(first, last, profession)).toBe(address);
+  });
+
+  it('a collision gets a distinct address', () => {
+    const taken = new Set(['jean.durand@medecin.oc.mssante.fr', 'jean.durand2@medecin.oc.mssante.fr']);
+    expect(distinctAddress('jean.durand@medecin.oc.mssante.fr', (a) => taken.has(a))).toBe('jean.durand3@medecin.oc.mssante.fr');
+    expect(distinctAddress('anne.roux@medecin.oc.mssante.fr', (a) => taken.has(a))).toBe('anne.roux@medecin.oc.mssante.fr');
+  });
+
+  it.each(['contact@cabinet.fr', 'secretariat@pharmacie.fr', 'accueil@clinique.fr', 'cabinet@durand.fr', 'secretariat.medical@chu.fr'])('%s is a role address', (email) => {
+    expect(isRoleAddress(email)).toBe(true);
+  });
+  it.each(['jean.durand@gmail.com', 'jdurand@pharmacie.du.centre.fr', 'contactless.jean@example.fr'])('%s is nominative', (email) => {
+    expect(isRoleAddress(email)).toBe(false);
+  });
+});
+
+describe('service centre hours (Paris time, public holidays)', () => {
+  it('knows the French public holidays, Easter-based ones included', () => {
+    expect([...publicHolidays(2026)].sort()).toEqual(['01-01', '04-06', '05-01', '05-08', '05-14', '05-25', '07-14', '08-15', '11-01', '11-11', '12-25']);
+  });
+  it.each([
+    ['2026-11-23T07:29:00Z', false, 'Monday 8:29 Paris'],
+    ['2026-11-23T07:31:00Z', true, 'Monday 8:31 Paris'],
+    ['2026-11-23T17:29:00Z', true, 'Monday 18:29 Paris'],
+    ['2026-11-23T17:31:00Z', false, 'Monday 18:31 Paris'],
+    ['2026-11-22T10:00:00Z', false, 'Sunday'],
+    ['2026-11-11T10:00:00Z', false, 'Armistice (Wednesday)'],
+    ['2026-07-15T06:45:00Z', true, 'summer time: 8:45 Paris'],
+  ])('%s → %s (%s)', (at, open) => {
+    expect(isOpen(new Date(at))).toBe(open);
+  });
+  it('counts business hours only: a weekend does not make an account late', () => {
+    expect(businessHoursBetween(new Date('2026-11-20T16:30:00Z'), new Date('2026-11-23T08:30:00Z'))).toBe(2);
+    expect(businessHoursBetween(new Date('2026-11-23T07:30:00Z'), new Date('2026-11-27T17:30:00Z'))).toBe(50);
+  });
+});
+
+describe('Medimail accounts', () => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  let mail: Awaited<ReturnType<typeof registryWithMail>>;
+  let medimail: MedimailService;
+  let desk: DeskAccounts;
+  const clock = { now: new Date('2026-03-12T13:02:00Z') };
+  const details: MedimailDetails = {
+    path: 'rpps',
+    rpps: '10100326494',
+    profession: 'medecin',
+    liberal: true,
+    phone: '0561000000',
+    address: '1 place du Capitole',
+    city: 'Toulouse',
+    postalCode: '31000',
+    region: '76',
+    department: '31',
+    directoryVisible: true,
+    dematerialisation: true,
+  };
+
+  beforeEach(async () => {
+    ({ db, cleanup } = await tempDatabase());
+    clock.now = new Date('2026-03-12T13:02:00Z');
+    mail = await registryWithMail(db);
+    const links = new SecureLinks(db, () => clock.now);
+    desk = new DeskAccounts(db, links);
+    medimail = new MedimailService(db, mail.outbox, await createI18n('fr'), links, desk, {
+      publicUrl: () => 'http://sesame.test',
+      from: 'Medimail <cerbere@mipih.fr>',
+      serviceCentreEmail: 'centre@example.fr',
+      now: () => clock.now,
+    });
+  });
+  afterEach(async () => {
+    await mail.close();
+    await cleanup();
+  });
+
+  async function registered(email = 'jean.durand@example.fr') {
+    const start = await medimail.startRegistration({ lastName: 'Durand', firstName: 'Jean', email, profession: 'medecin', locale: 'fr' }, { conversation: { id: 'c' } });
+    if (start.status !== 'ok') throw new Error('duplicate');
+    await medimail.setPassword(start.accountId, 'le ciel est bleu ici', 'le ciel est bleu ici');
+    await mail.outbox.drain();
+    const link = /(http\S+\/compte\/medimail\/confirmation\/(\S+))/.exec(mail.sink.mails.at(-1)!.text ?? '')!;
+    return { ...start, confirmToken: link[2] };
+  }
+
+  it('the confirmation mail comes from Medimail; its link works once and for 24 hours', async () => {
+    const first = await registered();
+    const sent = mail.sink.mails.at(-1)!;
+    expect(sent.from?.value[0]).toMatchObject({ name: 'Medimail', address: 'cerbere@mipih.fr' });
+    expect((await medimail.confirmEmail(first.confirmToken)).status).toBe('ok');
+    expect((await medimail.confirmEmail(first.confirmToken)).status).toBe('invalid');
+    const second = await registered('anne.roux@example.fr');
+    clock.now = new Date('2026-03-13T13:02:01Z');
+    expect((await medimail.confirmEmail(second.confirmToken)).status).toBe('invalid');
+  });
+
+  it('two people with the same name get distinct MSS addresses; one e-mail, one account', async () => {
+    const first = await registered();
+    expect(first.mssAddress).toBe('jean.durand@medecin.oc.mssante.fr');
+    const second = await medimail.startRegistration({ lastName: 'Durand', firstName: 'Jean', email: 'jdurand@example.fr', profession: 'medecin', locale: 'fr' }, null);
+    expect(second).toMatchObject({ status: 'ok', mssAddress: 'jean.durand2@medecin.oc.mssante.fr' });
+    const again = await medimail.startRegistration({ lastName: 'X', firstName: 'Y', email: 'jean.durand@example.fr', profession: 'medecin', locale: 'fr' }, null);
+    expect(again).toEqual({ status: 'duplicate', maskedEmail: 'j•••@example.fr' });
+  });
+
+  it('only an agent validates; a rejection needs its reason; no sign-in before validation', async () => {
+    const { accountId, confirmToken } = await registered();
+    await medimail.confirmEmail(confirmToken);
+    await medimail.submit(accountId, details);
+    expect(await medimail.signIn('jean.durand@example.fr', 'le ciel est bleu ici')).toEqual({ status: 'notYet', accountStatus: 'SUBMITTED' });
+    const { account: expert } = await desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);
+    await expect(medimail.queue(expert.id)).rejects.toBeInstanceOf(DeskAccessError);
+    const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
+    expect((await medimail.queue(agent.id)).map((a) => a.id)).toEqual([accountId]);
+    await expect(medimail.decide(agent.id, accountId, 'REJECTED', ' ')).rejects.toThrow(/reason is required/);
+    await medimail.decide(agent.id, accountId, 'VALIDATED');
+    await mail.outbox.drain();
+    expect(mail.sink.mails.at(-1)!.subject).toBe('Medimail : votre compte est validé');
+  });
+
+  it('the one-time code: 6 digits, 10 minutes, 5 tries, a new one replaces the old, never stored in clear', async () => {
+    const { accountId, confirmToken } = await registered();
+    await medimail.confirmEmail(confirmToken);
+    await medimail.submit(accountId, details);
+    const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
+    await medimail.decide(agent.id, accountId, 'VALIDATED');
+    expect(await medimail.signIn('jean.durand@example.fr', 'le ciel est bleu ici')).toEqual({ status: 'otpSent', accountId });
+    await mail.outbox.drain();
+    const code = /: (\d{6})/.exec(mail.sink.mails.at(-1)!.text ?? '')![1];
+    const row = await db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    expect(JSON.stringify(row)).not.toContain(code);
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect(await medimail.verifyOtp(accountId, wrong)).toEqual({ status: 'wrong', remaining: 4 });
+    for (let i = 0; i < 3; i += 1) await medimail.verifyOtp(accountId, wrong);
+    expect(await medimail.verifyOtp(accountId, wrong)).toEqual({ status: 'tooMany' });
+    expect(await medimail.verifyOtp(accountId, code)).toEqual({ status: 'tooMany' });
+    await medimail.sendOtp(accountId);
+    await mail.outbox.drain();
+    const fresh = /: (\d{6})/.exec(mail.sink.mails.at(-1)!.text ?? '')![1];
+    clock.now = new Date('2026-03-12T13:12:01Z');
+    expect(await medimail.verifyOtp(accountId, fresh)).toEqual({ status: 'expired' });
+    await medimail.sendOtp(accountId);
+    await mail.outbox.drain();
+    const last = /: (\d{6})/.exec(mail.sink.mails.at(-1)!.text ?? '')![1];
+    expect(await medimail.verifyOtp(accountId, last.slice(0, 3) + ' ' + last.slice(3))).toEqual({ status: 'ok' });
+    await medimail.acceptCgu(accountId);
+    expect((await medimail.account(accountId))!.status).toBe('ACTIVE');
+  });
+});
