@@ -6,7 +6,7 @@ import type { AccreditationRegistry } from '../../services/accreditation/registr
 import { ATTESTATION_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import { dateTime } from '../../cards/format';
-import { escapeHtml, page } from './html';
+import { expiredPage } from './secretForms';
 
 export type FileResponse = { status: number; contentType: string; body: Uint8Array | string; filename?: string };
 
@@ -26,8 +26,8 @@ export class AttestationPage {
     const engagement = link?.accountId ? await this.engagements.get(link.accountId) : undefined;
     const account = link?.accountId ? await this.registry.account(link.accountId) : undefined;
     if (!link || !account || engagement?.status !== 'ACCEPTED') {
-      const body = `<main><h1>${escapeHtml(t('pages:signin.expiredTitle'))}</h1><p>${escapeHtml(t('pages:signin.expired'))}</p></main>`;
-      return { status: 410, contentType: 'text/html; charset=utf-8', body: page(locale, t('pages:signin.expiredTitle'), body) };
+      const expired = expiredPage(t, locale);
+      return { status: expired.status, contentType: 'text/html; charset=utf-8', body: expired.html };
     }
     await this.links.complete(link.id, account.id);
     const pdf = await attestationPdf(t, {

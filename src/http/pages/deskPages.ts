@@ -3,12 +3,10 @@ import type { ConversationReference } from 'botbuilder';
 import type { Translator, Locale } from '../../i18n';
 import type { DeskAccounts } from '../../services/desk/deskAccounts';
 import { DESK_ACTIVATION } from '../../services/desk/deskAccounts';
-import { PASSWORD_MIN_LENGTH } from '../../services/identity/passwords';
 import { DESK_SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import { time } from '../../cards/format';
-import { escapeHtml, page } from './html';
-import { FORM_STYLE, header, type PageResponse } from './signInPages';
+import { donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
 
 type Form = Record<string, string | undefined>;
 
@@ -29,79 +27,54 @@ export class DeskPages {
 
   async showSignIn(token: string): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_SIGN_IN_PURPOSE);
-    return link ? this.signInForm(t, locale, token) : expired(t, locale);
+    return link ? this.signInForm(t, locale, token) : expiredPage(t, locale);
   }
 
   async submitSignIn(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_SIGN_IN_PURPOSE);
-    if (!link) return expired(t, locale);
+    if (!link) return expiredPage(t, locale);
     const result = await this.accounts.signIn(form.email ?? '', form.password ?? '');
     if (result.status === 'invalid') return this.signInForm(t, locale, token, t('desk:pages.invalid'), form.email);
     if (result.status === 'notActivated') return this.signInForm(t, locale, token, t('desk:pages.notActivated'), form.email);
     if (result.status === 'locked') return this.signInForm(t, locale, token, t('desk:pages.locked', { time: time(t, result.until) }), form.email);
     await this.links.complete(link.id, result.account.id);
     await this.signedIn(link.id, link.conversation as Partial<ConversationReference>);
-    return done(t, locale, t('pages:signin.done'));
+    return donePage(t, locale, t('pages:signin.done'));
   }
 
   async showActivation(token: string): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_ACTIVATION);
     const account = link?.accountId ? await this.accounts.get(link.accountId) : undefined;
-    return account ? this.activationForm(t, locale, token, account) : expired(t, locale);
+    return account ? this.activationForm(t, locale, token, account) : expiredPage(t, locale);
   }
 
   async submitActivation(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_ACTIVATION);
     const account = link?.accountId ? await this.accounts.get(link.accountId) : undefined;
-    if (!link || !account) return expired(t, locale);
+    if (!link || !account) return expiredPage(t, locale);
     const result = await this.accounts.setPassword(account.id, form.password ?? '', form.confirmation ?? '');
     if (result.status === 'rejected') {
-      return this.activationForm(t, locale, token, account, result.problems.map((p) => t(`pages:password.${p}`, { min: PASSWORD_MIN_LENGTH })));
+      return this.activationForm(t, locale, token, account, passwordProblems(t, result.problems));
     }
     await this.links.complete(link.id, account.id);
-    return done(t, locale, t('desk:pages.activated'));
+    return donePage(t, locale, t('desk:pages.activated'));
   }
 
   private signInForm(t: Translator, locale: Locale, token: string, error?: string, email = ''): PageResponse {
-    const body = `<main>
-<h1>${escapeHtml(t('desk:pages.signinTitle'))}</h1>
-<p>${escapeHtml(t('desk:pages.signinIntro'))}</p>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/compte/bureau/connexion/${encodeURIComponent(token)}">
-  <label for="email">${escapeHtml(t('desk:pages.email'))}</label>
-  <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
-  <label for="password">${escapeHtml(t('desk:pages.password'))}</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" required>
-  <button type="submit">${escapeHtml(t('desk:pages.submit'))}</button>
-</form>
-</main>`;
-    return { status: error ? 400 : 200, html: page(locale, t('desk:pages.signinTitle'), header(t) + body, FORM_STYLE) };
+    return securePage(t, locale, {
+      title: t('desk:pages.signinTitle'),
+      paragraphs: [t('desk:pages.signinIntro')],
+      errors: error ? [error] : [],
+      html: emailPasswordForm(t, `/compte/bureau/connexion/${encodeURIComponent(token)}`, email),
+    });
   }
 
   private activationForm(t: Translator, locale: Locale, token: string, account: { name: string; email: string }, errors: string[] = []): PageResponse {
-    const body = `<main>
-<h1>${escapeHtml(t('desk:pages.activateTitle'))}</h1>
-<p>${escapeHtml(t('desk:pages.activateIntro', { name: account.name, email: account.email }))}</p>
-<p class="help">${escapeHtml(t('pages:password.policy', { min: PASSWORD_MIN_LENGTH }))}</p>
-${errors.map((e) => `<p class="error" role="alert">${escapeHtml(e)}</p>`).join('\n')}
-<form method="post" action="/compte/bureau/activation/${encodeURIComponent(token)}">
-  <label for="password">${escapeHtml(t('pages:password.password'))}</label>
-  <input id="password" name="password" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
-  <label for="confirmation">${escapeHtml(t('pages:password.confirmation'))}</label>
-  <input id="confirmation" name="confirmation" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
-  <button type="submit">${escapeHtml(t('pages:password.submit'))}</button>
-</form>
-</main>`;
-    return { status: errors.length ? 400 : 200, html: page(locale, t('desk:pages.activateTitle'), header(t) + body, FORM_STYLE) };
+    return securePage(t, locale, {
+      title: t('desk:pages.activateTitle'),
+      paragraphs: [t('desk:pages.activateIntro', { name: account.name, email: account.email })],
+      errors,
+      html: newPasswordForm(t, `/compte/bureau/activation/${encodeURIComponent(token)}`),
+    });
   }
-}
-
-function expired(t: Translator, locale: Locale): PageResponse {
-  const body = `<main><h1>${escapeHtml(t('pages:signin.expiredTitle'))}</h1><p>${escapeHtml(t('pages:signin.expired'))}</p></main>`;
-  return { status: 410, html: page(locale, t('pages:signin.expiredTitle'), header(t) + body) };
-}
-
-function done(t: Translator, locale: Locale, message: string): PageResponse {
-  const body = `<main><h1>${escapeHtml(t('pages:signin.doneTitle'))}</h1><p>${escapeHtml(message)}</p></main>`;
-  return { status: 200, html: page(locale, t('pages:signin.doneTitle'), header(t) + body) };
 }

@@ -2,12 +2,11 @@ import type { i18n as I18n } from 'i18next';
 import type { ConversationReference } from 'botbuilder';
 import type { Translator, Locale } from '../../i18n';
 import { MEDIMAIL_PASSWORD, MEDIMAIL_SIGN_IN } from '../../services/identity/linkPurposes';
-import { PASSWORD_MIN_LENGTH } from '../../services/identity/passwords';
 import type { SecureLinks, SecureLinkView } from '../../services/identity/secureLinks';
 import type { MedimailService } from '../../services/medimail/medimail';
 import { time } from '../../cards/format';
-import { escapeHtml, page } from './html';
-import { FORM_STYLE, header, type PageResponse } from './signInPages';
+import { escapeHtml } from './html';
+import { donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
 
 type Form = Record<string, string | undefined>;
 type Continue = (linkId: string, reference: Partial<ConversationReference>) => Promise<void>;
@@ -36,19 +35,19 @@ export class MedimailPages {
   async showPassword(token: string): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_PASSWORD);
     const account = link?.accountId ? await this.medimail.account(link.accountId) : undefined;
-    return account ? this.passwordForm(t, locale, token, account.mssAddress) : expired(t, locale);
+    return account ? this.passwordForm(t, locale, token, account.mssAddress) : expiredPage(t, locale);
   }
 
   async submitPassword(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_PASSWORD);
     const account = link?.accountId ? await this.medimail.account(link.accountId) : undefined;
-    if (!link || !account) return expired(t, locale);
+    if (!link || !account) return expiredPage(t, locale);
     const result = await this.medimail.setPassword(account.id, form.password ?? '', form.confirmation ?? '');
     if (result.status === 'rejected') {
-      return this.passwordForm(t, locale, token, account.mssAddress, result.problems.map((p) => t(`pages:password.${p}`, { min: PASSWORD_MIN_LENGTH })));
+      return this.passwordForm(t, locale, token, account.mssAddress, passwordProblems(t, result.problems));
     }
     await this.finish(link, account.id, this.events.passwordSet);
-    return done(t, locale, t('medimail:pages.passwordDone'));
+    return donePage(t, locale, t('medimail:pages.passwordDone'));
   }
 
   // ---- the confirmation link (from the mail) ----
@@ -57,16 +56,16 @@ export class MedimailPages {
     const result = await this.medimail.confirmEmail(token);
     const locale: Locale = result.status === 'ok' && (result.conversation as { locale?: string } | null)?.locale === 'en' ? 'en' : 'fr';
     const t = this.i18n.getFixedT(locale);
-    if (result.status !== 'ok') return expired(t, locale);
+    if (result.status !== 'ok') return expiredPage(t, locale);
     if (result.conversation) await this.events.confirmed(result.linkId, result.conversation as Partial<ConversationReference>);
-    return done(t, locale, t('medimail:pages.confirmed'), t('medimail:pages.confirmedTitle'));
+    return donePage(t, locale, t('medimail:pages.confirmed'), t('medimail:pages.confirmedTitle'));
   }
 
   // ---- first sign-in: password, one-time code, terms of use ----
 
   async showSignIn(token: string): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_SIGN_IN);
-    if (!link) return expired(t, locale);
+    if (!link) return expiredPage(t, locale);
     if (link.stage === 'otp') return this.otpForm(t, locale, token);
     if (link.stage === 'cgu') return this.cguForm(t, locale, token);
     return this.signInForm(t, locale, token);
@@ -74,7 +73,7 @@ export class MedimailPages {
 
   async submitSignIn(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_SIGN_IN);
-    if (!link) return expired(t, locale);
+    if (!link) return expiredPage(t, locale);
     const result = await this.medimail.signIn(form.email ?? '', form.password ?? '');
     if (result.status === 'invalid') return this.signInForm(t, locale, token, t('medimail:pages.invalid'), form.email);
     if (result.status === 'locked') return this.signInForm(t, locale, token, t('medimail:pages.locked', { time: time(t, result.until) }), form.email);
@@ -87,7 +86,7 @@ export class MedimailPages {
 
   async submitOtp(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_SIGN_IN);
-    if (!link?.accountId || link.stage !== 'otp') return expired(t, locale);
+    if (!link?.accountId || link.stage !== 'otp') return expiredPage(t, locale);
     if (form.action === 'new') {
       await this.medimail.sendOtp(link.accountId);
       return this.otpForm(t, locale, token, undefined, t('medimail:pages.otpSent'));
@@ -102,11 +101,11 @@ export class MedimailPages {
 
   async submitCgu(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_SIGN_IN);
-    if (!link?.accountId || link.stage !== 'cgu') return expired(t, locale);
+    if (!link?.accountId || link.stage !== 'cgu') return expiredPage(t, locale);
     if (form.accept !== 'yes') return this.cguForm(t, locale, token, t('medimail:pages.cguRequired'));
     await this.medimail.acceptCgu(link.accountId);
     await this.finish(link, link.accountId, this.events.active);
-    return done(t, locale, t('medimail:pages.active'), t('medimail:pages.activeTitle'));
+    return donePage(t, locale, t('medimail:pages.active'), t('medimail:pages.activeTitle'));
   }
 
   private async finish(link: SecureLinkView, accountId: string, event: Continue): Promise<void> {
@@ -117,75 +116,40 @@ export class MedimailPages {
   // ---- forms ----
 
   private passwordForm(t: Translator, locale: Locale, token: string, mss: string, errors: string[] = []): PageResponse {
-    const body = `<main>
-<h1>${escapeHtml(t('medimail:pages.passwordTitle'))}</h1>
-<p>${escapeHtml(t('medimail:pages.passwordIntro', { mss }))}</p>
-<p class="help">${escapeHtml(t('pages:password.policy', { min: PASSWORD_MIN_LENGTH }))}</p>
-${errors.map((e) => `<p class="error" role="alert">${escapeHtml(e)}</p>`).join('\n')}
-<form method="post" action="/compte/medimail/mot-de-passe/${encodeURIComponent(token)}">
-  <label for="password">${escapeHtml(t('pages:password.password'))}</label>
-  <input id="password" name="password" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
-  <label for="confirmation">${escapeHtml(t('pages:password.confirmation'))}</label>
-  <input id="confirmation" name="confirmation" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
-  <button type="submit">${escapeHtml(t('pages:password.submit'))}</button>
-</form>
-</main>`;
-    return { status: errors.length ? 400 : 200, html: page(locale, t('medimail:pages.passwordTitle'), header(t) + body, FORM_STYLE) };
+    return securePage(t, locale, {
+      title: t('medimail:pages.passwordTitle'),
+      paragraphs: [t('medimail:pages.passwordIntro', { mss })],
+      errors,
+      html: newPasswordForm(t, `/compte/medimail/mot-de-passe/${encodeURIComponent(token)}`),
+    });
   }
 
   private signInForm(t: Translator, locale: Locale, token: string, error?: string, email = ''): PageResponse {
-    const body = `<main>
-<h1>${escapeHtml(t('medimail:pages.signinTitle'))}</h1>
-<p>${escapeHtml(t('medimail:pages.signinIntro'))}</p>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/compte/medimail/connexion/${encodeURIComponent(token)}">
-  <label for="email">${escapeHtml(t('desk:pages.email'))}</label>
-  <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
-  <label for="password">${escapeHtml(t('desk:pages.password'))}</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" required>
-  <button type="submit">${escapeHtml(t('desk:pages.submit'))}</button>
-</form>
-</main>`;
-    return { status: error ? 400 : 200, html: page(locale, t('medimail:pages.signinTitle'), header(t) + body, FORM_STYLE) };
+    return securePage(t, locale, {
+      title: t('medimail:pages.signinTitle'),
+      paragraphs: [t('medimail:pages.signinIntro')],
+      errors: error ? [error] : [],
+      html: emailPasswordForm(t, `/compte/medimail/connexion/${encodeURIComponent(token)}`, email),
+    });
   }
 
   private otpForm(t: Translator, locale: Locale, token: string, error?: string, info?: string): PageResponse {
     const action = `/compte/medimail/connexion/${encodeURIComponent(token)}/code`;
-    const body = `<main>
-<h1>${escapeHtml(t('medimail:pages.otpTitle'))}</h1>
-<p>${escapeHtml(t('medimail:pages.otpIntro'))}</p>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}${info ? `<p class="help" role="status">${escapeHtml(info)}</p>` : ''}
-<form method="post" action="${action}">
+    const html = `<form method="post" action="${action}">
   <label for="code">${escapeHtml(t('medimail:pages.otp'))}</label>
   <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required>
   <button type="submit">${escapeHtml(t('medimail:pages.otpSubmit'))}</button>
 </form>
-<form method="post" action="${action}"><input type="hidden" name="action" value="new"><button type="submit">${escapeHtml(t('medimail:pages.otpNew'))}</button></form>
-</main>`;
-    return { status: error ? 400 : 200, html: page(locale, t('medimail:pages.otpTitle'), header(t) + body, FORM_STYLE) };
+<form method="post" action="${action}"><input type="hidden" name="action" value="new"><button type="submit">${escapeHtml(t('medimail:pages.otpNew'))}</button></form>`;
+    return securePage(t, locale, { title: t('medimail:pages.otpTitle'), paragraphs: [t('medimail:pages.otpIntro')], errors: error ? [error] : [], info, html });
   }
 
   private cguForm(t: Translator, locale: Locale, token: string, error?: string): PageResponse {
-    const body = `<main>
-<h1>${escapeHtml(t('medimail:pages.cguTitle'))}</h1>
-<p>${escapeHtml(t('medimail:pages.cguSummary'))}</p>
-<details><summary>${escapeHtml(t('medimail:pages.cguFull'))}</summary><pre>${escapeHtml(t('medimail:cgu.full'))}</pre></details>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+    const html = `<details><summary>${escapeHtml(t('medimail:pages.cguFull'))}</summary><pre>${escapeHtml(t('medimail:cgu.full'))}</pre></details>
 <form method="post" action="/compte/medimail/connexion/${encodeURIComponent(token)}/cgu">
   <label><input type="checkbox" name="accept" value="yes" required> ${escapeHtml(t('medimail:pages.cguAccept'))}</label>
   <button type="submit">${escapeHtml(t('medimail:pages.cguSubmit'))}</button>
-</form>
-</main>`;
-    return { status: error ? 400 : 200, html: page(locale, t('medimail:pages.cguTitle'), header(t) + body, FORM_STYLE) };
+</form>`;
+    return securePage(t, locale, { title: t('medimail:pages.cguTitle'), paragraphs: [t('medimail:pages.cguSummary')], errors: error ? [error] : [], html });
   }
-}
-
-function expired(t: Translator, locale: Locale): PageResponse {
-  const body = `<main><h1>${escapeHtml(t('pages:signin.expiredTitle'))}</h1><p>${escapeHtml(t('pages:signin.expired'))}</p></main>`;
-  return { status: 410, html: page(locale, t('pages:signin.expiredTitle'), header(t) + body) };
-}
-
-function done(t: Translator, locale: Locale, message: string, title = t('pages:signin.doneTitle')): PageResponse {
-  const body = `<main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main>`;
-  return { status: 200, html: page(locale, title, header(t) + body) };
 }

@@ -1,0 +1,81 @@
+import type { Locale, Translator } from '../../i18n';
+import { PASSWORD_MIN_LENGTH } from '../../services/identity/passwords';
+import { escapeHtml, page } from './html';
+
+/** What a secure page answers: an HTTP status and the HTML. */
+export interface PageResponse {
+  status: number;
+  html: string;
+}
+
+// The pieces every secure page is made of: the header, the forms where secrets are typed,
+// and the "done" / "link no longer valid" pages.
+
+const FORM_STYLE = `<style>
+  form { display: grid; gap: 0.4rem; max-width: 26rem; background: #fff; padding: 1rem; border: 1px solid #dde3ea; margin-bottom: 1rem; }
+  label { font-weight: 600; margin-top: 0.5rem; }
+  input { font-size: 1.1rem; padding: 0.5rem; }
+  button { margin-top: 1rem; font-size: 1.05rem; padding: 0.6rem; background: #00437a; color: #fff; border: 0; }
+  .help { color: #555; font-size: 0.9rem; margin: 0; }
+  .error { color: #a4262c; font-weight: 600; }
+</style>`;
+
+function header(t: Translator): string {
+  return `<header><h1>${escapeHtml(t('pages:webchat.heading'))}</h1><p>${escapeHtml(t('pages:webchat.tagline'))}</p></header>`;
+}
+
+const messages = (errors: string[], info?: string) =>
+  errors.map((e) => `<p class="error" role="alert">${escapeHtml(e)}</p>`).join('\n') + (info ? `<p class="help" role="status">${escapeHtml(info)}</p>` : '');
+
+/** A page of the bot's own: header, title, paragraphs, messages, then free HTML (forms). */
+export function securePage(
+  t: Translator,
+  locale: Locale,
+  content: { title: string; paragraphs?: string[]; errors?: string[]; info?: string; html?: string; status?: number },
+): PageResponse {
+  const errors = content.errors ?? [];
+  const body = `${header(t)}<main>
+<h1>${escapeHtml(content.title)}</h1>
+${(content.paragraphs ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${messages(errors, content.info)}
+${content.html ?? ''}
+</main>`;
+  return { status: content.status ?? (errors.length ? 400 : 200), html: page(locale, content.title, body, FORM_STYLE) };
+}
+
+/** Choose a password, typed twice, with the policy shown. */
+export function newPasswordForm(t: Translator, action: string): string {
+  return `<p class="help">${escapeHtml(t('pages:password.policy', { min: PASSWORD_MIN_LENGTH }))}</p>
+<form method="post" action="${escapeHtml(action)}">
+  <label for="password">${escapeHtml(t('pages:password.password'))}</label>
+  <input id="password" name="password" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
+  <label for="confirmation">${escapeHtml(t('pages:password.confirmation'))}</label>
+  <input id="confirmation" name="confirmation" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
+  <button type="submit">${escapeHtml(t('pages:password.submit'))}</button>
+</form>`;
+}
+
+/** Sign in with an e-mail address and a password (desks, Medimail). */
+export function emailPasswordForm(t: Translator, action: string, email = ''): string {
+  return `<form method="post" action="${escapeHtml(action)}">
+  <label for="email">${escapeHtml(t('desk:pages.email'))}</label>
+  <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">
+  <label for="password">${escapeHtml(t('desk:pages.password'))}</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <button type="submit">${escapeHtml(t('desk:pages.submit'))}</button>
+</form>`;
+}
+
+/** Password-policy problems, as the page names them. */
+export function passwordProblems(t: Translator, problems: string[]): string[] {
+  return problems.map((p) => t(`pages:password.${p}`, { min: PASSWORD_MIN_LENGTH }));
+}
+
+/** A one-time link already used, expired, or unknown. */
+export function expiredPage(t: Translator, locale: Locale): PageResponse {
+  return securePage(t, locale, { title: t('pages:signin.expiredTitle'), paragraphs: [t('pages:signin.expired')], status: 410 });
+}
+
+export function donePage(t: Translator, locale: Locale, message: string, title = t('pages:signin.doneTitle')): PageResponse {
+  return securePage(t, locale, { title, paragraphs: [message] });
+}
