@@ -66,7 +66,8 @@ describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
     expect(results).toHaveLength(0);
 
     const ok = await h.submit({ verb: 'submit', promptId, name: 'Durand', email: ' jean.durand@gmail.com ' });
-    expect(ok.map((a) => a.text)).toEqual(['done']);
+    // What was sent is recapped (a card update needs the card's id: without it, a message).
+    expect(ok.map((a) => a.text)).toEqual(['✓ Envoyé : Valider', 'done']);
     expect(results).toEqual([{ verb: 'submit', values: { name: 'Durand', email: 'jean.durand@gmail.com' } }]);
   });
 
@@ -117,8 +118,9 @@ describe('main menu', () => {
     const first = promptIdOf(welcome);
 
     const replies = await h.submit({ verb: 'help.problem', promptId: first });
-    expect(replies[0].text).toMatch(/arrive bientôt/);
-    const next = promptIdOf(cardOf(replies[1]));
+    expect(replies[0].text).toBe("✓ Envoyé : J'ai un problème");
+    expect(replies[1].text).toMatch(/arrive bientôt/);
+    const next = promptIdOf(cardOf(replies[2]));
     expect(next).not.toBe(first);
 
     const stale = await h.submit({ verb: 'help.problem', promptId: first });

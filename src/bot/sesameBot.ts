@@ -43,8 +43,10 @@ export class SesameBot extends ActivityHandler {
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(rootDialog);
 
+    // A welcome when the conversation starts: the user joins (Web Chat) or the bot is installed
+    // (Teams adds the bot itself) — once per conversation, not on every update.
     this.onMembersAdded(async (context, next) => {
-      const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient.id);
+      const joined = (context.activity.membersAdded ?? []).length > 0;
       const flags = await this.flags.get(context, {});
       if (joined && !flags.welcomed) {
         flags.welcomed = true;

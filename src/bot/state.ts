@@ -46,11 +46,14 @@ export function conversationStateKey(context: TurnContext): string {
   return `${channelId}/conversations/${conversation.id}`;
 }
 
-/** Same keys as the SDK's UserState. */
+/**
+ * The SDK's UserState keys, except in Teams, where the user's Entra ID object id (aadObjectId)
+ * is the stable identity: the same person on the phone and on the desktop.
+ */
 export function userStateKey(context: TurnContext): string {
   const { channelId, from } = context.activity;
   if (!channelId || !from?.id) throw new Error('user state: activity has no channelId or from.id');
-  return `${channelId}/users/${from.id}`;
+  return from.aadObjectId ? `${channelId}/aad/${from.aadObjectId}` : `${channelId}/users/${from.id}`;
 }
 
 export function createStates(storage: Storage): { conversationState: EtagState; userState: EtagState } {

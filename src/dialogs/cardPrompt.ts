@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, Channels, MessageFactory, type TurnContext } from 'botbuilder';
+import { actionTitle, recapCard } from '../cards/recapCard';
 import { z } from 'zod';
 import type { AdaptiveCard } from '../cards/adaptive';
 import { toAttachment } from '../cards/adaptive';
@@ -96,9 +97,11 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
       }
       const values = stringValues(raw);
       const schema = this.spec.schemaFor?.(verb, state.values) ?? (this.spec.validate?.includes(verb) ? this.spec.schema : undefined);
-      if (!schema) return dc.endDialog({ verb, values } satisfies CardPromptResult<FieldValues>);
-      const parsed = schema.safeParse(values);
-      if (parsed.success) return dc.endDialog({ verb, values: parsed.data } satisfies CardPromptResult<Record<string, unknown>>);
+      const parsed = schema ? schema.safeParse(values) : undefined;
+      if (!parsed || parsed.success) {
+        await this.recap(dc.context, state, verb, values);
+        return dc.endDialog({ verb, values: parsed ? parsed.data : values } satisfies CardPromptResult<Record<string, unknown>>);
+      }
       // What the user typed replaces what the card showed; what the step was given stays.
       state.values = { ...state.values, ...values };
       state.errors = this.describe(t, parsed.error, values, state.values);
@@ -122,6 +125,25 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
   override async resumeDialog(dc: DialogContext): Promise<DialogTurnResult> {
     await this.send(dc.context, dc.activeDialog!.state as PromptState);
     return Dialog.EndOfTurn;
+  }
+
+  /**
+   * What was sent, shown read-only: in Teams the card itself is replaced (updateActivity on the
+   * card the submit replies to); where cards cannot be updated, a one-line recap message.
+   */
+  private async recap(context: TurnContext, state: PromptState, verb: string, values: FieldValues): Promise<void> {
+    const t = tr(context);
+    const sent = this.spec.render(t, { promptId: state.promptId, values: { ...state.values, ...values }, errors: {} }, context);
+    const cardId = context.activity.replyToId;
+    if (context.activity.channelId === Channels.Msteams && cardId) {
+      try {
+        await context.updateActivity({ type: ActivityTypes.Message, id: cardId, attachments: [toAttachment(recapCard(t, sent, verb, values))] });
+        return;
+      } catch {
+        // The card could not be replaced (too old, deleted): say it in a message instead.
+      }
+    }
+    await context.sendActivity(t('prompt.recap', { action: actionTitle(sent, verb) }));
   }
 
   private async send(context: TurnContext, state: PromptState): Promise<void> {
