@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as AC from 'adaptivecards';
 import { createI18n, type Translator } from '../src/i18n';
 import type { AdaptiveCard, CardElement } from '../src/cards/adaptive';
 import fs from 'node:fs';
@@ -160,6 +161,19 @@ describe.each(['fr', 'en'] as const)('every card (%s)', (locale) => {
         expect(input.label ?? input.title, `${name}: ${'id' in input ? input.id : ''}`).toBeTruthy();
         if (input.isRequired) expect(input.errorMessage, `${name}: ${'id' in input ? input.id : ''}`).toBeTruthy();
       }
+    }
+  });
+
+  it("parses without warnings and validates with Microsoft's adaptivecards library (schema 1.5)", () => {
+    for (const [name, json] of every(t)) {
+      const parsed = new AC.AdaptiveCard();
+      const context = new AC.SerializationContext(AC.Versions.v1_5);
+      parsed.parse(json, context);
+      const events = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message);
+      expect(events, name).toEqual([]);
+      expect(parsed.validateProperties().validationEvents.map((e) => e.message), name).toEqual([]);
+      expect(parsed.version?.toString(), name).toBe('1.5');
+      for (let i = 0; i < parsed.getActionCount(); i += 1) expect(parsed.getActionAt(i)?.getJsonTypeName(), name).toBe('Action.Submit');
     }
   });
 
