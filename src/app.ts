@@ -45,6 +45,8 @@ import { MedimailPages } from './http/pages/medimailPages';
 
 export interface App {
   url: string;
+  /** Continues conversations from outside a turn (decisions, validations). */
+  notifier: ProactiveNotifier;
   services: Services;
   /** The embedded catcher's mails (undefined when SMTP_URL is set). */
   mailbox: CaughtMailbox | undefined;
@@ -183,6 +185,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
 
   return {
     url: publicUrl(),
+    notifier,
     services,
     mailbox,
     port,

@@ -14,6 +14,7 @@ import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySe
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { webchatPage } from './pages/webchatPage';
 import type { PageResponse, SignInPages } from './pages/signInPages';
+import { securePage } from './pages/secretForms';
 import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage } from './pages/attestationPage';
 import type { MedimailPages } from './pages/medimailPages';
@@ -144,6 +145,15 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }
     return channel.generateToken({ user: { id: userId }, locale });
   }));
+
+  // The privacy and terms pages the Teams manifest points to.
+  for (const [route, key] of [['/confidentialite', 'privacy'], ['/conditions', 'terms']] as const) {
+    server.get(route, async (req: Request, res: Response) => {
+      const locale = pageLocale(req);
+      const t = i18n.getFixedT(locale);
+      sendHtml(res, securePage(t, locale, { title: t(`pages:${key}.title`), paragraphs: t(`pages:${key}.body`, { returnObjects: true }) as string[] }).html);
+    });
+  }
 
   server.get('/favicon.ico', async (_req: Request, res: Response) => {
     res.writeHead(204, { 'cache-control': 'public, max-age=86400' });
