@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from './paths';
 import i18next, { type i18n as I18n, type Resource, type TFunction } from 'i18next';
 
 export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export type Translator = TFunction;
 
-const localesDir = path.resolve(__dirname, '..', 'locales');
+const localesDir = path.join(ROOT, 'locales');
 
 /** Every JSON file of locales/<lng>/ is a namespace; "common" is the default one. */
 function loadResources(): Resource {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { i18n as I18n } from 'i18next';
+import { ROOT } from '../paths';
 import type { Db } from './db/database';
 import type { Outbox } from './mail/outbox';
 import { SecureLinks } from './identity/secureLinks';
@@ -11,7 +12,7 @@ import { EprService } from './accreditation/epr';
 import { DeskAccounts } from './desk/deskAccounts';
 import { MedimailService } from './medimail/medimail';
 
-const DATA = path.resolve(__dirname, '..', '..', 'data', 'accreditation');
+const DATA = path.join(ROOT, 'data', 'accreditation');
 
 /**
  * The domain services, built once over a database and an outbox. Questionnaire definitions and

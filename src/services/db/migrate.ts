@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ROOT } from '../../paths';
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'prisma', 'migrations');
+export const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
 
 // Prisma's own bookkeeping table, so `prisma migrate status` / `migrate deploy` agree with us.
 const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
