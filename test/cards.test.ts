@@ -103,7 +103,7 @@ function every(t: Translator): [string, AdaptiveCard][] {
     ['adminFile', adminFileCard(t, view({}, { postalCode: 'Code postal : 5 chiffres.' }))],
     ['adminRecap', adminRecapCard(t, view({ department: '31' }), [{ title: 'Adresse', value: '10 rue *des* Ponts' }])],
     ...questionnaire.sections.map((_, section): [string, AdaptiveCard] => [`section ${section + 1}`, sectionCard(t, view({}, { actsPerYear: 'x' }), { questionnaire, section, answers: {}, comment: 'Précisez' })]),
-    ['missing', missingCard(t, 'p-1', questionnaire, [{ section: 4, question: 'q.prerequisites.accepted' }])],
+    ['missing', missingCard(t, 'p-1', [{ section: 4, question: 'q.prerequisites.accepted' }])],
     ['sent questionnaire', sentQuestionnaireCard(t, 'p-1', questionnaire, { settings: 'theatre,icu', emergency: 'no' }, new Date())],
     ['portal', portalCard(t, 'p-1', 'Gynérisq', ['postpartumHaemorrhage', 'shoulderDystocia'])],
     ['epr', eprCard(t, view({}, { what: 'anonyme' }), ['postpartumHaemorrhage'], '2026-11-22')],

@@ -78,7 +78,7 @@ export function sectionCard(t: Translator, view: CardView, data: SectionCardData
 }
 
 /** "Envoyer" on an incomplete questionnaire: what is missing, with a button to each section. */
-export function missingCard(t: Translator, promptId: string, questionnaire: Questionnaire, missing: { section: number; question: string }[]): AdaptiveCard {
+export function missingCard(t: Translator, promptId: string, missing: { section: number; question: string }[]): AdaptiveCard {
   const sections = [...new Set(missing.map((m) => m.section))];
   return card(
     [

@@ -57,8 +57,7 @@ export class QuestionnaireDialog extends ComponentDialog {
       new CardPrompt(P_MISSING, {
         verbs: ['goto'],
         schema: z.object({}),
-        render: (t, view) =>
-          missingCard(t, view.promptId, this.engagements.definition(view.values.ref), JSON.parse(view.values.missing ?? '[]') as { section: number; question: string }[]),
+        render: (t, view) => missingCard(t, view.promptId, JSON.parse(view.values.missing ?? '[]') as { section: number; question: string }[]),
       }),
     );
     this.addDialog(
@@ -111,7 +110,7 @@ export class QuestionnaireDialog extends ComponentDialog {
     const result = await this.engagements.send(account.id);
     if (result.status === 'incomplete') {
       const missing = result.missing.map((m) => ({ section: m.section, question: m.question.label }));
-      return step.beginDialog(P_MISSING, { values: { ref: this.engagements.refOf(saved), missing: JSON.stringify(missing) } });
+      return step.beginDialog(P_MISSING, { values: { missing: JSON.stringify(missing) } });
     }
     if (result.status === 'sent') {
       await step.context.sendActivity(t('questionnaire:sent', { oa: result.oa.name ?? t('accreditation:hub.yourOa'), date: dateTime(t, result.sentAt) }));

@@ -91,12 +91,12 @@ export class QuestionnaireCatalog {
 
 export const refOf = (q: Questionnaire) => `${q.id}@${q.version}`;
 
-/** The answer is there (and sound) for a required question; optional ones may be empty. */
-export function answered(question: Question, value: string | undefined): boolean {
+/** An answer is there (not empty). */
+function answered(value: string | undefined): boolean {
   return value !== undefined && value.trim() !== '';
 }
 
 /** What is missing before sending: section index and question, in order. */
 export function missingAnswers(q: Questionnaire, answers: Answers): { section: number; question: Question }[] {
-  return q.sections.flatMap((s, section) => s.questions.filter((question) => question.required && !answered(question, answers[question.id])).map((question) => ({ section, question })));
+  return q.sections.flatMap((s, section) => s.questions.filter((question) => question.required && !answered(answers[question.id])).map((question) => ({ section, question })));
 }
