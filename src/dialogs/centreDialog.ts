@@ -1,24 +1,20 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { agentQueueCard, agentSummaryCard, waitingCard, type AgentQueueItem } from '../cards/medimailCards';
 import { businessHoursBetween } from '../services/businessHours';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
-import { DESK_SIGN_IN_PURPOSE, DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
+import { DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
 import type { SecureLinks } from '../services/identity/secureLinks';
 import type { MedimailService } from '../services/medimail/medimail';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
-import { tr, turnLocale } from './turn';
+import { tr } from './turn';
+import { DeskSession, type DeskConversation } from './deskSession';
 
 export const CENTRE_DIALOG = 'centre';
 const SIGN_IN = 'centre.signIn';
 const QUEUE = 'centre.queue';
 const REVIEW = 'centre.review';
-const IDLE_MS = 30 * 60 * 1000;
-
-export interface CentreConversation {
-  session?: { deskAccountId: string; lastActiveAt: number };
-}
 
 /**
  * The GRADeS service centre's desk, in the chat: agents sign in on the bot's page, see the
@@ -26,16 +22,19 @@ export interface CentreConversation {
  * validate it or reject it with a reason; the user gets a mail and a message either way.
  */
 export class CentreDialog extends ComponentDialog {
+  private readonly session: DeskSession;
+
   constructor(
-    private readonly desk: DeskAccounts,
+    desk: DeskAccounts,
     private readonly medimail: MedimailService,
-    private readonly links: SecureLinks,
-    private readonly state: StatePropertyAccessor<CentreConversation>,
-    private readonly publicUrl: () => string,
+    links: SecureLinks,
+    state: StatePropertyAccessor<DeskConversation>,
+    publicUrl: () => string,
     private readonly notifyUser: (conversation: unknown, status: 'VALIDATED' | 'REJECTED', reason?: string) => Promise<void>,
     private readonly now: () => Date = () => new Date(),
   ) {
     super(CENTRE_DIALOG);
+    this.session = new DeskSession('AGENT', desk, links, state, publicUrl, now);
     const none = z.object({});
     this.addDialog(
       new CardPrompt('centre.p.wait', {
@@ -70,24 +69,13 @@ export class CentreDialog extends ComponentDialog {
     this.initialDialogId = SIGN_IN;
   }
 
-  private async agent(context: TurnContext): Promise<DeskAccountView | undefined> {
-    const conversation = await this.state.get(context, {});
-    const session = conversation.session;
-    if (!session || this.now().getTime() - session.lastActiveAt > IDLE_MS) {
-      delete conversation.session;
-      return undefined;
-    }
-    session.lastActiveAt = this.now().getTime();
-    const account = await this.desk.get(session.deskAccountId);
-    return account?.role === 'AGENT' ? account : undefined;
+  private agent(context: TurnContext): Promise<DeskAccountView | undefined> {
+    return this.session.current(context);
   }
 
   private async sendLink(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (await this.agent(step.context)) return step.replaceDialog(QUEUE);
-    const t = tr(step.context);
-    const link = await this.links.create(DESK_SIGN_IN_PURPOSE, { ...TurnContext.getConversationReference(step.context.activity), locale: turnLocale(step.context) });
-    await step.context.sendActivity(t('medimail:agent.intro'));
-    await step.context.sendActivity(t('medimail:agent.link', { url: `${this.publicUrl()}/compte/bureau/connexion/${link.token}` }));
+    await this.session.sendLink(step.context, 'medimail:agent.intro', 'medimail:agent.link');
     return step.beginDialog('centre.p.wait');
   }
 
@@ -96,13 +84,11 @@ export class CentreDialog extends ComponentDialog {
     if (verb === 'newLink') return step.replaceDialog(SIGN_IN);
     if (verb === 'leave') return step.endDialog();
     const t = tr(step.context);
-    const id = values.linkId ? await this.links.consume(values.linkId, step.context.activity.conversation.id) : undefined;
-    const account = id ? await this.desk.get(id) : undefined;
-    if (!account || account.role !== 'AGENT') {
+    const account = await this.session.take(step.context, values.linkId);
+    if (!account) {
       await step.context.sendActivity(t('medimail:agent.notAgent'));
       return step.endDialog();
     }
-    (await this.state.get(step.context, {})).session = { deskAccountId: account.id, lastActiveAt: this.now().getTime() };
     await step.context.sendActivity(t('medimail:agent.connected', { name: account.name }));
     return step.replaceDialog(QUEUE);
   }
@@ -124,7 +110,7 @@ export class CentreDialog extends ComponentDialog {
     const { verb, values } = step.result as CardPromptResult<FieldValues>;
     if (verb === 'open' && values.accountId) return step.replaceDialog(REVIEW, { accountId: values.accountId });
     if (verb === 'leave') {
-      delete (await this.state.get(step.context, {})).session;
+      await this.session.end(step.context);
       await step.context.sendActivity(tr(step.context)('medimail:agent.left'));
       return step.endDialog();
     }

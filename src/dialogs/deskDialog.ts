@@ -1,14 +1,15 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { deskEprsCard, deskWaitCard, queueCard, summaryCard, type QueueItem } from '../cards/deskCards';
 import type { EngagementService, ExpertDecision } from '../services/accreditation/engagement';
 import type { EprService } from '../services/accreditation/epr';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
-import { DESK_SIGN_IN_PURPOSE, DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
+import { DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
 import type { SecureLinks } from '../services/identity/secureLinks';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
-import { tr, turnLocale } from './turn';
+import { tr } from './turn';
+import { DeskSession, type DeskConversation } from './deskSession';
 
 export const DESK_DIALOG = 'desk';
 const SIGN_IN = 'desk.signIn';
@@ -19,11 +20,8 @@ const P_WAIT = 'desk.waitCard';
 const P_QUEUE = 'desk.queueCard';
 const P_SUMMARY = 'desk.summaryCard';
 const P_EPRS = 'desk.eprsCard';
-const IDLE_MS = 30 * 60 * 1000;
 
-export interface DeskConversation {
-  session?: { deskAccountId: string; lastActiveAt: number };
-}
+export type { DeskConversation } from './deskSession';
 
 /** A refusal or a request for more needs its reason, which the physician will read. */
 const decisionSchema = z
@@ -36,17 +34,20 @@ const decisionSchema = z
  * accept, refuse with a reason, or ask for more with a comment. An expert sees only their OAs.
  */
 export class DeskDialog extends ComponentDialog {
+  private readonly session: DeskSession;
+
   constructor(
-    private readonly desk: DeskAccounts,
+    desk: DeskAccounts,
     private readonly engagements: EngagementService,
     private readonly eprs: EprService,
-    private readonly links: SecureLinks,
-    private readonly state: StatePropertyAccessor<DeskConversation>,
-    private readonly publicUrl: () => string,
+    links: SecureLinks,
+    state: StatePropertyAccessor<DeskConversation>,
+    publicUrl: () => string,
     private readonly notifyPhysician: (references: unknown[]) => Promise<void>,
     private readonly now: () => Date = () => new Date(),
   ) {
     super(DESK_DIALOG);
+    this.session = new DeskSession('EXPERT', desk, links, state, publicUrl, now);
     this.addDialog(new CardPrompt(P_WAIT, { verbs: ['newLink', 'leave'], schema: z.object({}), events: [DESK_SIGNED_IN_EVENT], render: (t, v) => deskWaitCard(t, v.promptId) }));
     this.addDialog(
       new CardPrompt(P_QUEUE, {
@@ -81,29 +82,15 @@ export class DeskDialog extends ComponentDialog {
     this.initialDialogId = SIGN_IN;
   }
 
-  private async expert(context: TurnContext): Promise<DeskAccountView | undefined> {
-    const conversation = await this.state.get(context, {});
-    const session = conversation.session;
-    if (!session) return undefined;
-    if (this.now().getTime() - session.lastActiveAt > IDLE_MS) {
-      delete conversation.session;
-      await context.sendActivity(tr(context)('desk:entry.expired'));
-      return undefined;
-    }
-    session.lastActiveAt = this.now().getTime();
-    const account = await this.desk.get(session.deskAccountId);
-    return account?.role === 'EXPERT' ? account : undefined;
+  private expert(context: TurnContext): Promise<DeskAccountView | undefined> {
+    return this.session.current(context, 'desk:entry.expired');
   }
 
   // ---- sign-in ----
 
   private async sendLink(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (await this.expert(step.context)) return step.replaceDialog(QUEUE);
-    const t = tr(step.context);
-    const reference = { ...TurnContext.getConversationReference(step.context.activity), locale: turnLocale(step.context) };
-    const link = await this.links.create(DESK_SIGN_IN_PURPOSE, reference);
-    await step.context.sendActivity(t('desk:entry.intro'));
-    await step.context.sendActivity(t('desk:entry.link', { url: `${this.publicUrl()}/compte/bureau/connexion/${link.token}` }));
+    await this.session.sendLink(step.context, 'desk:entry.intro', 'desk:entry.link');
     return step.beginDialog(P_WAIT);
   }
 
@@ -112,20 +99,18 @@ export class DeskDialog extends ComponentDialog {
     if (verb === 'newLink') return step.replaceDialog(SIGN_IN);
     if (verb === 'leave') return this.leave(step);
     const t = tr(step.context);
-    const accountId = values.linkId ? await this.links.consume(values.linkId, step.context.activity.conversation.id) : undefined;
-    const account = accountId ? await this.desk.get(accountId) : undefined;
-    if (!account || account.role !== 'EXPERT') {
+    const account = await this.session.take(step.context, values.linkId);
+    if (!account) {
       // No physician, no service-centre agent on the expert desk.
       await step.context.sendActivity(t('desk:entry.notExpert'));
       return step.endDialog();
     }
-    (await this.state.get(step.context, {})).session = { deskAccountId: account.id, lastActiveAt: this.now().getTime() };
     await step.context.sendActivity(t('desk:entry.connected', { name: account.name, oas: account.oaIds.map((id) => this.engagements.oaName(id) ?? id).join(', ') }));
     return step.replaceDialog(QUEUE);
   }
 
   private async leave(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    delete (await this.state.get(step.context, {})).session;
+    await this.session.end(step.context);
     await step.context.sendActivity(tr(step.context)('desk:entry.left'));
     return step.endDialog();
   }
