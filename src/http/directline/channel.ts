@@ -122,6 +122,8 @@ export class DirectLineChannel {
 
   private async issueToken(conversationId: string): Promise<string> {
     const token = newToken();
+    // Tokens expired for a day are of no use to anyone: they go as new ones come.
+    await this.db.directLineToken.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 60 * 60 * 1000) } } });
     await this.db.directLineToken.create({
       data: { hash: sha256(token), conversationId, expiresAt: new Date(Date.now() + this.ttl * 1000) },
     });
