@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { editDistance as distance } from './text';
 
 /** A deliverable-looking address (the same rule everywhere an address is typed). */
 export const emailSchema = z.string().trim().toLowerCase().email('email').max(254, 'tooLong');
@@ -9,20 +10,6 @@ const COMMON_DOMAINS = [
   'orange.fr', 'wanadoo.fr', 'free.fr', 'sfr.fr', 'neuf.fr', 'laposte.net', 'icloud.com', 'me.com', 'aol.com',
   'gmx.fr', 'bbox.fr', 'numericable.fr', 'protonmail.com', 'proton.me', 'aphp.fr', 'chu-toulouse.fr',
 ];
-
-function distance(a: string, b: string): number {
-  // Damerau–Levenshtein (optimal string alignment): swaps count as one typo.
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j += 1) d[0][j] = j;
-  for (let i = 1; i <= a.length; i += 1) {
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
 
 /**
  * A likely typo in a common domain ("gmial.com", "orange.fe", "hotmail.fr.") → the corrected
