@@ -7,6 +7,7 @@ import {
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
+import type { i18n as I18n } from 'i18next';
 import type { Config } from './config';
 import { databaseFile } from './config';
 import { createI18n } from './i18n';
@@ -25,7 +26,9 @@ import { smtpTransport } from './services/mail/smtpTransport';
 import { PrismaStorage } from './services/state/prismaStorage';
 import { SecretBox } from './services/identity/secretBox';
 import { createServices, type Services } from './services';
-import { AccreditationDialog } from './dialogs/accreditationDialog';
+import { AccreditationDialog, type AccreditationConversation } from './dialogs/accreditationDialog';
+import { FreeTextAnswerer, type Situation } from './dialogs/freeText';
+import { Nlu } from './services/nlu';
 import { DeskDialog } from './dialogs/deskDialog';
 import { DeskPages } from './http/pages/deskPages';
 import { AttestationPage } from './http/pages/attestationPage';
@@ -39,7 +42,7 @@ import {
   NOTICE_EVENT,
   SIGNED_IN_EVENT,
 } from './services/identity/linkPurposes';
-import { MedimailDialog } from './dialogs/medimailDialog';
+import { MedimailDialog, type MedimailConversation } from './dialogs/medimailDialog';
 import { CentreDialog } from './dialogs/centreDialog';
 import { MedimailPages } from './http/pages/medimailPages';
 
@@ -65,16 +68,25 @@ export const BOT_NAME = 'Sésame';
 export function buildDialogs(
   services: Services,
   conversationState: BotState,
-  settings: { publicUrl: () => string; medimailRegions: string[]; medimailSender: string; notify: (reference: unknown, value: object) => Promise<void> },
+  nlu: Nlu,
+  settings: {
+    i18n: I18n;
+    publicUrl: () => string;
+    medimailRegions: string[];
+    medimailSender: string;
+    notify: (reference: unknown, value: object) => Promise<void>;
+  },
 ): MainDialog {
   const { links, registry, engagements, eprs, desk, medimail } = services;
   const { publicUrl, notify } = settings;
-  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, conversationState.createProperty('accreditation'), publicUrl);
+  const accreditationState = conversationState.createProperty<AccreditationConversation>('accreditation');
+  const medimailState = conversationState.createProperty<MedimailConversation>('medimail');
+  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, accreditationState, publicUrl);
   const notifyEvaluated = async (references: unknown[]) => {
     for (const reference of references) await notify(reference, { kind: 'evaluated' });
   };
   const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated);
-  const medimailDialog = new MedimailDialog(medimail, links, conversationState.createProperty('medimail'), {
+  const medimailDialog = new MedimailDialog(medimail, links, medimailState, {
     regions: settings.medimailRegions,
     sender: settings.medimailSender,
     publicUrl,
@@ -82,7 +94,22 @@ export function buildDialogs(
   const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason) =>
     notify(conversation, { kind: 'medimail', status, reason }),
   );
-  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog });
+  // What the answers to free text know of the user's situation.
+  const situation: Situation = {
+    async lastCredentialsMail(context) {
+      const { request, session } = await accreditationState.get(context, {});
+      const accountId = session?.accountId ?? request?.accountId;
+      const last = accountId ? (await registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1) : undefined;
+      return last ? { at: last.at, maskedEmail: last.detail ?? '' } : undefined;
+    },
+    async journey(context) {
+      if ((await medimailState.get(context, {})).accountId) return 'medimail';
+      const { request, session } = await accreditationState.get(context, {});
+      return request || session ? 'accreditation' : undefined;
+    },
+  };
+  const freeText = new FreeTextAnswerer(settings.i18n, nlu, conversationState.createProperty('understanding'), situation);
+  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog }, freeText);
 }
 
 /** The composition root: builds every object once and wires them through constructors. */
@@ -147,7 +174,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const { links, registry, engagements, desk, medimail } = services;
   // The dialogs need the notifier, which needs the bot: people are told through late-bound callbacks.
   let notifier: ProactiveNotifier | undefined;
-  const main = buildDialogs(services, conversationState, {
+  const main = buildDialogs(services, conversationState, await Nlu.train(), {
+    i18n,
     publicUrl,
     medimailRegions: config.MEDIMAIL_REGIONS,
     medimailSender: config.MEDIMAIL_FROM,

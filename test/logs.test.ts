@@ -16,8 +16,8 @@ describe('structured logs', () => {
   it('one JSON line per request and per turn, with ids and no message content or token', async () => {
     const session = await connect(app.url, { webSocket: false, userId: 'log-user' });
     await session.next((a) => Boolean(adaptiveCard(a)), 'welcome');
-    await session.send({ text: 'mon adresse est jean.durand@example.fr' });
-    await session.next((a) => /carte/.test((a as { text?: string }).text ?? ''), 'the hint');
+    const id = await session.send({ text: 'mon adresse est jean.durand@example.fr' });
+    await session.next((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message', 'the answer');
     session.end();
     const turns = logs.lines.filter((l) => l.event === 'turn');
     const requests = logs.lines.filter((l) => l.event === 'request');

@@ -51,15 +51,25 @@ export function recognizeCommand(text: string | undefined): Command | undefined 
 export abstract class InterruptibleDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = innerDc.context;
-    const command = activity.type === 'message' && !activity.value ? recognizeCommand(activity.text) : undefined;
+    const typed = activity.type === 'message' && !activity.value && activity.text?.trim() ? activity.text : undefined;
+    const command = typed ? recognizeCommand(typed) : undefined;
     if (command) {
       const handled = await this.interrupt(innerDc, command);
+      if (handled) return handled;
+    }
+    if (typed && !command) {
+      const handled = await this.onFreeText(innerDc, typed);
       if (handled) return handled;
     }
     return super.onContinueDialog(innerDc);
   }
 
-  private async interrupt(innerDc: DialogContext, command: Command): Promise<DialogTurnResult | undefined> {
+  /** Free text that is not a command: the dialog that understands questions answers it (the root). */
+  protected async onFreeText(_innerDc: DialogContext, _text: string): Promise<DialogTurnResult | undefined> {
+    return undefined;
+  }
+
+  protected async interrupt(innerDc: DialogContext, command: Command): Promise<DialogTurnResult | undefined> {
     const context = innerDc.context;
     if (command === 'help') {
       await context.sendActivity(tr(context)('help.text'));

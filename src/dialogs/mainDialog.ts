@@ -1,10 +1,11 @@
-import { WaterfallDialog, type Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { DialogTurnStatus, WaterfallDialog, type Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { MENU_VERBS, welcomeCard, type MenuVerb } from '../cards/welcomeCard';
 import { normalize } from '../services/text';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { InterruptibleDialog, type LeaveCommand } from './interruptibleDialog';
-import { tr } from './turn';
+import { tr, turnLocale } from './turn';
+import type { FreeTextAnswerer } from './freeText';
 
 export const MAIN_DIALOG = 'main';
 const MENU_WATERFALL = 'main.menu';
@@ -24,7 +25,10 @@ export function recognizeEntry(text: string): MenuVerb | undefined {
 
 /** The root: the welcome card with Sésame's three entries, and the routing to each journey. */
 export class MainDialog extends InterruptibleDialog {
-  constructor(private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog }) {
+  constructor(
+    private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog },
+    private readonly freeText: FreeTextAnswerer,
+  ) {
     super(MAIN_DIALOG);
     for (const journey of Object.values(journeys)) this.addDialog(journey);
     this.addDialog(
@@ -56,6 +60,24 @@ export class MainDialog extends InterruptibleDialog {
   /** A journey ended (or was left): the menu again. */
   private async backToMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
     return step.replaceDialog(MENU_WATERFALL);
+  }
+
+  /**
+   * A question typed anywhere is answered, then the current step comes back with what was typed
+   * so far; at the menu, words naming an entry still open it.
+   */
+  protected override async onFreeText(innerDc: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
+    let leaf: DialogContext = innerDc;
+    while (leaf.child) leaf = leaf.child;
+    if (leaf.activeDialog?.id === MENU_PROMPT && recognizeEntry(text)) return undefined;
+    const outcome = await this.freeText.handle(innerDc.context, text);
+    if (outcome.kind === 'command') {
+      const other = turnLocale(innerDc.context) === 'fr' ? 'en' : 'fr';
+      const command = outcome.command === 'language' ? { language: other as 'fr' | 'en' } : outcome.command;
+      return this.interrupt(innerDc, command);
+    }
+    if (outcome.kind === 'answered' && innerDc.activeDialog) await innerDc.repromptDialog();
+    return { status: DialogTurnStatus.waiting };
   }
 
   protected override async onLeave(innerDc: DialogContext, command: LeaveCommand): Promise<DialogTurnResult> {

@@ -121,6 +121,14 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   });
   server.post('/v3/conversations/:conversationId/activities', fromBot);
   server.post('/v3/conversations/:conversationId/activities/:activityId', fromBot);
+  server.del(
+    '/v3/conversations/:conversationId/activities/:activityId',
+    json(async (req) => {
+      if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new DirectLineError(403, 'Forbidden', 'Connector routes accept only this server.');
+      await channel.deleteFromBot(req.params.conversationId, req.params.activityId);
+      return {};
+    }),
+  );
 
   // ---- the chat page ----
   server.get('/', async (req: Request, res: Response) => {

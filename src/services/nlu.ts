@@ -39,6 +39,7 @@ const GUARDS: [RegExp, string][] = [
   [/(urgence vitale|arret cardiaque|ne respire plus|au secours|malaise grave|inconscient|hemorragie massive|cardiac arrest|not breathing|heart attack|life threatening|urgence\b.{0,20}\bpatient|patient.{0,30}\burgence)/, 'OOS10'],
   [/(mon (mot de passe|mdp) (c'?est|est)|voici mon (mot de passe|mdp)|connecte[- ]?toi (pour moi|a ma place)|mes identifiants|here is my password|my password is|sign in for me|log in for me)/, 'OOS09'],
   [/\b(justice|proces|avocat|plainte|sued|lawsuit|lawyer)\b/, 'OOS03'],
+  [/\b(ecris|ecrire|redige|rediger|remplis|remplir|reponds|repondre|fais|faire|invente)\b.{0,40}\b(a ma place|pour moi)\b|\b(write|fill|answer)\b.{0,30}\bfor me\b/, 'OOS04'],
 ];
 
 type NlpEngine = {
@@ -91,6 +92,9 @@ export class Nlu {
     for (const lng of LOCALES) {
       engine.addLanguage(lng);
       const phrases = JSON.parse(fs.readFileSync(path.join(localesDir, lng, 'nlu.json'), 'utf8')) as Record<string, string[]>;
+      // The topics' titles too: "Vouliez-vous dire… ?" offers them as buttons that send them back.
+      const faq = JSON.parse(fs.readFileSync(path.join(localesDir, lng, 'faq.json'), 'utf8')) as Record<string, { title: string }>;
+      for (const [intent, { title }] of Object.entries(faq)) if (title) phrases[intent] = [...(phrases[intent] ?? []), title];
       for (const [intent, utterances] of Object.entries(phrases)) {
         for (const utterance of utterances) {
           const spelled = spellOut(utterance);

@@ -278,6 +278,13 @@ export class DirectLineChannel {
     return { id: stored.id! };
   }
 
+  /** DELETE from the bot: an activity withdrawn (a password typed in the chat is not kept). */
+  async deleteFromBot(conversationId: string, activityId: string): Promise<void> {
+    const seq = Number(activityId.split('|')[1]);
+    if (!activityId.startsWith(`${conversationId}|`) || !Number.isInteger(seq)) throw new DirectLineError(404, 'BadArgument', 'Activity not found.');
+    await this.db.directLineActivity.deleteMany({ where: { conversationId, seq } });
+  }
+
   /** Waits until every activity handed to the bot so far has been processed (for shutdown and tests). */
   async idle(): Promise<void> {
     await Promise.all([...this.deliveries.values()]);

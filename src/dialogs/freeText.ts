@@ -1,0 +1,142 @@
+import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import faqActions from '../../data/faqActions.json';
+import type { i18n as I18n } from 'i18next';
+import type { Translator } from '../i18n';
+import { isOpen } from '../services/businessHours';
+import { checkProfessionalId } from '../services/identifiers';
+import { normalize } from '../services/text';
+import type { Nlu } from '../services/nlu';
+import { tr, turnLocale } from './turn';
+
+/** What the conversation should do after a free-text message was handled. */
+export type FreeTextOutcome =
+  | { kind: 'answered' }
+  /** An emergency: 15 / 112 and nothing else (not even the current card again). */
+  | { kind: 'emergency' }
+  | { kind: 'command'; command: 'help' | 'cancel' | 'menu' | 'status' | 'language' };
+
+/** Context the answers use: where the user is in a journey. */
+export interface Situation {
+  /** "Le mail est parti le … vers …" for the accreditation credentials, if any. */
+  lastCredentialsMail(context: TurnContext): Promise<{ at: Date; maskedEmail: string } | undefined>;
+  /** Which journey the conversation is in, to route to the right helpdesk. */
+  journey(context: TurnContext): Promise<'accreditation' | 'medimail' | undefined>;
+}
+
+interface Counters {
+  misunderstood?: number;
+}
+
+const FRENCH = new Set(['le', 'la', 'les', 'de', 'des', 'du', 'je', 'jai', 'pas', 'mon', 'ma', 'mes', 'est', 'pour', 'quel', 'quelle', 'comment', 'un', 'une', 'et', 'ou', 'que', 'qui', 'quoi', 'cest', 'dans', 'sur', 'avec', 'il', 'on', 'ne', 'au', 'aux', 'chez']);
+const ENGLISH = new Set(['the', 'i', 'my', 'is', 'not', 'what', 'how', 'did', 'do', 'does', 'didnt', 'dont', 'for', 'to', 'a', 'an', 'in', 'of', 'where', 'when', 'which', 'can', 'cant', 'get', 'got', 'it', 'and', 'with', 'am', 'are']);
+
+/** The language a message is written in, when its little words say so clearly. */
+function writtenIn(text: string): 'fr' | 'en' | undefined {
+  const words = normalize(text).replace(/'/g, '').split(/\s+/);
+  const fr = words.filter((w) => FRENCH.has(w)).length;
+  const en = words.filter((w) => ENGLISH.has(w)).length;
+  if (en >= 2 && en > fr) return 'en';
+  if (fr >= 2 && fr > en) return 'fr';
+  return undefined;
+}
+
+const SUGGESTION_VERBS: Record<string, string> = { status: 'status', signin: 'status', support: 'support', menu: 'menu', accreditation: 'menu', medimail: 'menu' };
+
+/**
+ * Free text typed anywhere: an identifier recognised, a troubleshooting answer (with the user's
+ * situation), an out-of-scope request declined and redirected, an ambiguity asked back, or an
+ * honest "I did not understand" with the closest topics — and the helpdesk after two misses.
+ */
+export class FreeTextAnswerer {
+  constructor(
+    private readonly i18n: I18n,
+    private readonly nlu: Nlu,
+    private readonly counters: StatePropertyAccessor<Counters>,
+    private readonly situation: Situation,
+  ) {}
+
+  async handle(context: TurnContext, text: string): Promise<FreeTextOutcome> {
+    const identifier = this.identifier(tr(context), text);
+    if (identifier) {
+      await context.sendActivity(identifier);
+      return { kind: 'answered' };
+    }
+    const understood = await this.nlu.understand(text, turnLocale(context));
+    // A question clearly written in the other language is answered in that language.
+    const written = writtenIn(text);
+    const t = written && written !== turnLocale(context) ? this.i18n.getFixedT(written) : tr(context);
+    const counters = await this.counters.get(context, {});
+    const intent = understood.intent;
+    if (!intent) {
+      counters.misunderstood = (counters.misunderstood ?? 0) + 1;
+      await this.dontKnow(context, t, understood.alternatives.map((a) => a.intent), counters.misunderstood >= 2);
+      return { kind: 'answered' };
+    }
+    counters.misunderstood = 0;
+    if (intent === 'OOS10') {
+      await context.sendActivity(t('faq:OOS10.answer'));
+      return { kind: 'emergency' };
+    }
+    if (intent === 'OOS09') {
+      // A password typed in the chat is not kept: the message is withdrawn where the channel allows it.
+      await context.deleteActivity(context.activity.id ?? '').catch(() => undefined);
+      await context.sendActivity(t('understand.passwordNotStored'));
+      return { kind: 'answered' };
+    }
+    if (intent.startsWith('nav_')) return this.navigation(context, t, intent);
+    const [second] = understood.alternatives;
+    if (second && !second.intent.startsWith('nav_') && understood.score - second.score < 0.15 && second.score > 0.25) {
+      await context.sendActivity(MessageFactory.suggestedActions([t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)].filter(Boolean), t('understand.didYouMean')));
+      return { kind: 'answered' };
+    }
+    await this.answer(context, t, intent);
+    return { kind: 'answered' };
+  }
+
+  private async answer(context: TurnContext, t: Translator, intent: string): Promise<void> {
+    const parts = [t(`faq:${intent}.answer`)];
+    if (intent === 'H04') {
+      const last = await this.situation.lastCredentialsMail(context);
+      if (last) parts.push(t('understand.mailSent', { date: last.at.toLocaleString(t('format.locale'), { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }), email: last.maskedEmail }));
+    }
+    if (intent === 'H24' || intent === 'M14') parts.push(await this.contacts(context, t, intent === 'M14' ? 'medimail' : 'accreditation'));
+    const verbs = [...new Set(((faqActions as Record<string, string[]>)[intent] ?? []).map((a) => SUGGESTION_VERBS[a]).filter(Boolean))];
+    await context.sendActivity(MessageFactory.suggestedActions(verbs.map((v) => t(`understand.${v}`)), parts.join('\n\n')));
+  }
+
+  private async dontKnow(context: TurnContext, t: Translator, closest: string[], offerHelpdesk: boolean): Promise<void> {
+    const titles = closest.filter((i) => !i.startsWith('nav_') && !i.startsWith('OOS')).map((i) => t(`faq:${i}.title`)).filter(Boolean).slice(0, 3);
+    const text = titles.length ? t('understand.unknown') : t('understand.unknownNoSuggestion');
+    await context.sendActivity(MessageFactory.suggestedActions([...titles, t('understand.support')], text));
+    if (offerHelpdesk) await context.sendActivity(`${t('understand.helpdesk')}\n\n${await this.contacts(context, t)}`);
+  }
+
+  /** The right helpdesk for where the user is (both when it is not known). */
+  private async contacts(context: TurnContext, t: Translator, journey?: 'accreditation' | 'medimail'): Promise<string> {
+    const where = journey ?? (await this.situation.journey(context));
+    const medimail = t('understand.contactsMedimail', { open: t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed') });
+    if (where === 'medimail') return medimail;
+    if (where === 'accreditation') return t('understand.contactsAccreditation');
+    return `${t('understand.contactsAccreditation')}\n\n${medimail}`;
+  }
+
+  private async navigation(context: TurnContext, t: Translator, intent: string): Promise<FreeTextOutcome> {
+    if (intent === 'nav_advisor') {
+      await context.sendActivity(`${t('understand.helpdesk')}\n\n${await this.contacts(context, t)}`);
+      return { kind: 'answered' };
+    }
+    const command = intent.slice('nav_'.length) as 'help' | 'cancel' | 'menu' | 'status' | 'language';
+    return { kind: 'command', command };
+  }
+
+  /** An RPPS, ADELI or national identifier typed in a sentence ("mon rpps 101 0032 6494"). */
+  private identifier(t: Translator, text: string): string | undefined {
+    const match = /\d[\d .-]{7,16}\d/.exec(text);
+    if (!match) return undefined;
+    const check = checkProfessionalId(match[0]);
+    if (check.status === 'valid') return t('understand.identifierValid', { value: check.value, kind: check.kind });
+    if (check.status === 'badKey') return t('understand.identifierBadKey', { value: check.value, kind: check.kind });
+    if (check.status === 'nationalId') return t('understand.identifierNational', { value: check.value, rpps: check.rpps });
+    return undefined;
+  }
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Nlu, spellOut } from '../src/services/nlu';
+
+// The measured figure is `npm run nlu:eval`'s; this test keeps it from silently falling apart.
+let nlu: Nlu;
+beforeAll(async () => {
+  nlu = await Nlu.train();
+});
+
+describe('understanding free text', () => {
+  it('spells out how people type on a phone', () => {
+    expect(spellOut('Jai tjs pas reçu le MDP')).toBe("j'ai toujours pas recu le mot de passe");
+  });
+
+  it('keeps the held-out phrasings at 95 % or more, and never takes an out-of-scope request for a topic', async () => {
+    const cases = JSON.parse(fs.readFileSync(path.join(__dirname, 'nlu', 'heldout.json'), 'utf8')) as { lang: 'fr' | 'en'; text: string; intent: string }[];
+    let right = 0;
+    for (const c of cases) {
+      const result = await nlu.understand(c.text, c.lang);
+      if (result.intent === c.intent) right += 1;
+      if (c.intent.startsWith('OOS')) expect(result.intent ?? '', c.text).toMatch(/^OOS/);
+    }
+    expect(right / cases.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('held-out phrasings are not training phrases', () => {
+    const training = new Set(
+      ['fr', 'en'].flatMap((lng) => Object.values(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'locales', lng, 'nlu.json'), 'utf8')) as Record<string, string[]>).flat().map(spellOut)),
+    );
+    const cases = JSON.parse(fs.readFileSync(path.join(__dirname, 'nlu', 'heldout.json'), 'utf8')) as { text: string }[];
+    expect(cases.filter((c) => training.has(spellOut(c.text))).map((c) => c.text)).toEqual([]);
+  });
+
+  it('emergencies and passwords are caught whatever the wording', async () => {
+    expect((await nlu.understand('urgence vitale au bloc', 'fr')).intent).toBe('OOS10');
+    expect((await nlu.understand('mon mot de passe est Xk7pQ2mZ9wLr', 'fr')).intent).toBe('OOS09');
+    expect((await nlu.understand('the patient is not breathing', 'en')).intent).toBe('OOS10');
+  });
+});
