@@ -152,6 +152,11 @@ const recapSchema = z.object({ department: z.string().refine((v) => Boolean(depa
 
 const SIGN_OUT_WORDS = new Set(['me deconnecter', 'deconnexion', 'deconnecter', 'se deconnecter', 'sign out', 'log out', 'logout']);
 
+/** "me déconnecter": a word of the accreditation journey, not a question for the root to answer. */
+export function isSignOut(text: string): boolean {
+  return SIGN_OUT_WORDS.has(normalize(text));
+}
+
 /**
  * Accreditation, steps 1–2 of the seed: eligibility, "Pas encore inscrit" form, credentials by
  * e-mail, "Déjà inscrit" sign-in on the bot's secure page, personal password, administrative
@@ -244,7 +249,7 @@ export class AccreditationDialog extends InterruptibleDialog {
       }
     }
     const { activity } = innerDc.context;
-    if (activity.type === 'message' && !activity.value && activity.text && SIGN_OUT_WORDS.has(normalize(activity.text))) {
+    if (activity.type === 'message' && !activity.value && activity.text && isSignOut(activity.text)) {
       await this.signOut(innerDc.context, conversation);
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(HUB);

@@ -6,6 +6,7 @@ import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { InterruptibleDialog, type LeaveCommand } from './interruptibleDialog';
 import { tr, turnLocale } from './turn';
 import type { FreeTextAnswerer } from './freeText';
+import { isSignOut } from './accreditationDialog';
 
 export const MAIN_DIALOG = 'main';
 const MENU_WATERFALL = 'main.menu';
@@ -70,6 +71,7 @@ export class MainDialog extends InterruptibleDialog {
     let leaf: DialogContext = innerDc;
     while (leaf.child) leaf = leaf.child;
     if (leaf.activeDialog?.id === MENU_PROMPT && recognizeEntry(text)) return undefined;
+    if (isSignOut(text)) return undefined;
     const outcome = await this.freeText.handle(innerDc.context, text);
     if (outcome.kind === 'command') {
       const other = turnLocale(innerDc.context) === 'fr' ? 'en' : 'fr';
