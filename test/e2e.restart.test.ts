@@ -105,7 +105,7 @@ describe('kill -9 in the middle of a conversation', () => {
     });
     const answer = await waitFor(
       async () => (await activities(token)).find((a) => a.type === 'message' && /Your commitment request is recorded/.test(a.text ?? '')),
-      15_000,
+      40_000,
       'the answer to the form submitted after the crash',
     );
     expect(answer).toBeDefined();

@@ -1,12 +1,11 @@
 import type { i18n as I18n } from 'i18next';
-import type { Locale } from '../../i18n';
 import { attestationPdf } from '../../services/accreditation/attestation';
 import type { EngagementService } from '../../services/accreditation/engagement';
 import type { AccreditationRegistry } from '../../services/accreditation/registry';
 import { ATTESTATION_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import { dateTime } from '../../cards/format';
-import { expiredPage } from './secretForms';
+import { expiredPage, openSecureLink } from './secretForms';
 
 export type FileResponse = { status: number; contentType: string; body: Uint8Array | string; filename?: string };
 
@@ -20,9 +19,7 @@ export class AttestationPage {
   ) {}
 
   async get(token: string): Promise<FileResponse> {
-    const link = /^[\w-]{20,64}$/.test(token) ? await this.links.open(token, ATTESTATION_PURPOSE) : undefined;
-    const locale: Locale = (link?.conversation as { locale?: string } | undefined)?.locale === 'en' ? 'en' : 'fr';
-    const t = this.i18n.getFixedT(locale);
+    const { link, locale, t } = await openSecureLink(this.links, this.i18n, token, ATTESTATION_PURPOSE);
     const engagement = link?.accountId ? await this.engagements.get(link.accountId) : undefined;
     const account = link?.accountId ? await this.registry.account(link.accountId) : undefined;
     if (!link || !account || engagement?.status !== 'ACCEPTED') {

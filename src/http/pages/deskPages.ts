@@ -6,7 +6,7 @@ import { DESK_ACTIVATION } from '../../services/desk/deskAccounts';
 import { DESK_SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import { time } from '../../cards/format';
-import { donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
+import { openSecureLink, donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
 
 type Form = Record<string, string | undefined>;
 
@@ -20,9 +20,7 @@ export class DeskPages {
   ) {}
 
   private async link(token: string, purpose: string) {
-    const link = /^[\w-]{20,64}$/.test(token) ? await this.links.open(token, purpose) : undefined;
-    const locale: Locale = (link?.conversation as { locale?: string } | null | undefined)?.locale === 'en' ? 'en' : 'fr';
-    return { link, locale, t: this.i18n.getFixedT(locale) };
+    return openSecureLink(this.links, this.i18n, token, purpose);
   }
 
   async showSignIn(token: string): Promise<PageResponse> {

@@ -6,7 +6,7 @@ import type { SecureLinks, SecureLinkView } from '../../services/identity/secure
 import type { MedimailService } from '../../services/medimail/medimail';
 import { time } from '../../cards/format';
 import { escapeHtml } from './html';
-import { donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
+import { openSecureLink, donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
 
 type Form = Record<string, string | undefined>;
 type Continue = (linkId: string, reference: Partial<ConversationReference>) => Promise<void>;
@@ -25,9 +25,7 @@ export class MedimailPages {
   ) {}
 
   private async open(token: string, purpose: string) {
-    const link = /^[\w-]{20,64}$/.test(token) ? await this.links.open(token, purpose) : undefined;
-    const locale: Locale = (link?.conversation as { locale?: string } | null | undefined)?.locale === 'en' ? 'en' : 'fr';
-    return { link, locale, t: this.i18n.getFixedT(locale) };
+    return openSecureLink(this.links, this.i18n, token, purpose);
   }
 
   // ---- the password, at registration ----

@@ -1,6 +1,19 @@
+import type { i18n as I18n } from 'i18next';
 import type { Locale, Translator } from '../../i18n';
+import type { SecureLinks } from '../../services/identity/secureLinks';
 import { PASSWORD_MIN_LENGTH } from '../../services/identity/passwords';
 import { escapeHtml, page } from './html';
+
+/**
+ * Opens the one-time link a secure page was reached by (undefined when malformed, used, expired or
+ * for another purpose) and the language of the conversation that created it.
+ */
+export async function openSecureLink(links: SecureLinks, i18n: I18n, token: string, purpose: string) {
+  const link = /^[\w-]{20,64}$/.test(token) ? await links.open(token, purpose) : undefined;
+  const reference = link?.conversation as { locale?: string } | null | undefined;
+  const locale: Locale = reference?.locale?.startsWith('en') ? 'en' : 'fr';
+  return { link, locale, t: i18n.getFixedT(locale) };
+}
 
 /** What a secure page answers: an HTTP status and the HTML. */
 export interface PageResponse {

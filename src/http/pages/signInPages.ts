@@ -5,7 +5,7 @@ import type { AccreditationRegistry } from '../../services/accreditation/registr
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import { SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import { escapeHtml } from './html';
-import { donePage, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
+import { openSecureLink, donePage, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
 
 export type { PageResponse } from './secretForms';
 import { time } from '../../cards/format';
@@ -83,10 +83,7 @@ export class SignInPages {
   }
 
   private async context(token: string) {
-    const link = /^[\w-]{20,64}$/.test(token) ? await this.links.open(token, SIGN_IN_PURPOSE) : undefined;
-    const reference = link?.conversation as { locale?: string } | undefined;
-    const locale: Locale = reference?.locale?.startsWith('en') ? 'en' : 'fr';
-    return { link, locale, t: this.i18n.getFixedT(locale) };
+    return openSecureLink(this.links, this.i18n, token, SIGN_IN_PURPOSE);
   }
 
   private credentialsForm(t: Translator, locale: Locale, token: string, error?: string, username = ''): PageResponse {
