@@ -25,11 +25,13 @@ export function mailPage(t: Translator, locale: string, mail: CaughtMailDetail):
 <table>
 <tr><th>${escapeHtml(t('pages:mail.from'))}</th><td>${escapeHtml(mail.from)}</td></tr>
 <tr><th>${escapeHtml(t('pages:mail.to'))}</th><td>${escapeHtml(mail.to)}</td></tr>
+${mail.replyTo ? `<tr><th>${escapeHtml(t('pages:mail.replyTo'))}</th><td>${escapeHtml(mail.replyTo)}</td></tr>` : ''}
 <tr><th>${escapeHtml(t('pages:mail.received'))}</th><td>${escapeHtml(when(mail.receivedAt, locale))}</td></tr>
 </table>
 ${html}
 <h2>${escapeHtml(t('pages:mail.textVersion'))}</h2>
 <pre>${linkify(escapeHtml(mail.text))}</pre>
+${mail.attachments.map((a) => `<h2>${escapeHtml(t('pages:mail.attachment', { name: a.filename }))}</h2>\n<pre>${escapeHtml(a.content)}</pre>`).join('\n')}
 </main>`;
   return page(locale, mail.subject, body);
 }

@@ -10,6 +10,16 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Where replies go (a helpdesk answering the physician directly). */
+  replyTo?: string;
+  /** Text files joined to the mail (a ticket's transcript). */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
 }
 
 /** Values for {{secret:name}} placeholders of a mail: sealed in the outbox, filled in only when sending. */
@@ -66,7 +76,19 @@ export class Outbox {
       if (!this.secretBox) throw new Error('Outbox: a mail with secrets needs a SecretBox');
       sealedSecrets = this.secretBox.seal(JSON.stringify(secrets));
     }
-    await tx.outboxMail.create({ data: { id, from: mail.from ?? null, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null, sealedSecrets } });
+    await tx.outboxMail.create({
+      data: {
+        id,
+        from: mail.from ?? null,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html ?? null,
+        replyTo: mail.replyTo ?? null,
+        attachments: mail.attachments?.length ? JSON.stringify(mail.attachments) : null,
+        sealedSecrets,
+      },
+    });
     return id;
   }
 
@@ -133,6 +155,8 @@ export class Outbox {
           subject: mail.subject,
           text: fill(mail.text, secrets),
           html: mail.html ? fill(mail.html, secrets) : undefined,
+          replyTo: mail.replyTo ?? undefined,
+          attachments: mail.attachments ? (JSON.parse(mail.attachments) as MailAttachment[]) : undefined,
           messageId: `<${mail.id}@sesame>`,
         });
         await this.db.outboxMail.update({

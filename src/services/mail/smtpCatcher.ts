@@ -67,8 +67,10 @@ export interface CaughtMailSummary {
 
 export interface CaughtMailDetail extends CaughtMailSummary {
   from: string;
+  replyTo: string;
   text: string;
   html: string | undefined;
+  attachments: { filename: string; contentType: string; content: string }[];
 }
 
 /** Read side of the catcher, for the mail page and for tests. Newest first. */
@@ -93,9 +95,11 @@ export class CaughtMailbox {
       receivedAt: parsed.date ?? (await fs.promises.stat(file)).mtime,
       to,
       from: parsed.from?.text ?? '',
+      replyTo: parsed.replyTo?.text ?? '',
       subject: parsed.subject ?? '',
       text: parsed.text ?? '',
       html: typeof parsed.html === 'string' ? parsed.html : undefined,
+      attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, content: a.content.toString('utf8') })),
     };
   }
 }
