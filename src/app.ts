@@ -28,6 +28,9 @@ import { SecretBox } from './services/identity/secretBox';
 import { createServices, type Services } from './services';
 import { AccreditationDialog, type AccreditationConversation } from './dialogs/accreditationDialog';
 import { FreeTextAnswerer, type Situation } from './dialogs/freeText';
+import { SupportDialog, type SupportContext } from './dialogs/supportDialog';
+import type { UserFacts } from './services/support/tickets';
+import { TranscriptRecorder } from './bot/transcriptRecorder';
 import { Nlu } from './services/nlu';
 import { DeskDialog } from './dialogs/deskDialog';
 import { DeskPages } from './http/pages/deskPages';
@@ -77,7 +80,7 @@ export function buildDialogs(
     notify: (reference: unknown, value: object) => Promise<void>;
   },
 ): MainDialog {
-  const { links, registry, engagements, eprs, desk, medimail } = services;
+  const { links, registry, engagements, eprs, desk, medimail, directory, tickets, transcripts } = services;
   const { publicUrl, notify } = settings;
   const accreditationState = conversationState.createProperty<AccreditationConversation>('accreditation');
   const medimailState = conversationState.createProperty<MedimailConversation>('medimail');
@@ -109,7 +112,28 @@ export function buildDialogs(
     },
   };
   const freeText = new FreeTextAnswerer(settings.i18n, nlu, conversationState.createProperty('understanding'), situation);
-  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog }, freeText);
+  // What a helpdesk ticket says of the user: from the accreditation request or the Medimail account.
+  const supportContext: SupportContext = {
+    async profile(context) {
+      const journey = await situation.journey(context);
+      const medimailId = (await medimailState.get(context, {})).accountId;
+      const { request, session } = await accreditationState.get(context, {});
+      const accreditationId = session?.accountId ?? request?.accountId;
+      const physician = accreditationId ? await registry.account(accreditationId) : undefined;
+      const mailbox = medimailId ? await medimail.account(medimailId) : undefined;
+      const facts: UserFacts = {};
+      if (physician) {
+        Object.assign(facts, { name: `${physician.firstName} ${physician.lastName}`, identifier: physician.identifier, specialty: physician.specialty, requestDate: physician.createdAt });
+      }
+      if (mailbox) Object.assign(facts, { name: facts.name ?? `${mailbox.firstName} ${mailbox.lastName}`, mssAddress: mailbox.mssAddress, medimailStatus: mailbox.status });
+      const engagement = physician ? await engagements.get(physician.id) : undefined;
+      const oaId = engagement?.oa.id ?? (physician ? directory.forSpecialty(physician.specialty).id : undefined);
+      const email = journey === 'medimail' ? (mailbox?.email ?? physician?.email) : (physician?.email ?? mailbox?.email);
+      return { email, facts, oaId, journey };
+    },
+  };
+  const support = new SupportDialog(tickets, transcripts, directory, supportContext);
+  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog, support }, freeText);
 }
 
 /** The composition root: builds every object once and wires them through constructors. */
@@ -170,8 +194,21 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
 
   const { conversationState, userState } = createStates(new PrismaStorage(db));
   const publicUrl = () => endpoint().publicUrl;
-  const services = createServices(db, outbox, i18n, publicUrl, { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL });
+  const services = createServices(db, outbox, i18n, publicUrl, {
+    medimail: { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL },
+    helpdesks: { siam: config.HELPDESK_SIAM_EMAIL, siamSubject: config.HELPDESK_SIAM_SUBJECT, medimail: config.HELPDESK_MEDIMAIL_EMAIL, oa: config.HELPDESK_OA_EMAILS },
+  });
   const { links, registry, engagements, desk, medimail } = services;
+  // Every conversation is kept (secrets withheld) for the helpdesk tickets, for a limited time.
+  adapter.use(new TranscriptRecorder(services.transcripts, logger));
+  const pruneTranscripts = () =>
+    services.transcripts
+      .prune(config.TRANSCRIPT_RETENTION_DAYS)
+      .then((count) => count && logger.info({ count }, 'transcripts: old lines deleted'))
+      .catch((error: unknown) => logger.error({ err: error }, 'transcripts: pruning failed'));
+  await pruneTranscripts();
+  const pruning = setInterval(() => void pruneTranscripts(), 6 * 60 * 60 * 1000);
+  pruning.unref();
   // The dialogs need the notifier, which needs the bot: people are told through late-bound callbacks.
   let notifier: ProactiveNotifier | undefined;
   const main = buildDialogs(services, conversationState, await Nlu.train(), {
@@ -223,6 +260,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     logger,
     smtpUrl,
     async close() {
+      clearInterval(pruning);
       await server.close();
       await channel.idle();
       await outbox.stop();

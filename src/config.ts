@@ -52,6 +52,19 @@ export const configSchema = z
       .pipe(z.array(z.string().regex(/^\d{2}$/, { message: 'must be INSEE region codes separated by commas, e.g. 76,93' })).min(1)),
     MEDIMAIL_FROM: z.string().trim().min(3).default('Medimail <cerbere@mipih.fr>'),
     SERVICE_CENTRE_EMAIL: z.string().trim().email({ message: 'must be an e-mail address, e.g. centre-services@esante-occitanie.example' }).default('centre-de-services@localhost'),
+    // Helpdesk routing (knowledge.md §1.6, §2.1): a technical problem with the accreditation site goes
+    // to the HAS SIAM helpdesk, a question on the programme, eligibility or a decision to the OA of the
+    // specialty, Medimail to the GRADeS service centre.
+    HELPDESK_SIAM_EMAIL: z.string().trim().email({ message: 'must be an e-mail address, e.g. helpdesk.siam@has-sante.fr' }).default('helpdesk.siam@has-sante.fr'),
+    HELPDESK_SIAM_SUBJECT: z.string().trim().min(3).default("Problème informatique pour s'engager dans l'accréditation"),
+    HELPDESK_MEDIMAIL_EMAIL: optionalString.pipe(z.string().email({ message: 'must be an e-mail address, e.g. support@esante-occitanie.example' }).optional()),
+    HELPDESK_OA_EMAILS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*=[^\s@=,]+@[^\s@=,]+\.[^\s@=,]+$/, { message: 'must be OA id=e-mail pairs separated by commas, e.g. cfar=accreditation@cfar.example,gynerisq=contact@gynerisq.example' })))
+      .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
+    TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
@@ -77,6 +90,7 @@ export const configSchema = z
   .transform((c) => ({
     ...c,
     PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    HELPDESK_MEDIMAIL_EMAIL: c.HELPDESK_MEDIMAIL_EMAIL ?? c.SERVICE_CENTRE_EMAIL,
   }));
 
 export type Config = z.infer<typeof configSchema>;

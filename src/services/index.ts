@@ -11,6 +11,8 @@ import { EngagementService } from './accreditation/engagement';
 import { EprService } from './accreditation/epr';
 import { DeskAccounts } from './desk/deskAccounts';
 import { MedimailService } from './medimail/medimail';
+import { SupportTickets, type HelpdeskAddresses } from './support/tickets';
+import { TranscriptStore } from './support/transcripts';
 
 const DATA = path.join(ROOT, 'data', 'accreditation');
 
@@ -19,7 +21,18 @@ const DATA = path.join(ROOT, 'data', 'accreditation');
  * the OA directory are read and validated here, at start-up: a malformed one stops Sésame with
  * a message naming the file and the rule.
  */
-export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string, medimail: { from: string; serviceCentreEmail: string } = { from: 'Medimail <cerbere@mipih.fr>', serviceCentreEmail: 'centre-de-services@localhost' }) {
+export interface ServiceSettings {
+  medimail: { from: string; serviceCentreEmail: string };
+  helpdesks: HelpdeskAddresses;
+}
+
+/** The embedded defaults (config.ts's), for tests that do not care. */
+export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
+  medimail: { from: 'Medimail <cerbere@mipih.fr>', serviceCentreEmail: 'centre-de-services@localhost' },
+  helpdesks: { siam: 'helpdesk.siam@has-sante.fr', siamSubject: "Problème informatique pour s'engager dans l'accréditation", medimail: 'centre-de-services@localhost', oa: {} },
+};
+
+export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string, settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS) {
   const links = new SecureLinks(db);
   const registry = new PrismaAccreditationRegistry(db, outbox, i18n, { publicUrl });
   const directory = OaDirectory.load(path.join(DATA, 'oa.json'));
@@ -28,8 +41,10 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   const desk = new DeskAccounts(db, links);
   const engagements = new EngagementService(db, outbox, i18n, registry, directory, catalog, desk, { publicUrl });
   const eprs = new EprService(db, desk);
-  const medimailService = new MedimailService(db, outbox, i18n, links, desk, { publicUrl, ...medimail });
-  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService };
+  const medimailService = new MedimailService(db, outbox, i18n, links, desk, { publicUrl, ...settings.medimail });
+  const transcripts = new TranscriptStore(db);
+  const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
+  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets };
 }
 
 export type Services = ReturnType<typeof createServices>;

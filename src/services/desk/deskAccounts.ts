@@ -65,6 +65,12 @@ export class DeskAccounts {
     return { status: 'ok', account: (await this.get(account.id))! };
   }
 
+  /** The addresses of the activated experts of an OA (where its helpdesk tickets go when it has no address of its own). */
+  async expertsOf(oaId: string): Promise<string[]> {
+    const experts = await this.db.deskAccount.findMany({ where: { role: 'EXPERT', passwordHash: { not: null } }, orderBy: { createdAt: 'asc' } });
+    return experts.filter((e) => (JSON.parse(e.oaIds) as string[]).includes(oaId)).map((e) => e.email);
+  }
+
   async get(id: string): Promise<DeskAccountView | undefined> {
     const a = await this.db.deskAccount.findUnique({ where: { id } });
     return a ? { id: a.id, role: a.role as DeskRole, email: a.email, name: a.name, oaIds: JSON.parse(a.oaIds) as string[] } : undefined;

@@ -1,0 +1,28 @@
+// What never reaches a transcript, a ticket or a helpdesk: passwords and codes typed by mistake,
+// and the tokens of the one-time links to the secure pages (whoever holds one may use it).
+
+const SECRET_AFTER_WORD =
+  /\b(mot de passe|mots de passe|mdp|mdps|password|passwd|pwd|pass|code(?: otp| sms| a usage unique| à usage unique)?|otp|pin)(\s*(?:est|is|c'est|cest|=|:|->)?\s*)("[^"]+"|'[^']+'|\S+)/gi;
+const LINK_TOKEN = /(\/compte\/(?:[a-z-]+\/)*)[A-Za-z0-9_-]{16,}/g;
+/** A run of 4 to 8 digits alone is how one-time codes look; identifiers (9+ digits) are kept. */
+const BARE_CODE = /(^|[^\d])(\d{4,8})(?![\d])/g;
+
+/** "mon code est refusé": what is said of a secret, not the secret. */
+const STATE_WORD = /^(refus|oubli|bloqu|incorrect|faux|fausse|invalid|expir|perim|périm|wrong|not|pas|perdu|lost|forgot|ok|bon|bien|correct|valid|trop|too|le|la|les|mon|ma|the|my)/i;
+
+export const WITHHELD_MARK = '•••';
+
+/** The text with secrets masked. Identifiers (RPPS, ADELI, SIRET...) and e-mail addresses are kept. */
+export function redactSecrets(text: string): string {
+  let out = text.replace(LINK_TOKEN, `$1${WITHHELD_MARK}`);
+  out = out.replace(SECRET_AFTER_WORD, (whole, word: string, sep: string, value: string) => {
+    // "mot de passe oublié", "code refusé": a plain word after it, with nothing saying "is", is not a secret.
+    const announced = /[=:>]|est|is/i.test(sep);
+    const plainWord = /^[a-zà-ÿ]+[.!?,]?$/.test(value);
+    if (plainWord && (!announced || STATE_WORD.test(value))) return whole;
+    return `${word}${sep}${WITHHELD_MARK}`;
+  });
+  // A code typed alone after "code"/"otp" is handled above; a message that is just a short number is a code.
+  if (/^\s*\d{4,8}\s*$/.test(out)) return WITHHELD_MARK;
+  return out.replace(BARE_CODE, (whole, before: string) => (/code|otp|pin/i.test(text) ? `${before}${WITHHELD_MARK}` : whole));
+}

@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createI18n } from '../src/i18n';
+import { createServices, DEFAULT_SERVICE_SETTINGS, type Services } from '../src/services';
+import { redactSecrets } from '../src/services/support/redact';
+import { routeFor, type TicketRequest } from '../src/services/support/tickets';
+import { tempDatabase } from './helpers/db';
+import { registryWithMail } from './helpers/registry';
+
+let world: { db: Awaited<ReturnType<typeof tempDatabase>>; mail: Awaited<ReturnType<typeof registryWithMail>>; services: Services };
+
+async function start(oa: Record<string, string> = {}) {
+  const db = await tempDatabase();
+  const mail = await registryWithMail(db.db);
+  const services = createServices(db.db, mail.outbox, await createI18n('fr'), () => 'http://sesame.test', {
+    ...DEFAULT_SERVICE_SETTINGS,
+    helpdesks: { ...DEFAULT_SERVICE_SETTINGS.helpdesks, medimail: 'support@esante-occitanie.test', oa },
+  });
+  world = { db, mail, services };
+}
+
+beforeEach(async () => start());
+afterEach(async () => {
+  await world.mail.close();
+  await world.db.cleanup();
+});
+
+const request = (overrides: Partial<TicketRequest> = {}): TicketRequest => ({
+  route: 'siam',
+  journey: 'accreditation',
+  step: 'Étape 2 sur 4 — Première connexion (acc.signInWaitCard)',
+  errors: ['« Numéro RPPS » ne contient que des chiffres : c’est votre numéro, pas votre nom.'],
+  description: "Je n'arrive pas à me connecter avec mon identifiant",
+  contactEmail: 'claire.lefort@example.fr',
+  facts: { name: 'Claire Lefort', identifier: '10100000016', specialty: 'anesthesie-reanimation', requestDate: new Date('2026-11-20T09:00:00Z') },
+  transcript: [
+    { at: new Date('2026-11-22T09:00:00Z'), role: 'user', text: 'jarrive pas a me connecter' },
+    { at: new Date('2026-11-22T09:00:01Z'), role: 'bot', text: '[card] Étape 2 sur 4 | Me connecter' },
+    { at: new Date('2026-11-22T09:00:02Z'), role: 'user', text: '[withheld]' },
+  ],
+  locale: 'fr',
+  channelId: 'webchat',
+  ...overrides,
+});
+
+describe('helpdesk tickets', () => {
+  it('stores the ticket and mails the HAS helpdesk with its exact subject, Reply-To the user, the context and the transcript attached; a copy to the user', async () => {
+    const receipt = await world.services.tickets.open(request());
+    expect(receipt).toMatchObject({ number: 'SES-000001', delivered: true, address: 'helpdesk.siam@has-sante.fr', maskedEmail: 'c•••@example.fr' });
+    expect(receipt.helpdeskTo).toBe("au support technique de l'accréditation (HAS)");
+
+    const stored = await world.db.db.supportTicket.findUniqueOrThrow({ where: { id: 1 } });
+    expect(stored).toMatchObject({ route: 'siam', recipient: 'helpdesk.siam@has-sante.fr', journey: 'accreditation', contactEmail: 'claire.lefort@example.fr', status: 'OPEN' });
+    expect(JSON.parse(stored.transcript)).toHaveLength(3);
+
+    await world.mail.outbox.drain();
+    const [staff, copy] = world.mail.sink.mails;
+    expect(staff.subject).toBe("Problème informatique pour s'engager dans l'accréditation");
+    expect(staff.to).toMatchObject({ text: 'helpdesk.siam@has-sante.fr' });
+    expect(staff.replyTo?.text).toBe('claire.lefort@example.fr');
+    expect(staff.text).toContain('Demande n° SES-000001');
+    expect(staff.text).toContain("Je n'arrive pas à me connecter avec mon identifiant");
+    expect(staff.text).toContain('Où il en est : Accréditation des médecins — Étape 2 sur 4 — Première connexion');
+    expect(staff.text).toContain('Identifiant (RPPS/ADELI) : 10100000016');
+    expect(staff.text).toContain('Spécialité : Anesthésie-réanimation');
+    expect(staff.text).toContain('ne contient que des chiffres');
+    const [attachment] = staff.attachments;
+    expect(attachment.filename).toBe('SES-000001-conversation.txt');
+    const transcript = attachment.content.toString('utf8');
+    expect(transcript).toContain('Utilisateur : jarrive pas a me connecter');
+    expect(transcript).toContain('Sésame : [carte] Étape 2 sur 4 | Me connecter');
+    expect(transcript).toContain('Utilisateur : [message retiré : il contenait un mot de passe ou un code]');
+
+    expect(copy.to).toMatchObject({ text: 'claire.lefort@example.fr' });
+    expect(copy.subject).toBe("Votre demande d'assistance SES-000001");
+    expect(copy.replyTo?.text).toBe('helpdesk.siam@has-sante.fr');
+    expect(copy.text).toContain("transmise au support technique de l'accréditation (HAS) (helpdesk.siam@has-sante.fr)");
+    expect(copy.attachments).toHaveLength(1);
+  });
+
+  it("writes the user's copy in their language; the helpdesk's mail stays in French", async () => {
+    await world.services.tickets.open(request({ route: 'medimail', locale: 'en', journey: 'medimail' }));
+    await world.mail.outbox.drain();
+    const [staff, copy] = world.mail.sink.mails;
+    expect(staff.to).toMatchObject({ text: 'support@esante-occitanie.test' });
+    expect(staff.subject).toBe("Sésame — demande d'assistance SES-000001");
+    expect(staff.text).toContain("langue de l'utilisateur : anglais");
+    expect(copy.subject).toBe('Your support request SES-000001');
+    expect(copy.attachments[0].content.toString('utf8')).toContain('User : [message withheld: it held a password or a code]');
+  });
+
+  it("routes an OA's ticket to its configured address, else to its activated experts (not shown to the user), else to no one, honestly", async () => {
+    await world.mail.close();
+    await world.db.cleanup();
+    await start({ cfar: 'accreditation@cfar.test' });
+    const configured = await world.services.tickets.open(request({ route: 'oa', oaId: 'cfar' }));
+    expect(configured).toMatchObject({ delivered: true, address: 'accreditation@cfar.test', helpdeskTo: "à l'organisme agréé CFAR" });
+
+    const nobody = await world.services.tickets.open(request({ route: 'oa', oaId: 'gynerisq' }));
+    expect(nobody).toMatchObject({ delivered: false, address: undefined, helpdesk: "l'organisme agréé Gynérisq" });
+
+    const { account } = await world.services.desk.create('EXPERT', 'expert@gynerisq.test', 'Dr Expert', ['gynerisq']);
+    expect(await world.services.tickets.recipientFor('oa', 'gynerisq')).toBeUndefined(); // not activated yet
+    await world.services.desk.setPassword(account.id, 'Un-mot-de-passe-solide-42', 'Un-mot-de-passe-solide-42');
+    const viaExperts = await world.services.tickets.open(request({ route: 'oa', oaId: 'gynerisq' }));
+    expect(viaExperts).toMatchObject({ delivered: true, address: undefined });
+
+    await world.mail.outbox.drain();
+    const to = world.mail.sink.mails.map((m) => (Array.isArray(m.to) ? '' : m.to?.text));
+    expect(to).toEqual(['accreditation@cfar.test', 'claire.lefort@example.fr', 'claire.lefort@example.fr', 'expert@gynerisq.test', 'claire.lefort@example.fr']);
+    const unrouted = world.mail.sink.mails[2];
+    expect(unrouted.text).toContain("Sésame ne connaît pas encore d'adresse pour l'organisme agréé Gynérisq");
+    expect(world.mail.sink.mails[4].replyTo).toBeUndefined();
+  });
+
+  it('routes by the topic of the last answer, else by the journey (knowledge §1.6)', () => {
+    expect(routeFor('H04', undefined)).toBe('siam');
+    expect(routeFor('H11', 'accreditation')).toBe('oa');
+    expect(routeFor('H15', undefined)).toBe('oa');
+    expect(routeFor('M10', 'accreditation')).toBe('medimail');
+    expect(routeFor(undefined, 'medimail')).toBe('medimail');
+    expect(routeFor(undefined, 'accreditation')).toBe('siam');
+    expect(routeFor(undefined, undefined)).toBe('siam');
+  });
+});
+
+describe('transcripts', () => {
+  it('keeps the lines of each conversation in order, its last errors apart, and forgets what is older than the retention', async () => {
+    const { transcripts } = world.services;
+    await transcripts.append('webchat/a', [
+      { role: 'user', text: 'bonjour' },
+      { role: 'bot', text: '[card] Bonjour' },
+      { role: 'error', text: '« Nom » est obligatoire.' },
+    ]);
+    await transcripts.append('webchat/b', [{ role: 'user', text: 'autre conversation' }]);
+    expect((await transcripts.recent('webchat/a')).map((l) => l.text)).toEqual(['bonjour', '[card] Bonjour', '« Nom » est obligatoire.']);
+    expect((await transcripts.lastErrors('webchat/a')).map((l) => l.text)).toEqual(['« Nom » est obligatoire.']);
+    await world.db.db.transcriptEntry.updateMany({ where: { conversation: 'webchat/b' }, data: { at: new Date(Date.now() - 31 * 24 * 3600 * 1000) } });
+    expect(await transcripts.prune(30)).toBe(1);
+    expect(await transcripts.recent('webchat/b')).toEqual([]);
+  });
+});
+
+describe('secrets are withheld from what the helpdesk reads', () => {
+  it.each([
+    ['mon mot de passe est Soleil2026!', 'mon mot de passe est •••'],
+    ['mdp: azerty', 'mdp: •••'],
+    ['my password is hunter2', 'my password is •••'],
+    ['le code 482913 ne marche pas', 'le code ••• ne marche pas'],
+    ['482913', '•••'],
+    ["j'ai reçu 482913 comme code", "j'ai reçu ••• comme code"],
+    ['http://localhost:3978/compte/connexion/AbCdEf0123456789xyzXYZ', 'http://localhost:3978/compte/connexion/•••'],
+  ])('%s', (typed, kept) => {
+    expect(redactSecrets(typed)).toBe(kept);
+  });
+
+  it.each(['mot de passe oublié', 'mon code est refusé', 'mon rpps 10100326494', 'le code ne marche pas', 'claire.lefort@example.fr'])('leaves "%s" as typed', (typed) => {
+    expect(redactSecrets(typed)).toBe(typed);
+  });
+});
