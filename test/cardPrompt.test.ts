@@ -110,7 +110,7 @@ describe('main menu', () => {
   });
   afterEach(async () => world.close());
 
-  it('says plainly that a journey is coming, then shows the menu again; a second click on the old card is stale', async () => {
+  it("'J'ai un problème' offers the common problems and listens; the menu card still opens its entries, once", async () => {
     const h = await dialogHarness(world.main, { conversationState: world.conversationState });
     const welcome = cardOf((await h.say('bonjour'))[0]);
     expect(cardTexts(welcome)[0]).toBe('Bonjour, je suis Sésame');
@@ -119,13 +119,26 @@ describe('main menu', () => {
 
     const replies = await h.submit({ verb: 'help.problem', promptId: first });
     expect(replies[0].text).toBe("✓ Envoyé : J'ai un problème");
-    expect(replies[1].text).toMatch(/arrive bientôt/);
-    const next = promptIdOf(cardOf(replies[2]));
-    expect(next).not.toBe(first);
+    expect(replies[1].text).toMatch(/Dites-moi ce qui bloque/);
+    expect(replies[1].suggestedActions!.actions.map((a) => a.title)).toEqual([
+      "Je n'ai pas reçu le mail",
+      "Quel est mon nom d'utilisateur ?",
+      'Mon mot de passe temporaire est refusé',
+      'Mail de confirmation Medimail non reçu',
+      'Le code à usage unique',
+      'contacter le support',
+    ]);
 
-    const stale = await h.submit({ verb: 'help.problem', promptId: first });
+    // A button (or the same words typed) is answered, and nothing else comes back: it keeps listening.
+    const answer = await h.say("Je n'ai pas reçu le mail");
+    expect(answer).toHaveLength(1);
+    expect(answer[0].text).toMatch(/Courriers indésirables/);
+
+    // The welcome card is still the menu: it opens its entry; clicked again later, it is stale.
+    const opened = await h.submit({ verb: 'medimail.start', promptId: first });
+    expect(cardTexts(cardOf(opened.at(-1))).join(' ')).toMatch(/Medimail/);
+    const stale = await h.submit({ verb: 'accreditation.start', promptId: first });
     expect(stale[0].text).toMatch(/n'est plus active/);
-    expect(promptIdOf(cardOf(stale[1]))).toBe(next);
   });
 
   it('understands an entry typed instead of clicked', async () => {

@@ -9,7 +9,7 @@ import type { CardView } from '../cards/form';
 
 export type { CardView } from '../cards/form';
 import type { Translator } from '../i18n';
-import { tr } from './turn';
+import { noteError, tr } from './turn';
 
 /** Errors keyed by field id, already in the user's language. */
 export type FieldErrors = Record<string, string>;
@@ -53,7 +53,11 @@ interface PromptState {
   promptId: string;
   values: FieldValues;
   errors: FieldErrors;
+  /** Refusals in a row: the third one offers the helpdesk. */
+  rejections?: number;
 }
+
+const REJECTIONS_BEFORE_HELPDESK = 3;
 
 const submitSchema = z.object({ verb: z.string(), promptId: z.string() }).passthrough();
 
@@ -105,7 +109,12 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
       // What the user typed replaces what the card showed; what the step was given stays.
       state.values = { ...state.values, ...values };
       state.errors = this.describe(t, parsed.error, values, state.values);
+      for (const message of Object.values(state.errors)) noteError(dc.context, message);
+      state.rejections = (state.rejections ?? 0) + 1;
       await this.send(dc.context, state);
+      if (state.rejections % REJECTIONS_BEFORE_HELPDESK === 0) {
+        await dc.context.sendActivity(MessageFactory.suggestedActions([t('understand.support')], t('support.stuck')));
+      }
       return Dialog.EndOfTurn;
     }
 

@@ -6,14 +6,16 @@ import { isOpen } from '../services/businessHours';
 import { checkProfessionalId } from '../services/identifiers';
 import { normalize } from '../services/text';
 import type { Nlu } from '../services/nlu';
-import { tr, turnLocale } from './turn';
+import { noteError, tr, turnLocale, withholdMessage } from './turn';
 
 /** What the conversation should do after a free-text message was handled. */
 export type FreeTextOutcome =
   | { kind: 'answered' }
   /** An emergency: 15 / 112 and nothing else (not even the current card again). */
   | { kind: 'emergency' }
-  | { kind: 'command'; command: 'help' | 'cancel' | 'menu' | 'status' | 'language' };
+  | { kind: 'command'; command: 'help' | 'cancel' | 'menu' | 'status' | 'language' }
+  /** "conseiller": a ticket to the right helpdesk, starting from what the user said and the topic of the last answer. */
+  | { kind: 'support'; question?: string; topic?: string };
 
 /** Context the answers use: where the user is in a journey. */
 export interface Situation {
@@ -23,8 +25,11 @@ export interface Situation {
   journey(context: TurnContext): Promise<'accreditation' | 'medimail' | undefined>;
 }
 
-interface Counters {
+interface Understanding {
   misunderstood?: number;
+  /** The last question answered or not understood, and its topic: a ticket starts from them. */
+  lastQuestion?: string;
+  lastTopic?: string;
 }
 
 const FRENCH = new Set(['le', 'la', 'les', 'de', 'des', 'du', 'je', 'jai', 'pas', 'mon', 'ma', 'mes', 'est', 'pour', 'quel', 'quelle', 'comment', 'un', 'une', 'et', 'ou', 'que', 'qui', 'quoi', 'cest', 'dans', 'sur', 'avec', 'il', 'on', 'ne', 'au', 'aux', 'chez']);
@@ -51,7 +56,7 @@ export class FreeTextAnswerer {
   constructor(
     private readonly i18n: I18n,
     private readonly nlu: Nlu,
-    private readonly counters: StatePropertyAccessor<Counters>,
+    private readonly understanding: StatePropertyAccessor<Understanding>,
     private readonly situation: Situation,
   ) {}
 
@@ -65,30 +70,41 @@ export class FreeTextAnswerer {
     // A question clearly written in the other language is answered in that language.
     const written = writtenIn(text);
     const t = written && written !== turnLocale(context) ? this.i18n.getFixedT(written) : tr(context);
-    const counters = await this.counters.get(context, {});
+    const memory = await this.understanding.get(context, {});
     const intent = understood.intent;
     if (!intent) {
-      counters.misunderstood = (counters.misunderstood ?? 0) + 1;
-      await this.dontKnow(context, t, understood.alternatives.map((a) => a.intent), counters.misunderstood >= 2);
+      memory.misunderstood = (memory.misunderstood ?? 0) + 1;
+      memory.lastQuestion = text;
+      memory.lastTopic = undefined;
+      noteError(context, t('support.misunderstood', { text }));
+      await this.dontKnow(context, t, understood.alternatives.map((a) => a.intent), memory.misunderstood >= 2);
       return { kind: 'answered' };
     }
-    counters.misunderstood = 0;
+    memory.misunderstood = 0;
     if (intent === 'OOS10') {
       await context.sendActivity(t('faq:OOS10.answer'));
       return { kind: 'emergency' };
     }
     if (intent === 'OOS09') {
-      // A password typed in the chat is not kept: the message is withdrawn where the channel allows it.
+      // A password typed in the chat is not kept: not in the transcript, and withdrawn where the channel allows it.
+      withholdMessage(context);
       await context.deleteActivity(context.activity.id ?? '').catch(() => undefined);
       await context.sendActivity(t('understand.passwordNotStored'));
       return { kind: 'answered' };
     }
-    if (intent.startsWith('nav_')) return this.navigation(context, t, intent);
+    if (intent === 'nav_advisor') {
+      // A sentence saying what is wrong is the description; "conseiller" alone refers to the last question.
+      const question = text.trim().split(/\s+/).length > 4 ? text : memory.lastQuestion;
+      return { kind: 'support', question, topic: memory.lastTopic };
+    }
+    if (intent.startsWith('nav_')) return { kind: 'command', command: intent.slice('nav_'.length) as 'help' | 'cancel' | 'menu' | 'status' | 'language' };
     const [second] = understood.alternatives;
     if (second && !second.intent.startsWith('nav_') && understood.score - second.score < 0.15 && second.score > 0.25) {
       await context.sendActivity(MessageFactory.suggestedActions([t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)].filter(Boolean), t('understand.didYouMean')));
       return { kind: 'answered' };
     }
+    memory.lastQuestion = text;
+    memory.lastTopic = intent;
     await this.answer(context, t, intent);
     return { kind: 'answered' };
   }
@@ -118,15 +134,6 @@ export class FreeTextAnswerer {
     if (where === 'medimail') return medimail;
     if (where === 'accreditation') return t('understand.contactsAccreditation');
     return `${t('understand.contactsAccreditation')}\n\n${medimail}`;
-  }
-
-  private async navigation(context: TurnContext, t: Translator, intent: string): Promise<FreeTextOutcome> {
-    if (intent === 'nav_advisor') {
-      await context.sendActivity(`${t('understand.helpdesk')}\n\n${await this.contacts(context, t)}`);
-      return { kind: 'answered' };
-    }
-    const command = intent.slice('nav_'.length) as 'help' | 'cancel' | 'menu' | 'status' | 'language';
-    return { kind: 'command', command };
   }
 
   /** An RPPS, ADELI or national identifier typed in a sentence ("mon rpps 101 0032 6494"). */

@@ -1,4 +1,5 @@
-import { DialogTurnStatus, WaterfallDialog, type Dialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { MessageFactory } from 'botbuilder';
+import { Dialog, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { MENU_VERBS, welcomeCard, type MenuVerb } from '../cards/welcomeCard';
 import { normalize } from '../services/text';
@@ -7,10 +8,15 @@ import { InterruptibleDialog, type LeaveCommand } from './interruptibleDialog';
 import { tr, turnLocale } from './turn';
 import type { FreeTextAnswerer } from './freeText';
 import { isSignOut } from './accreditationDialog';
+import type { SupportOptions } from './supportDialog';
+import type { Journey } from '../services/support/tickets';
 
 export const MAIN_DIALOG = 'main';
 const MENU_WATERFALL = 'main.menu';
 const MENU_PROMPT = 'main.menuCard';
+const LISTEN = 'main.listen';
+/** The problems physicians meet most (knowledge §5(a)), offered on "J'ai un problème". */
+const COMMON_PROBLEMS = ['H04', 'H05', 'H06', 'M06', 'M10'];
 
 // A few words per entry, so a user who types instead of clicking is understood.
 const ENTRY_WORDS: [RegExp, MenuVerb][] = [
@@ -27,7 +33,7 @@ export function recognizeEntry(text: string): MenuVerb | undefined {
 /** The root: the welcome card with Sésame's three entries, and the routing to each journey. */
 export class MainDialog extends InterruptibleDialog {
   constructor(
-    private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog },
+    private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog; support: Dialog },
     private readonly freeText: FreeTextAnswerer,
   ) {
     super(MAIN_DIALOG);
@@ -40,22 +46,22 @@ export class MainDialog extends InterruptibleDialog {
         recognizeText: recognizeEntry,
       }),
     );
+    this.addDialog(new ListenPrompt(LISTEN));
     this.addDialog(new WaterfallDialog(MENU_WATERFALL, [this.showMenu.bind(this), this.route.bind(this), this.backToMenu.bind(this)]));
     this.initialDialogId = MENU_WATERFALL;
   }
 
-  /** Offer the three entries. */
+  /** Offer the three entries (or, after "J'ai un problème", listen to what the problem is). */
   private async showMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog(MENU_PROMPT);
+    return step.beginDialog((step.options as { listen?: boolean } | undefined)?.listen ? LISTEN : MENU_PROMPT);
   }
 
-  /** Start the chosen journey; until one exists, say so plainly and come back to the menu. */
+  /** Start the chosen journey; "J'ai un problème" asks what the problem is, in the user's words. */
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb } = step.result as CardPromptResult<Record<string, never>>;
     if (verb === 'accreditation.start') return step.beginDialog(this.journeys.accreditation.id);
     if (verb === 'medimail.start') return step.beginDialog(this.journeys.medimail.id);
-    await step.context.sendActivity(tr(step.context)('comingSoon.problem'));
-    return step.replaceDialog(MENU_WATERFALL);
+    return step.replaceDialog(MENU_WATERFALL, { listen: true });
   }
 
   /** A journey ended (or was left): the menu again. */
@@ -73,6 +79,16 @@ export class MainDialog extends InterruptibleDialog {
     if (leaf.activeDialog?.id === MENU_PROMPT && recognizeEntry(text)) return undefined;
     if (isSignOut(text)) return undefined;
     const outcome = await this.freeText.handle(innerDc.context, text);
+    if (outcome.kind === 'support') {
+      // Already writing to the helpdesk: the card comes back (with what was typed) rather than a second one.
+      if (innerDc.stack.some((d) => d.id === this.journeys.support.id)) {
+        await innerDc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      }
+      const journey = innerDc.stack.map((d) => this.journeyOf(d.id)).find(Boolean);
+      const options: SupportOptions = { question: outcome.question, topic: outcome.topic, journey, leaf: leaf.activeDialog?.id };
+      return innerDc.beginDialog(this.journeys.support.id, options);
+    }
     if (outcome.kind === 'command') {
       const other = turnLocale(innerDc.context) === 'fr' ? 'en' : 'fr';
       const command = outcome.command === 'language' ? { language: other as 'fr' | 'en' } : outcome.command;
@@ -80,6 +96,13 @@ export class MainDialog extends InterruptibleDialog {
     }
     if (outcome.kind === 'answered' && innerDc.activeDialog) await innerDc.repromptDialog();
     return { status: DialogTurnStatus.waiting };
+  }
+
+  /** Which journey a dialog of the stack is, if it is one. */
+  private journeyOf(dialogId: string): Journey | undefined {
+    const { accreditation, medimail, desk, centre } = this.journeys;
+    const ids: Record<string, Journey> = { [accreditation.id]: 'accreditation', [medimail.id]: 'medimail', [desk.id]: 'desk', [centre.id]: 'centre' };
+    return ids[dialogId];
   }
 
   protected override async onLeave(innerDc: DialogContext, command: LeaveCommand): Promise<DialogTurnResult> {
@@ -92,5 +115,29 @@ export class MainDialog extends InterruptibleDialog {
     if (command === 'centre') return innerDc.beginDialog(this.journeys.centre.id);
     await innerDc.context.sendActivity(t(command === 'cancel' ? 'cancelled' : 'menu.back'));
     return innerDc.beginDialog(MENU_WATERFALL);
+  }
+}
+
+/**
+ * After "J'ai un problème": the most common problems as buttons and an invitation to say it in
+ * one's own words. What is typed is answered by the free-text answerer (the root), so this step
+ * stays silent when shown again; a click on the menu card still opens its entry.
+ */
+class ListenPrompt extends Dialog {
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const t = tr(dc.context);
+    const titles = COMMON_PROBLEMS.map((topic) => t(`faq:${topic}.title`));
+    await dc.context.sendActivity(MessageFactory.suggestedActions([...titles, t('understand.support')], t('support.triage')));
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const verb = (dc.context.activity.value as { verb?: unknown } | undefined)?.verb;
+    if (typeof verb === 'string' && (MENU_VERBS as readonly string[]).includes(verb)) return dc.endDialog({ verb, values: {} } satisfies CardPromptResult<Record<string, never>>);
+    return this.beginDialog(dc);
+  }
+
+  override async resumeDialog(): Promise<DialogTurnResult> {
+    return Dialog.EndOfTurn;
   }
 }

@@ -32,3 +32,37 @@ export async function switchLanguage(context: TurnContext, locale: Locale): Prom
   if (!apply) throw new Error('No language switch for this turn.');
   await apply(locale);
 }
+
+// What a turn leaves for the conversation's transcript besides its messages: the problems the user
+// met (read back when they ask the helpdesk), and whether their own message must not be kept.
+const JOURNAL = Symbol('sesame.journal');
+const WITHHELD = Symbol('sesame.withheld');
+
+export interface JournalLine {
+  role: 'bot' | 'error';
+  text: string;
+}
+
+/** The turn's journal, in order: the recorder adds the bot's messages, dialogs the errors. */
+export function turnJournal(context: TurnContext): JournalLine[] {
+  let journal = context.turnState.get(JOURNAL) as JournalLine[] | undefined;
+  if (!journal) {
+    journal = [];
+    context.turnState.set(JOURNAL, journal);
+  }
+  return journal;
+}
+
+/** A problem the user met (a field refused, a question not understood): the helpdesk will see it. */
+export function noteError(context: TurnContext, text: string): void {
+  turnJournal(context).push({ role: 'error', text });
+}
+
+/** The user's message of this turn held a secret: it is kept nowhere (transcript included). */
+export function withholdMessage(context: TurnContext): void {
+  context.turnState.set(WITHHELD, true);
+}
+
+export function isWithheld(context: TurnContext): boolean {
+  return context.turnState.get(WITHHELD) === true;
+}

@@ -11,6 +11,9 @@ import { waitFor } from './smtp';
  *   submit> Button | a=1; b=two     fills the latest card that has the button, then clicks it
  *   bot> text                       a bot message or card (the last matched one or a later one) contains the text
  *   mail> address | text            a mail to the address arrives, containing the text
+ *   mail-has> text                  the last mail (subject, Reply-To, text, attachments) contains the text
+ *   mail-lacks> text                the last mail contains nowhere the text (a secret)
+ *   event> name | text              the bot sent an event with that name, its JSON containing the text
  *   capture> name = regex           a group of the last mail (or page), kept as {name}
  *   secret> name = value            a value the user will type on a page (checked never to leak)
  *   page> open                      opens the last secure link the bot sent
@@ -49,6 +52,8 @@ export class TranscriptRunner {
   private lastText = '';
   private lastPage = '';
   private lastLink = '';
+  /** The last mail matched by mail>, everything in it (subject, Reply-To, text, attachments). */
+  private lastMail = '';
   /** What happened, line by line, to print when a step fails. */
   readonly log: string[] = [];
 
@@ -194,6 +199,24 @@ export class TranscriptRunner {
         );
         this.vars[`seen:${mail.id}`] = '1';
         this.lastText = `${mail.subject}\n${mail.text}`;
+        this.lastMail = [mail.subject, mail.replyTo, mail.text, ...mail.attachments.map((a) => `${a.filename}\n${a.content}`)].join('\n');
+        return;
+      }
+      case 'mail-has':
+        if (!this.lastMail.includes(head)) throw new Error(`the last mail does not contain "${head}":\n${this.lastMail.slice(0, 3000)}`);
+        return;
+      case 'mail-lacks':
+        if (!this.lastMail || this.lastMail.includes(head)) throw new Error(`the last mail contains "${head}" (or no mail was read)`);
+        return;
+      case 'event': {
+        await waitFor(
+          async () => {
+            await this.refresh();
+            return this.session.activities.some((a) => a.type === 'event' && (a as { name?: string }).name === head && (!fields || JSON.stringify(a).includes(fields)));
+          },
+          timeout,
+          `an event "${head}"${fields ? ` containing "${fields}"` : ''}`,
+        );
         return;
       }
       case 'capture': {
