@@ -102,7 +102,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const name = issue.path.join('.') || '(environment)';
+    // The variable itself, even when the problem is in one item of a list (MEDIMAIL_REGIONS=76,xx).
+    const name = issue.path.length ? String(issue.path[0]) : '(environment)';
     const value = env[name];
     const shown = value === undefined || /PASSWORD|SECRET/i.test(name) ? '' : ` (got "${value}")`;
     return `Invalid configuration: ${name} ${issue.message}${shown}`;

@@ -28,6 +28,11 @@ describe('configuration', () => {
     ['SMTP_URL', 'not a url'],
     ['DATABASE_URL', 'postgres://localhost/test'],
     ['MicrosoftAppType', 'Something'],
+    ['HELPDESK_SIAM_EMAIL', 'helpdesk.siam'],
+    ['HELPDESK_MEDIMAIL_EMAIL', 'support at esante'],
+    ['HELPDESK_OA_EMAILS', 'cfar:contact@cfar.example'],
+    ['MEDIMAIL_REGIONS', '76,Occitanie'],
+    ['TRANSCRIPT_RETENTION_DAYS', '0'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -81,6 +86,18 @@ describe('configuration', () => {
     expect(parseConfig({ MEDIMAIL_REGIONS: '76, 93' }).MEDIMAIL_REGIONS).toEqual(['76', '93']);
     expect(parseConfig({}).MEDIMAIL_REGIONS).toEqual(['76']);
     expect(() => parseConfig({ MEDIMAIL_REGIONS: 'Occitanie' })).toThrow(/MEDIMAIL_REGIONS.*INSEE region codes/);
+  });
+
+  it('routes helpdesk tickets to the documented defaults, the Medimail helpdesk being the service centre unless set', () => {
+    const defaults = parseConfig({});
+    expect(defaults.HELPDESK_SIAM_EMAIL).toBe('helpdesk.siam@has-sante.fr');
+    expect(defaults.HELPDESK_SIAM_SUBJECT).toBe("Problème informatique pour s'engager dans l'accréditation");
+    expect(defaults.HELPDESK_MEDIMAIL_EMAIL).toBe('centre-de-services@localhost');
+    expect(defaults.HELPDESK_OA_EMAILS).toEqual({});
+    expect(defaults.TRANSCRIPT_RETENTION_DAYS).toBe(30);
+    const set = parseConfig({ SERVICE_CENTRE_EMAIL: 'centre@esante.example', HELPDESK_OA_EMAILS: 'cfar=a@cfar.example, gynerisq=contact@gynerisq.example' });
+    expect(set.HELPDESK_MEDIMAIL_EMAIL).toBe('centre@esante.example');
+    expect(set.HELPDESK_OA_EMAILS).toEqual({ cfar: 'a@cfar.example', gynerisq: 'contact@gynerisq.example' });
   });
 
   it('never echoes a secret value in its message', () => {

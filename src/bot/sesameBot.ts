@@ -1,4 +1,4 @@
-import { ActivityHandler, ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, HandoffEventNames, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { i18n as I18n } from 'i18next';
 import { toLocale, type Locale } from '../i18n';
@@ -63,6 +63,7 @@ export class SesameBot extends ActivityHandler {
     // Sésame's own events (a secure page completed...), delivered through ProactiveNotifier.
     this.onEvent(async (context, next) => {
       if (context.activity.name === NOTICE_EVENT) await this.notice(context);
+      else if (context.activity.name === HandoffEventNames.HandoffStatus) await this.handoffStatus(context);
       else if (context.activity.name?.startsWith('sesame.')) await this.runDialog(context);
       await next();
     });
@@ -116,6 +117,15 @@ export class SesameBot extends ActivityHandler {
     else return;
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) await dc.repromptDialog();
+  }
+
+  /**
+   * The channel's answer to a handoff.initiate (Bot Framework convention): a live agent took the
+   * conversation, or none could; either way the ticket stands and the user is told.
+   */
+  private async handoffStatus(context: TurnContext): Promise<void> {
+    const state = (context.activity.value as { state?: unknown } | undefined)?.state;
+    if (state === 'accepted' || state === 'failed' || state === 'completed') await context.sendActivity(tr(context)(`support.handoff.${state}`));
   }
 
   private async applyLanguage(context: TurnContext): Promise<void> {

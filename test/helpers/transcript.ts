@@ -14,6 +14,7 @@ import { waitFor } from './smtp';
  *   mail-has> text                  the last mail (subject, Reply-To, text, attachments) contains the text
  *   mail-lacks> text                the last mail contains nowhere the text (a secret)
  *   event> name | text              the bot sent an event with that name, its JSON containing the text
+ *   channel-event> name | a=1       the channel sends the bot an event (a live-agent platform's handoff.status)
  *   capture> name = regex           a group of the last mail (or page), kept as {name}
  *   secret> name = value            a value the user will type on a page (checked never to leak)
  *   page> open                      opens the last secure link the bot sent
@@ -175,6 +176,8 @@ export class TranscriptRunner {
         this.session.cursor = found - 1;
         return;
       }
+      case 'channel-event':
+        return this.post({ type: 'event', name: head, value: parseFields(fields ?? '') });
       case 'click':
       case 'submit': {
         const card = await waitFor(

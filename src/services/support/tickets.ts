@@ -6,6 +6,7 @@ import type { OaDirectory } from '../accreditation/oaDirectory';
 import type { SpecialtyCode } from '../accreditation/specialties';
 import type { DeskAccounts } from '../desk/deskAccounts';
 import { maskEmail } from '../email';
+import { redactSecrets } from './redact';
 import { localizeTags, type TranscriptLine } from './transcripts';
 
 export const HELPDESK_ROUTES = ['siam', 'oa', 'medimail'] as const;
@@ -116,7 +117,9 @@ export class SupportTickets {
     return t(`mail:ticket.helpdesk.${form}.${route}`, { oa: oa ?? t('mail:ticket.theOa') });
   }
 
-  async open(request: TicketRequest): Promise<TicketReceipt> {
+  async open(typed: TicketRequest): Promise<TicketReceipt> {
+    // A password pasted in the description goes no further than the chat did.
+    const request = { ...typed, description: redactSecrets(typed.description) };
     const recipient = await this.recipientFor(request.route, request.oaId);
     const createdAt = this.now();
     const staff = this.i18n.getFixedT('fr');
