@@ -31,7 +31,11 @@ describe.each(['webchat', 'msteams'])('contacting the helpdesk on %s', (channelI
     await h.submit({ verb: 'submit', promptId: formId, civility: 'dr', lastName: 'Lefort', firstName: 'Claire', identifier: 'Lefort', specialty: 'anesthesie-reanimation', email: 'claire.lefort@example.fr', emailConfirm: 'claire.lefort@example.fr' });
 
     // A question first: it becomes the description; its topic (the username) chooses the HAS helpdesk.
-    await h.say("c'est quoi mon identifiant");
+    const answered = await h.say("c'est quoi mon identifiant");
+    expect(answered[0].text).toMatch(/Le nom d'utilisateur n'est pas votre nom de famille/);
+    // The form comes back under the answer, carrying the answer's buttons (a channel shows them under the latest message only).
+    expect(cardOf(answered.at(-1))).toBeDefined();
+    expect(answered.at(-1)!.suggestedActions?.actions.map((a) => a.title)).toEqual(answered[0].suggestedActions?.actions.map((a) => a.title));
     const ticket = lastCard(await h.say('conseiller'));
     expect(cardTexts(ticket)[0]).toBe('Contacter le support');
     expect(input(ticket, 'route')).toBe('siam');
@@ -80,6 +84,17 @@ describe.each(['webchat', 'msteams'])('contacting the helpdesk on %s', (channelI
     const cancelled = await h.submit({ verb: 'cancel', promptId: promptIdOf(ticket) });
     expect(cancelled.map((a) => a.text)).toContain("D'accord, rien n'a été envoyé.");
     expect(await world.db.supportTicket.count()).toBe(0);
+  });
+
+  it('"annuler" typed on the ticket card cancels the ticket, and the form beneath comes back as it was', async () => {
+    const h = await dialogHarness(world.main, { channelId, conversationState: world.conversationState });
+    const formId = await intoTheForm(h);
+    await h.submit({ verb: 'submit', promptId: formId, civility: 'dr', lastName: 'Lefort', firstName: 'Claire', identifier: '', specialty: 'anesthesie-reanimation', email: 'claire.lefort@example.fr', emailConfirm: 'claire.lefort@example.fr' });
+    expect(cardTexts(lastCard(await h.say('conseiller')))[0]).toBe('Contacter le support');
+    const back = await h.say('annuler');
+    expect(back[0].text).toBe("D'accord, rien n'a été envoyé.");
+    expect(promptIdOf(lastCard(back))).toBe(formId);
+    expect(input(lastCard(back), 'lastName')).toBe('Lefort');
   });
 });
 

@@ -45,6 +45,13 @@ function writtenIn(text: string): 'fr' | 'en' | undefined {
   return undefined;
 }
 
+const BUTTONS = Symbol('sesame.answerButtons');
+
+/** The buttons of this turn's answer, if any: a channel shows buttons only under the latest message. */
+export function answerButtons(context: TurnContext): string[] {
+  return (context.turnState.get(BUTTONS) as string[] | undefined) ?? [];
+}
+
 const SUGGESTION_VERBS: Record<string, string> = { status: 'status', signin: 'status', support: 'support', menu: 'menu', accreditation: 'menu', medimail: 'menu' };
 
 /**
@@ -100,7 +107,7 @@ export class FreeTextAnswerer {
     if (intent.startsWith('nav_')) return { kind: 'command', command: intent.slice('nav_'.length) as 'help' | 'cancel' | 'menu' | 'status' | 'language' };
     const [second] = understood.alternatives;
     if (second && !second.intent.startsWith('nav_') && understood.score - second.score < 0.15 && second.score > 0.25) {
-      await context.sendActivity(MessageFactory.suggestedActions([t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)].filter(Boolean), t('understand.didYouMean')));
+      await this.reply(context, t('understand.didYouMean'), [t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)].filter(Boolean));
       return { kind: 'answered' };
     }
     memory.lastQuestion = text;
@@ -117,14 +124,20 @@ export class FreeTextAnswerer {
     }
     if (intent === 'H24' || intent === 'M14') parts.push(await this.contacts(context, t, intent === 'M14' ? 'medimail' : 'accreditation'));
     const verbs = [...new Set(((faqActions as Record<string, string[]>)[intent] ?? []).map((a) => SUGGESTION_VERBS[a]).filter(Boolean))];
-    await context.sendActivity(MessageFactory.suggestedActions(verbs.map((v) => t(`understand.${v}`)), parts.join('\n\n')));
+    await this.reply(context, parts.join('\n\n'), verbs.map((v) => t(`understand.${v}`)));
   }
 
   private async dontKnow(context: TurnContext, t: Translator, closest: string[], offerHelpdesk: boolean): Promise<void> {
     const titles = closest.filter((i) => !i.startsWith('nav_') && !i.startsWith('OOS')).map((i) => t(`faq:${i}.title`)).filter(Boolean).slice(0, 3);
-    const text = titles.length ? t('understand.unknown') : t('understand.unknownNoSuggestion');
-    await context.sendActivity(MessageFactory.suggestedActions([...titles, t('understand.support')], text));
-    if (offerHelpdesk) await context.sendActivity(`${t('understand.helpdesk')}\n\n${await this.contacts(context, t)}`);
+    const text = [titles.length ? t('understand.unknown') : t('understand.unknownNoSuggestion')];
+    if (offerHelpdesk) text.push(t('understand.helpdesk'), await this.contacts(context, t));
+    await this.reply(context, text.join('\n\n'), [...titles, t('understand.support')]);
+  }
+
+  /** An answer with its next actions as buttons; they also go on the step shown again after it (see MainDialog). */
+  private async reply(context: TurnContext, text: string, buttons: string[]): Promise<void> {
+    context.turnState.set(BUTTONS, buttons);
+    await context.sendActivity(MessageFactory.suggestedActions(buttons, text));
   }
 
   /** The right helpdesk for where the user is (both when it is not known). */

@@ -1,4 +1,4 @@
-import { MessageFactory } from 'botbuilder';
+import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { Dialog, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { MENU_VERBS, welcomeCard, type MenuVerb } from '../cards/welcomeCard';
@@ -6,7 +6,7 @@ import { normalize } from '../services/text';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { InterruptibleDialog, type LeaveCommand } from './interruptibleDialog';
 import { tr, turnLocale } from './turn';
-import type { FreeTextAnswerer } from './freeText';
+import { answerButtons, type FreeTextAnswerer } from './freeText';
 import { isSignOut } from './accreditationDialog';
 import type { SupportOptions } from './supportDialog';
 import type { Journey } from '../services/support/tickets';
@@ -94,7 +94,10 @@ export class MainDialog extends InterruptibleDialog {
       const command = outcome.command === 'language' ? { language: other as 'fr' | 'en' } : outcome.command;
       return this.interrupt(innerDc, command);
     }
-    if (outcome.kind === 'answered' && innerDc.activeDialog) await innerDc.repromptDialog();
+    if (outcome.kind === 'answered' && innerDc.activeDialog) {
+      carryButtons(innerDc.context, answerButtons(innerDc.context));
+      await innerDc.repromptDialog();
+    }
     return { status: DialogTurnStatus.waiting };
   }
 
@@ -107,6 +110,11 @@ export class MainDialog extends InterruptibleDialog {
 
   protected override async onLeave(innerDc: DialogContext, command: LeaveCommand): Promise<DialogTurnResult> {
     const t = tr(innerDc.context);
+    // "annuler" on the ticket card cancels the ticket, not the form the user was filling beneath it.
+    if (command === 'cancel' && innerDc.activeDialog?.id === this.journeys.support.id) {
+      await innerDc.context.sendActivity(t('support.cancelled'));
+      return innerDc.endDialog();
+    }
     await innerDc.cancelAllDialogs();
     // "Où en suis-je ?" works from anywhere: the accreditation journey opens on its status.
     if (command === 'status') return innerDc.beginDialog(this.journeys.accreditation.id, { start: 'status' });
@@ -116,6 +124,23 @@ export class MainDialog extends InterruptibleDialog {
     await innerDc.context.sendActivity(t(command === 'cancel' ? 'cancelled' : 'menu.back'));
     return innerDc.beginDialog(MENU_WATERFALL);
   }
+}
+
+/**
+ * The step shown again after an answer carries the answer's buttons: Web Chat and Teams show
+ * suggested actions under the latest message only, which is the step, not the answer.
+ */
+function carryButtons(context: TurnContext, buttons: string[]): void {
+  if (!buttons.length) return;
+  let carried = false;
+  context.onSendActivities(async (_context, activities, next) => {
+    const last = [...activities].reverse().find((a) => a.type === ActivityTypes.Message);
+    if (!carried && last) {
+      last.suggestedActions = MessageFactory.suggestedActions(buttons).suggestedActions;
+      carried = true;
+    }
+    return next();
+  });
 }
 
 /**

@@ -98,8 +98,10 @@ export class SupportDialog extends ComponentDialog {
     const key = conversationKey(step.context.activity);
     const [profile, errors, recent] = await Promise.all([this.support.profile(step.context), this.transcripts.lastErrors(key), this.transcripts.recent(key, 20)]);
     const journey = options.journey ?? profile.journey;
-    const where = [lastCardTitle(recent), options.leaf ? `(${options.leaf})` : ''].filter(Boolean).join(' ');
-    const draft: Draft = { journey, step: where || undefined, errors: errors.map((e) => e.text), facts: profile.facts, oaId: profile.oaId };
+    // The helpdesk gets the step's title and its dialog id; the user sees the title.
+    const title = lastCardTitle(recent);
+    const stepForHelpdesk = [title, options.leaf ? `(${options.leaf})` : ''].filter(Boolean).join(' ');
+    const draft: Draft = { journey, step: stepForHelpdesk || undefined, errors: errors.map((e) => e.text), facts: profile.facts, oaId: profile.oaId };
     (step.values as { draft?: Draft }).draft = draft;
     const route = routeFor(options.topic, journey);
     return step.beginDialog(P_TICKET, {
@@ -109,7 +111,7 @@ export class SupportDialog extends ComponentDialog {
         description: options.question ?? '',
         specialty: profile.facts.specialty ?? '',
         askSpecialty: profile.oaId ? '0' : '1',
-        where: where ? `${tr(step.context)(`mail:ticket.journey.${journey ?? 'none'}`)} — ${where}` : '',
+        where: [journey ? tr(step.context)(`mail:ticket.journey.${journey}`) : '', title ?? ''].filter(Boolean).join(' — '),
         errorList: draft.errors.join('\n'),
       },
     });
