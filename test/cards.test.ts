@@ -5,6 +5,7 @@ import type { AdaptiveCard, CardElement } from '../src/cards/adaptive';
 import fs from 'node:fs';
 import path from 'node:path';
 import { welcomeCard } from '../src/cards/welcomeCard';
+import { ticketCard } from '../src/cards/supportCards';
 import { missingCard, sectionCard, sentQuestionnaireCard } from '../src/cards/questionnaireCards';
 import { eprCard, eprListCard, portalCard } from '../src/cards/eprCards';
 import { deskEprsCard, deskWaitCard, queueCard, summaryCard } from '../src/cards/deskCards';
@@ -104,6 +105,8 @@ function every(t: Translator): [string, AdaptiveCard][] {
     ['adminRecap', adminRecapCard(t, view({ department: '31' }), [{ title: 'Adresse', value: '10 rue *des* Ponts' }])],
     ...questionnaire.sections.map((_, section): [string, AdaptiveCard] => [`section ${section + 1}`, sectionCard(t, view({}, { actsPerYear: 'x' }), { questionnaire, section, answers: {}, comment: 'Précisez' })]),
     ['missing', missingCard(t, 'p-1', [{ section: 4, question: 'q.prerequisites.accepted' }])],
+    ['ticket', ticketCard(t, view({ route: 'siam', where: 'Accréditation — *Étape 1*', errorList: '« Nom » est obligatoire.\n« RPPS » : 11 chiffres' }, { description: 'Trop court.' }), true)],
+    ['ticket, OA known', ticketCard(t, view({ route: 'oa' }), false)],
     ['sent questionnaire', sentQuestionnaireCard(t, 'p-1', questionnaire, { settings: 'theatre,icu', emergency: 'no' }, new Date())],
     ['portal', portalCard(t, 'p-1', 'Gynérisq', ['postpartumHaemorrhage', 'shoulderDystocia'])],
     ['epr', eprCard(t, view({}, { what: 'anonyme' }), ['postpartumHaemorrhage'], '2026-11-22')],

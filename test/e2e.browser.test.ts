@@ -62,6 +62,33 @@ describe('Web Chat in a real browser', () => {
     await context.close();
   });
 
+  it('takes a ticket to the helpdesk: the card is filled and sent in Web Chat, the mail with its attached conversation is on the mail page', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+    await page.getByPlaceholder('Écrivez votre message').fill('conseiller');
+    await page.keyboard.press('Enter');
+    await page.getByText('Contacter le support').first().waitFor({ timeout: 30_000 });
+    const ticket = page.locator('.ac-adaptiveCard').last();
+    await ticket.locator('textarea').fill("Le mail avec mon identifiant n'arrive pas, même dans les spams");
+    await ticket.locator('input[type="email"]').fill('web.chat@example.fr');
+    await ticket.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-ticket-card.png` });
+    await ticket.locator('button.ac-pushButton', { hasText: 'Envoyer au support' }).click();
+    // Web Chat renders the apostrophe typographically (’).
+    await page.getByText(/C.est transmis : demande n° SES-\d{6}/).first().waitFor({ timeout: 30_000 });
+    expect(await page.getByText(/Envoi impossible|Send failed/i).count()).toBe(0);
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-ticket.png`, fullPage: true });
+
+    await app.outbox.drain();
+    await page.goto(`${app.url}/dev/mail`);
+    await page.getByRole('link', { name: "Problème informatique pour s'engager dans l'accréditation" }).first().click();
+    await page.getByText(/Pièce jointe : SES-\d{6}-conversation\.txt/).waitFor();
+    await page.getByText(/Utilisateur : conseiller/).waitFor();
+    await page.getByText('web.chat@example.fr').first().waitFor();
+    await context.close();
+  }, 90_000);
+
   it('lists the mails caught by the embedded SMTP server, each one rendered with clickable links', async () => {
     await app.outbox.enqueue(app.db, {
       to: 'jean.durand@example.fr',

@@ -35,6 +35,8 @@ export type InputChoiceSet = {
   choices: { title: string; value: string }[];
   value?: string;
   style?: 'compact' | 'expanded';
+  /** Long choice titles wrap instead of being cut (Adaptive Cards 1.2+). */
+  wrap?: boolean;
   isMultiSelect?: boolean;
   isRequired?: boolean;
   errorMessage?: string;

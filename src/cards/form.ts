@@ -40,6 +40,7 @@ export const choice = (
   choices,
   value: view.values[id] ?? options.value,
   style: options.style ?? 'compact',
+  ...(options.wrap ? { wrap: true } : {}),
   ...required(t, label, options.isRequired ?? true),
 });
 

@@ -19,7 +19,7 @@ export function ticketCard(t: Translator, view: CardView, askSpecialty: boolean)
     text(f('intro')),
     ...errorSummary(t, view.errors),
     ...withError(
-      choice(t, 'route', f('route'), HELPDESK_ROUTES.map((r) => ({ title: f(`routes.${r}`), value: r })), view, { style: 'expanded' }),
+      choice(t, 'route', f('route'), HELPDESK_ROUTES.map((r) => ({ title: f(`routes.${r}`), value: r })), view, { style: 'expanded', wrap: true }),
       view.errors,
     ),
   ];
@@ -27,14 +27,12 @@ export function ticketCard(t: Translator, view: CardView, askSpecialty: boolean)
   body.push(
     ...withError(input(t, 'description', f('description'), view, { isRequired: true, isMultiline: true, maxLength: 2000, placeholder: f('descriptionExample') }), view.errors),
     ...withError(input(t, 'email', f('email'), view, { isRequired: true, style: 'email', maxLength: 254, placeholder: f('emailExample') }), view.errors),
-    {
-      type: 'FactSet',
-      facts: [
-        { title: f('attached.where'), value: plain(view.values.where || f('attached.nowhere')) },
-        { title: f('attached.errors'), value: errors.length ? plain(errors.join(' · ')) : f('attached.noErrors') },
-        { title: f('attached.conversation'), value: f('attached.withoutSecrets') },
-      ],
-    },
+    text(f('attached.title'), { weight: 'bolder', spacing: 'medium' }),
+    ...[
+      [f('attached.where'), view.values.where ? plain(view.values.where) : f('attached.nowhere')],
+      [f('attached.errors'), errors.length ? plain(errors.join(' · ')) : f('attached.noErrors')],
+      [f('attached.conversation'), f('attached.withoutSecrets')],
+    ].map(([label, value]) => text(f('attached.line', { label, value }), { size: 'small', spacing: 'none' })),
   );
   return card(body, [submit(f('send'), 'send', view.promptId, { style: 'positive' }), submit(f('cancel'), 'cancel', view.promptId, { associatedInputs: 'none' })]);
 }

@@ -98,8 +98,9 @@ export class SupportDialog extends ComponentDialog {
     const key = conversationKey(step.context.activity);
     const [profile, errors, recent] = await Promise.all([this.support.profile(step.context), this.transcripts.lastErrors(key), this.transcripts.recent(key, 20)]);
     const journey = options.journey ?? profile.journey;
-    // The helpdesk gets the step's title and its dialog id; the user sees the title.
-    const title = lastCardTitle(recent);
+    // The helpdesk gets the step's title and its dialog id; the user sees the title. Outside a journey
+    // the last card is the menu: no step to speak of.
+    const title = journey ? lastCardTitle(recent) : undefined;
     const stepForHelpdesk = [title, options.leaf ? `(${options.leaf})` : ''].filter(Boolean).join(' ');
     const draft: Draft = { journey, step: stepForHelpdesk || undefined, errors: errors.map((e) => e.text), facts: profile.facts, oaId: profile.oaId };
     (step.values as { draft?: Draft }).draft = draft;
@@ -111,7 +112,7 @@ export class SupportDialog extends ComponentDialog {
         description: options.question ?? '',
         specialty: profile.facts.specialty ?? '',
         askSpecialty: profile.oaId ? '0' : '1',
-        where: [journey ? tr(step.context)(`mail:ticket.journey.${journey}`) : '', title ?? ''].filter(Boolean).join(' — '),
+        where: [journey ? tr(step.context)(`mail:ticket.journey.${journey}`) : '', title?.slice(0, 90) ?? ''].filter(Boolean).join(' — '),
         errorList: draft.errors.join('\n'),
       },
     });
