@@ -26,7 +26,6 @@ CREATE TABLE "SupportTicket" (
     "transcript" TEXT NOT NULL,
     "locale" TEXT NOT NULL,
     "channelId" TEXT NOT NULL,
-    "status" TEXT NOT NULL DEFAULT 'OPEN',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
