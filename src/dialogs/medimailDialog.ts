@@ -549,7 +549,7 @@ export class MedimailDialog extends InterruptibleDialog {
       case 'org':
         return step.replaceDialog(ORG);
       case 'support':
-        await step.context.sendActivity(`${t('medimail:support.text')} ${t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed')}`);
+        await step.context.sendActivity(`${t('medimail:support.text')} ${t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed')}\n\n${t('medimail:support.fromHere')}`);
         return step.replaceDialog(HUB);
       default:
         return step.endDialog();
