@@ -25,7 +25,7 @@ import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
 import { smtpTransport } from './services/mail/smtpTransport';
 import { PrismaStorage } from './services/state/prismaStorage';
 import { SecretBox } from './services/identity/secretBox';
-import { createServices, type Services } from './services';
+import { createServices, serviceSettings, type Services } from './services';
 import { AccreditationDialog, type AccreditationConversation } from './dialogs/accreditationDialog';
 import { FreeTextAnswerer, type Situation } from './dialogs/freeText';
 import { SupportDialog, type SupportContext } from './dialogs/supportDialog';
@@ -194,10 +194,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
 
   const { conversationState, userState } = createStates(new PrismaStorage(db));
   const publicUrl = () => endpoint().publicUrl;
-  const services = createServices(db, outbox, i18n, publicUrl, {
-    medimail: { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL },
-    helpdesks: { siam: config.HELPDESK_SIAM_EMAIL, siamSubject: config.HELPDESK_SIAM_SUBJECT, medimail: config.HELPDESK_MEDIMAIL_EMAIL, oa: config.HELPDESK_OA_EMAILS },
-  });
+  const services = createServices(db, outbox, i18n, publicUrl, serviceSettings(config));
   const { links, registry, engagements, desk, medimail } = services;
   // Every conversation is kept (secrets withheld) for the helpdesk tickets, for a limited time.
   adapter.use(new TranscriptRecorder(services.transcripts, logger));

@@ -150,7 +150,8 @@ export class SupportDialog extends ComponentDialog {
         ? t('support.sent', { number: receipt.number, helpdesk: receipt.address ? `${receipt.helpdeskTo} (${receipt.address})` : receipt.helpdeskTo, email: receipt.maskedEmail })
         : t('support.sentUnrouted', { number: receipt.number, helpdesk: receipt.helpdesk, email: receipt.maskedEmail }),
     ];
-    if (route === 'medimail') said.push(t('support.medimailPhone', { open: t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed') }));
+    // The service centre also answers by phone: whether it is open now (Paris time, holidays included).
+    if (route === 'medimail') said.push(`${t('medimail:support.text')} ${t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed')}`);
     await context.sendActivity(MessageFactory.text(said.join('\n\n')));
     await this.handoff(context, { ticket: receipt.number, route, helpdesk: receipt.address ?? null, journey: draft.journey ?? null, step: draft.step ?? null, errors: draft.errors, description: values.description }, transcript);
     return step.endDialog({ ticket: receipt.number });

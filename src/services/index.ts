@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { i18n as I18n } from 'i18next';
 import { ROOT } from '../paths';
+import { parseConfig, type Config } from '../config';
 import type { Db } from './db/database';
 import type { Outbox } from './mail/outbox';
 import { SecureLinks } from './identity/secureLinks';
@@ -26,11 +27,16 @@ export interface ServiceSettings {
   helpdesks: HelpdeskAddresses;
 }
 
+/** What the services take from the configuration. */
+export function serviceSettings(config: Config): ServiceSettings {
+  return {
+    medimail: { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL },
+    helpdesks: { siam: config.HELPDESK_SIAM_EMAIL, siamSubject: config.HELPDESK_SIAM_SUBJECT, medimail: config.HELPDESK_MEDIMAIL_EMAIL, oa: config.HELPDESK_OA_EMAILS },
+  };
+}
+
 /** The embedded defaults (config.ts's), for tests that do not care. */
-export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
-  medimail: { from: 'Medimail <cerbere@mipih.fr>', serviceCentreEmail: 'centre-de-services@localhost' },
-  helpdesks: { siam: 'helpdesk.siam@has-sante.fr', siamSubject: "Problème informatique pour s'engager dans l'accréditation", medimail: 'centre-de-services@localhost', oa: {} },
-};
+export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = serviceSettings(parseConfig({}));
 
 export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string, settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS) {
   const links = new SecureLinks(db);
