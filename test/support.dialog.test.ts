@@ -113,3 +113,17 @@ describe('the helpdesk is offered when the user is stuck', () => {
     expect(cardTexts(lastCard(await h.say('contacter le support')))[0]).toBe('Contacter le support');
   });
 });
+
+describe('two close topics', () => {
+  it('are asked back outside a journey, and settled by the journey the user is in', async () => {
+    const h = await dialogHarness(world.main, { conversationState: world.conversationState });
+    const welcome = lastCard(await h.say('bonjour'));
+    const asked = await h.say('pas recu');
+    expect(asked[0].text).toBe('Vouliez-vous dire… ?');
+    expect(asked[0].suggestedActions?.actions.map((a) => a.title)).toEqual(["Je n'ai pas reçu le mail", 'Mail de confirmation Medimail non reçu']);
+
+    await h.submit({ verb: 'medimail.start', promptId: promptIdOf(welcome) });
+    const inMedimail = await h.say('pas recu');
+    expect(inMedimail[0].text).toMatch(/cerbere@mipih\.fr/);
+  });
+});

@@ -45,6 +45,12 @@ function writtenIn(text: string): 'fr' | 'en' | undefined {
   return undefined;
 }
 
+/** A troubleshooting topic of knowledge §5(a) (not navigation, not out of scope). */
+const TOPIC = /^[HMI]\d{2}$/;
+/** Two topics are "close" when the second is at least this likely, and this share of the first. */
+const CLOSE_SCORE = 0.25;
+const CLOSE_RATIO = 0.4;
+
 const BUTTONS = Symbol('sesame.answerButtons');
 
 /** The buttons of this turn's answer, if any: a channel shows buttons only under the latest message. */
@@ -65,9 +71,23 @@ export class FreeTextAnswerer {
     private readonly nlu: Nlu,
     private readonly understanding: StatePropertyAccessor<Understanding>,
     private readonly situation: Situation,
-  ) {}
+  ) {
+    for (const lng of ['fr', 'en']) {
+      const faq = (i18n.getResourceBundle(lng, 'faq') ?? {}) as Record<string, { title?: string }>;
+      for (const entry of Object.values(faq)) if (entry.title) this.titles.add(normalize(entry.title));
+    }
+  }
 
-  async handle(context: TurnContext, text: string): Promise<FreeTextOutcome> {
+  /** The normalized titles of the topics, in both languages: what the answer buttons send. */
+  private readonly titles = new Set<string>();
+
+  /** A topic's button (its title): a question, even where its words name a menu entry ("… Medimail …"). */
+  isTopicTitle(text: string): boolean {
+    return this.titles.has(normalize(text));
+  }
+
+  /** `journey`: the journey the user is in, when the caller knows it (it settles an ambiguity between the two procedures). */
+  async handle(context: TurnContext, text: string, journey?: string): Promise<FreeTextOutcome> {
     const identifier = this.identifier(tr(context), text);
     if (identifier) {
       await context.sendActivity(identifier);
@@ -105,14 +125,21 @@ export class FreeTextAnswerer {
       return { kind: 'support', question, topic: memory.lastTopic };
     }
     if (intent.startsWith('nav_')) return { kind: 'command', command: intent.slice('nav_'.length) as 'help' | 'cancel' | 'menu' | 'status' | 'language' };
-    const [second] = understood.alternatives;
-    if (second && !second.intent.startsWith('nav_') && understood.score - second.score < 0.15 && second.score > 0.25) {
-      await this.reply(context, t('understand.didYouMean'), [t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)].filter(Boolean));
-      return { kind: 'answered' };
+    // A second topic nearly as likely: the journey the user is in settles it between the two procedures
+    // ("pas reçu" is the credentials mail in the accreditation, the confirmation mail in Medimail); else ask.
+    let topic = intent;
+    const second = understood.alternatives.find((a) => TOPIC.test(a.intent));
+    if (TOPIC.test(intent) && second && second.score >= CLOSE_SCORE && second.score / understood.score >= CLOSE_RATIO) {
+      const side = { accreditation: 'H', medimail: 'M' }[journey ?? (await this.situation.journey(context)) ?? ''];
+      if (side && intent[0] !== second.intent[0] && [intent[0], second.intent[0]].includes(side)) topic = intent[0] === side ? intent : second.intent;
+      else {
+        await this.reply(context, t('understand.didYouMean'), [t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)]);
+        return { kind: 'answered' };
+      }
     }
     memory.lastQuestion = text;
-    memory.lastTopic = intent;
-    await this.answer(context, t, intent);
+    memory.lastTopic = topic;
+    await this.answer(context, t, topic);
     return { kind: 'answered' };
   }
 

@@ -76,16 +76,16 @@ export class MainDialog extends InterruptibleDialog {
   protected override async onFreeText(innerDc: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
     let leaf: DialogContext = innerDc;
     while (leaf.child) leaf = leaf.child;
-    if (leaf.activeDialog?.id === MENU_PROMPT && recognizeEntry(text)) return undefined;
+    if (leaf.activeDialog?.id === MENU_PROMPT && recognizeEntry(text) && !this.freeText.isTopicTitle(text)) return undefined;
     if (isSignOut(text)) return undefined;
-    const outcome = await this.freeText.handle(innerDc.context, text);
+    const journey = innerDc.stack.map((d) => this.journeyOf(d.id)).find(Boolean);
+    const outcome = await this.freeText.handle(innerDc.context, text, journey);
     if (outcome.kind === 'support') {
       // Already writing to the helpdesk: the card comes back (with what was typed) rather than a second one.
       if (innerDc.stack.some((d) => d.id === this.journeys.support.id)) {
         await innerDc.repromptDialog();
         return { status: DialogTurnStatus.waiting };
       }
-      const journey = innerDc.stack.map((d) => this.journeyOf(d.id)).find(Boolean);
       const options: SupportOptions = { question: outcome.question, topic: outcome.topic, journey, leaf: leaf.activeDialog?.id };
       return innerDc.beginDialog(this.journeys.support.id, options);
     }

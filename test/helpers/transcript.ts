@@ -29,7 +29,14 @@ import { waitFor } from './smtp';
 
 type Card = { body?: CardItem[]; actions?: { title: string; data: Record<string, string> }[] };
 type CardItem = { type: string; id?: string; text?: string; label?: string; value?: string; title?: string; items?: CardItem[]; facts?: { title: string; value: string }[] };
-type Activity = { id: string; type: string; text?: string; from: { id: string; role?: string }; attachments?: { contentType: string; content: Card }[] };
+type Activity = {
+  id: string;
+  type: string;
+  text?: string;
+  from: { id: string; role?: string };
+  attachments?: { contentType: string; content: Card }[];
+  suggestedActions?: { actions: { title: string }[] };
+};
 
 export interface TranscriptOptions {
   app: () => App;
@@ -308,6 +315,7 @@ export function describe(activity: Activity): string {
     walk(attachment.content.body ?? []);
     attachment.content.actions?.forEach((a) => parts.push(`[${a.title}]`));
   }
+  activity.suggestedActions?.actions.forEach((a) => parts.push(`[${a.title}]`));
   return parts.filter(Boolean).join(' | ');
 }
 
