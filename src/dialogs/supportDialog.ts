@@ -7,6 +7,7 @@ import { emailSchema } from '../services/email';
 import type { OaDirectory } from '../services/accreditation/oaDirectory';
 import { SPECIALTY_CODES } from '../services/accreditation/specialties';
 import { HELPDESK_ROUTES, routeFor, type HelpdeskRoute, type Journey, type SupportTickets, type UserFacts } from '../services/support/tickets';
+import { redactSecrets } from '../services/support/redact';
 import { conversationKey, TAG, type TranscriptLine, type TranscriptStore } from '../services/support/transcripts';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { tr, turnLocale } from './turn';
@@ -131,6 +132,8 @@ export class SupportDialog extends ComponentDialog {
     const oaId = route === 'oa' ? (draft.oaId ?? (values.specialty ? this.directory.forSpecialty(values.specialty).id : undefined)) : undefined;
     const facts = { ...draft.facts, specialty: draft.facts.specialty ?? (values.specialty || undefined) };
     const context = step.context;
+    // A password pasted in the description goes neither to the helpdesk nor to a live-agent channel.
+    const description = redactSecrets(values.description);
     const transcript = await this.transcripts.recent(conversationKey(context.activity));
     const receipt = await this.tickets.open({
       route,
@@ -138,7 +141,7 @@ export class SupportDialog extends ComponentDialog {
       journey: draft.journey,
       step: draft.step,
       errors: draft.errors,
-      description: values.description,
+      description,
       contactEmail: values.email,
       facts,
       transcript,
@@ -153,14 +156,14 @@ export class SupportDialog extends ComponentDialog {
     // The service centre also answers by phone: whether it is open now (Paris time, holidays included).
     if (route === 'medimail') said.push(`${t('medimail:support.text')} ${t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed')}`);
     await context.sendActivity(MessageFactory.text(said.join('\n\n')));
-    await this.handoff(context, { ticket: receipt.number, route, helpdesk: receipt.address ?? null, journey: draft.journey ?? null, step: draft.step ?? null, errors: draft.errors, description: values.description }, transcript);
+    await this.handoff(context, { ticket: receipt.number, route, helpdesk: receipt.address ?? null, journey: draft.journey ?? null, step: draft.step ?? null, errors: draft.errors, description }, transcript);
     return step.endDialog({ ticket: receipt.number });
   }
 
   /**
    * The Bot Framework handoff convention: a `handoff.initiate` event carrying the context and the
-   * transcript (secrets already withheld), for a channel with live agents. Teams has no such agents
-   * and refuses event activities from a bot, so it is not sent there.
+   * transcript (secrets already withheld), for a channel with live agents. Not sent to Teams: it has
+   * no live agents to take over, and its connector does not document event activities from a bot.
    */
   private async handoff(context: TurnContext, handoffContext: Record<string, unknown>, lines: TranscriptLine[]): Promise<void> {
     if (context.activity.channelId === Channels.Msteams) return;
