@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MENU_VERBS, welcomeCard, type MenuVerb } from '../cards/welcomeCard';
 import { normalize } from '../services/text';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
-import { InterruptibleDialog, type LeaveCommand } from './interruptibleDialog';
+import { InterruptibleDialog, recognizeCommand, type Command, type LeaveCommand } from './interruptibleDialog';
 import { tr, turnLocale } from './turn';
 import { answerButtons, type FreeTextAnswerer } from './freeText';
 import { isSignOut } from './accreditationDialog';
@@ -95,7 +95,10 @@ export class MainDialog extends InterruptibleDialog {
       return this.interrupt(innerDc, command);
     }
     if (outcome.kind === 'answered' && innerDc.activeDialog) {
-      carryButtons(innerDc.context, answerButtons(innerDc.context));
+      // In a journey, buttons that would leave it (« où en suis-je », « menu ») stay on the answer only:
+      // under the step, a tap would drop what the card holds.
+      const buttons = answerButtons(innerDc.context);
+      carryButtons(innerDc.context, journey ? buttons.filter((b) => !isLeaving(recognizeCommand(b))) : buttons);
       await innerDc.repromptDialog();
     }
     return { status: DialogTurnStatus.waiting };
@@ -125,6 +128,8 @@ export class MainDialog extends InterruptibleDialog {
     return innerDc.beginDialog(MENU_WATERFALL);
   }
 }
+
+const isLeaving = (command: Command | undefined) => command === 'status' || command === 'menu' || command === 'cancel';
 
 /**
  * The step shown again after an answer carries the answer's buttons: Web Chat and Teams show
