@@ -129,3 +129,19 @@ describe('two close topics', () => {
     expect(inMedimail[0].text).toMatch(/cerbere@mipih\.fr/);
   });
 });
+
+describe('a flood of tickets', () => {
+  it('stops at three an hour per conversation, naming the last one and when the next may go', async () => {
+    const h = await dialogHarness(world.main, { conversationState: world.conversationState });
+    await h.say('bonjour');
+    const file = async () => {
+      const ticket = lastCard(await h.say('conseiller'));
+      return h.submit({ verb: 'send', promptId: promptIdOf(ticket), route: 'siam', description: 'Le site ne répond plus du tout', email: 'claire.lefort@example.fr' });
+    };
+    for (let i = 0; i < 3; i += 1) expect((await file()).map((a) => a.text).join(' ')).toMatch(/C'est transmis/);
+    const fourth = (await file()).map((a) => a.text).join(' ');
+    expect(fourth).toMatch(/la dernière, n° SES-000003, est bien partie/);
+    expect(fourth).toMatch(/à partir de \d{2}:\d{2}/);
+    expect(await world.db.supportTicket.count()).toBe(3);
+  });
+});

@@ -25,6 +25,7 @@ afterEach(async () => {
 });
 
 const request = (overrides: Partial<TicketRequest> = {}): TicketRequest => ({
+  conversation: 'webchat/c-1',
   route: 'siam',
   journey: 'accreditation',
   step: 'Étape 2 sur 4 — Première connexion (acc.signInWaitCard)',
@@ -42,9 +43,16 @@ const request = (overrides: Partial<TicketRequest> = {}): TicketRequest => ({
   ...overrides,
 });
 
+/** Opens a ticket that must go through (not rate-limited). */
+async function sent(overrides: Partial<TicketRequest> = {}) {
+  const outcome = await world.services.tickets.open(request(overrides));
+  if (outcome.status !== 'sent') throw new Error(`not sent: ${outcome.status}`);
+  return outcome.receipt;
+}
+
 describe('helpdesk tickets', () => {
   it('stores the ticket and mails the HAS helpdesk with its exact subject, Reply-To the user, the context and the transcript attached; a copy to the user', async () => {
-    const receipt = await world.services.tickets.open(request());
+    const receipt = await sent();
     expect(receipt).toMatchObject({ number: 'SES-000001', delivered: true, address: 'helpdesk.siam@has-sante.fr', maskedEmail: 'c•••@example.fr' });
     expect(receipt.helpdeskTo).toBe("au support technique de l'accréditation (HAS)");
 
@@ -78,7 +86,7 @@ describe('helpdesk tickets', () => {
   });
 
   it("writes the user's copy in their language; the helpdesk's mail stays in French", async () => {
-    await world.services.tickets.open(request({ route: 'medimail', locale: 'en', journey: 'medimail' }));
+    await sent({ route: 'medimail', locale: 'en', journey: 'medimail' });
     await world.mail.outbox.drain();
     const [staff, copy] = world.mail.sink.mails;
     expect(staff.to).toMatchObject({ text: 'support@esante-occitanie.test' });
@@ -92,16 +100,16 @@ describe('helpdesk tickets', () => {
     await world.mail.close();
     await world.db.cleanup();
     await start({ cfar: 'accreditation@cfar.test' });
-    const configured = await world.services.tickets.open(request({ route: 'oa', oaId: 'cfar' }));
+    const configured = await sent({ route: 'oa', oaId: 'cfar' });
     expect(configured).toMatchObject({ delivered: true, address: 'accreditation@cfar.test', helpdeskTo: "à l'organisme agréé CFAR" });
 
-    const nobody = await world.services.tickets.open(request({ route: 'oa', oaId: 'gynerisq' }));
+    const nobody = await sent({ route: 'oa', oaId: 'gynerisq' });
     expect(nobody).toMatchObject({ delivered: false, address: undefined, helpdesk: "l'organisme agréé Gynérisq" });
 
     const { account } = await world.services.desk.create('EXPERT', 'expert@gynerisq.test', 'Dr Expert', ['gynerisq']);
     expect(await world.services.tickets.recipientFor('oa', 'gynerisq')).toBeUndefined(); // not activated yet
     await world.services.desk.setPassword(account.id, 'Un-mot-de-passe-solide-42', 'Un-mot-de-passe-solide-42');
-    const viaExperts = await world.services.tickets.open(request({ route: 'oa', oaId: 'gynerisq' }));
+    const viaExperts = await sent({ route: 'oa', oaId: 'gynerisq' });
     expect(viaExperts).toMatchObject({ delivered: true, address: undefined });
 
     await world.mail.outbox.drain();
@@ -110,6 +118,17 @@ describe('helpdesk tickets', () => {
     const unrouted = world.mail.sink.mails[2];
     expect(unrouted.text).toContain("Sésame ne connaît pas encore d'adresse pour l'organisme agréé Gynérisq");
     expect(world.mail.sink.mails[4].replyTo).toBeUndefined();
+  });
+
+  it('lets a conversation send three tickets an hour, then says which one went last and from when it may send again', async () => {
+    const first = await sent();
+    await sent();
+    await sent();
+    const refused = await world.services.tickets.open(request());
+    expect(refused).toEqual({ status: 'rateLimited', last: 'SES-000003', retryAt: new Date(first.createdAt.getTime() + 60 * 60 * 1000) });
+    expect(await world.db.db.supportTicket.count()).toBe(3);
+    // Another conversation is not held back.
+    expect((await world.services.tickets.open(request({ conversation: 'msteams/c-2' }))).status).toBe('sent');
   });
 
   it('routes by the topic of the last answer, else by the journey (knowledge §1.6)', () => {

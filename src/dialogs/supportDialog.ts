@@ -134,8 +134,10 @@ export class SupportDialog extends ComponentDialog {
     const context = step.context;
     // A password pasted in the description goes neither to the helpdesk nor to a live-agent channel.
     const description = redactSecrets(values.description);
-    const transcript = await this.transcripts.recent(conversationKey(context.activity));
-    const receipt = await this.tickets.open({
+    const conversation = conversationKey(context.activity);
+    const transcript = await this.transcripts.recent(conversation);
+    const outcome = await this.tickets.open({
+      conversation,
       route,
       oaId,
       journey: draft.journey,
@@ -148,6 +150,12 @@ export class SupportDialog extends ComponentDialog {
       locale: turnLocale(context),
       channelId: context.activity.channelId,
     });
+    if (outcome.status === 'rateLimited') {
+      const time = outcome.retryAt.toLocaleTimeString(t('format.locale'), { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+      await context.sendActivity(t('support.rateLimited', { last: outcome.last, time }));
+      return step.endDialog();
+    }
+    const { receipt } = outcome;
     const said = [
       receipt.delivered
         ? t('support.sent', { number: receipt.number, helpdesk: receipt.address ? `${receipt.helpdeskTo} (${receipt.address})` : receipt.helpdeskTo, email: receipt.maskedEmail })

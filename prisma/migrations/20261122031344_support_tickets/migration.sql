@@ -14,6 +14,7 @@ CREATE TABLE "TranscriptEntry" (
 -- CreateTable
 CREATE TABLE "SupportTicket" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "conversation" TEXT NOT NULL,
     "route" TEXT NOT NULL,
     "oaId" TEXT,
     "recipient" TEXT,
@@ -35,3 +36,5 @@ CREATE INDEX "TranscriptEntry_conversation_id_idx" ON "TranscriptEntry"("convers
 -- CreateIndex
 CREATE INDEX "TranscriptEntry_at_idx" ON "TranscriptEntry"("at");
 
+-- CreateIndex
+CREATE INDEX "SupportTicket_conversation_createdAt_idx" ON "SupportTicket"("conversation", "createdAt");

@@ -36,6 +36,8 @@ export interface UserFacts {
 }
 
 export interface TicketRequest {
+  /** The conversation it comes from ("<channelId>/<conversationId>"). */
+  conversation: string;
   route: HelpdeskRoute;
   /** The OA, for the "oa" route. */
   oaId?: string;
@@ -75,6 +77,13 @@ export function routeFor(topic: string | undefined, journey: Journey | undefined
   if (topic?.startsWith('H')) return SITE_TOPICS.has(topic) ? 'siam' : 'oa';
   return journey === 'medimail' || journey === 'centre' ? 'medimail' : 'siam';
 }
+
+/** What `open` did: sent, or refused because this conversation already sent its share this hour. */
+export type TicketOutcome = { status: 'sent'; receipt: TicketReceipt } | { status: 'rateLimited'; retryAt: Date; last: string };
+
+/** Tickets go to people outside Sésame: a conversation may send a few an hour, not a flood. */
+const MAX_TICKETS_PER_HOUR = 3;
+const HOUR = 60 * 60 * 1000;
 
 /** SES-000042: short enough to read on the phone, unique. */
 export function ticketNumber(id: number): string {
@@ -117,16 +126,24 @@ export class SupportTickets {
     return t(`mail:ticket.helpdesk.${form}.${route}`, { oa: oa ?? t('mail:ticket.theOa') });
   }
 
-  async open(typed: TicketRequest): Promise<TicketReceipt> {
+  async open(typed: TicketRequest): Promise<TicketOutcome> {
+    const createdAt = this.now();
+    const recent = await this.db.supportTicket.findMany({
+      where: { conversation: typed.conversation, createdAt: { gt: new Date(createdAt.getTime() - HOUR) } },
+      orderBy: { createdAt: 'asc' },
+    });
+    if (recent.length >= MAX_TICKETS_PER_HOUR) {
+      return { status: 'rateLimited', retryAt: new Date(recent[0].createdAt.getTime() + HOUR), last: ticketNumber(recent.at(-1)!.id) };
+    }
     // A password pasted in the description goes no further than the chat did.
     const request = { ...typed, description: redactSecrets(typed.description) };
     const recipient = await this.recipientFor(request.route, request.oaId);
-    const createdAt = this.now();
     const staff = this.i18n.getFixedT('fr');
     const user = this.i18n.getFixedT(request.locale);
     const number = await this.db.$transaction(async (tx) => {
       const ticket = await tx.supportTicket.create({
         data: {
+          conversation: request.conversation,
           route: request.route,
           oaId: request.oaId ?? null,
           recipient: recipient?.to ?? null,
@@ -162,7 +179,17 @@ export class SupportTickets {
       return number;
     });
     this.outbox.nudge();
-    return { number, route: request.route, delivered: Boolean(recipient), address: recipient?.shown, helpdesk: this.helpdeskName(user, request.route, request.oaId), helpdeskTo: this.helpdeskName(user, request.route, request.oaId, 'to'), maskedEmail: maskEmail(request.contactEmail), createdAt };
+    const receipt: TicketReceipt = {
+      number,
+      route: request.route,
+      delivered: Boolean(recipient),
+      address: recipient?.shown,
+      helpdesk: this.helpdeskName(user, request.route, request.oaId),
+      helpdeskTo: this.helpdeskName(user, request.route, request.oaId, 'to'),
+      maskedEmail: maskEmail(request.contactEmail),
+      createdAt,
+    };
+    return { status: 'sent', receipt };
   }
 
   private staffText(t: Translator, number: string, request: TicketRequest, at: Date): string {
