@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config';
 
@@ -102,5 +104,18 @@ describe('configuration', () => {
 
   it('never echoes a secret value in its message', () => {
     expect(() => parseConfig({ DIRECTLINE_SECRET: 'short' })).toThrow(/^Invalid configuration: DIRECTLINE_SECRET must be at least 16 characters$/);
+  });
+
+  it('.env.example and the README list every variable the schema reads', () => {
+    const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'config.ts'), 'utf8');
+    const schema = source.slice(source.indexOf('z\n  .object({'), source.indexOf('.superRefine('));
+    const variables = [...schema.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]);
+    expect(variables.length).toBeGreaterThan(20);
+    const example = fs.readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    for (const name of variables) {
+      expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, 'm'));
+      expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+    }
   });
 });
