@@ -25,7 +25,7 @@ function cardText(card: { body?: CardItem[] }): string {
 const HIDDEN_FIELD = /^(promptId|verb)$|password|passwd|mdp|code|otp|secret|token/i;
 
 /** One line for a message of the bot: its text, its cards, its buttons. */
-export function describeBotMessage(activity: Partial<Activity>): string {
+function describeBotMessage(activity: Partial<Activity>): string {
   const parts = [activity.text ?? ''];
   for (const attachment of activity.attachments ?? []) {
     if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') parts.push(`${TAG.card} ${cardText(attachment.content as { body?: CardItem[] })}`);
@@ -37,7 +37,7 @@ export function describeBotMessage(activity: Partial<Activity>): string {
 }
 
 /** One line for what the user sent: what they typed, or the card they submitted (which button, which values). */
-export function describeUserMessage(activity: Partial<Activity>): string {
+function describeUserMessage(activity: Partial<Activity>): string {
   const value = activity.value as Record<string, unknown> | undefined;
   if (value && typeof value === 'object') {
     const fields = Object.entries(value)

@@ -12,8 +12,7 @@ import { localizeTags, type TranscriptLine } from './transcripts';
 export const HELPDESK_ROUTES = ['siam', 'oa', 'medimail'] as const;
 /** HAS SIAM helpdesk (technical problem with the site), the OA of the specialty, the Medimail service centre. */
 export type HelpdeskRoute = (typeof HELPDESK_ROUTES)[number];
-export const JOURNEYS = ['accreditation', 'medimail', 'desk', 'centre'] as const;
-export type Journey = (typeof JOURNEYS)[number];
+export type Journey = 'accreditation' | 'medimail' | 'desk' | 'centre';
 
 /** Where each helpdesk receives tickets (configuration, see .env.example). */
 export interface HelpdeskAddresses {
@@ -55,7 +54,6 @@ export interface TicketRequest {
 
 export interface TicketReceipt {
   number: string;
-  route: HelpdeskRoute;
   /** Whether it was mailed to the helpdesk (false: no address is known; the user's copy says what to do). */
   delivered: boolean;
   /** The helpdesk's address, when it may be shown to the user. */
@@ -181,7 +179,6 @@ export class SupportTickets {
     this.outbox.nudge();
     const receipt: TicketReceipt = {
       number,
-      route: request.route,
       delivered: Boolean(recipient),
       address: recipient?.shown,
       helpdesk: this.helpdeskName(user, request.route, request.oaId),
