@@ -4,11 +4,12 @@
 // Prints a one-time link (valid 7 days) where the person sets their own password: no default password exists.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, databaseFile, loadConfig } from '../src/config';
+import { ConfigError, databaseFile, loadConfig, secretsKeyFile } from '../src/config';
 import { openDatabase } from '../src/services/db/database';
 import { OaDirectory } from '../src/services/accreditation/oaDirectory';
 import { DeskAccounts, type DeskRole } from '../src/services/desk/deskAccounts';
 import { SecureLinks } from '../src/services/identity/secureLinks';
+import { SecretBox } from '../src/services/identity/secretBox';
 
 const USAGE = `Usage:
   npm run desk -- add-expert --email <e-mail> --name "<name>" --oa <oa-id>[,<oa-id>...]
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
   }
   const db = await openDatabase(databaseFile(config));
   try {
-    const accounts = new DeskAccounts(db, new SecureLinks(db));
+    const accounts = new DeskAccounts(db, new SecureLinks(db, SecretBox.fromConfig(config.SECRETS_KEY, secretsKeyFile(config))));
     const activation = (token: string) => `${config.PUBLIC_URL}/compte/bureau/activation/${token}`;
     if (command === 'add-expert' || command === 'add-agent') {
       const role: DeskRole = command === 'add-expert' ? 'EXPERT' : 'AGENT';

@@ -9,7 +9,7 @@ import {
 } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config';
-import { databaseFile } from './config';
+import { databaseFile, secretsKeyFile } from './config';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { createStates } from './bot/state';
@@ -141,7 +141,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const dbFile = databaseFile(config);
   const db = await openDatabase(dbFile);
   const dataDir = path.dirname(dbFile);
-  const secretBox = SecretBox.fromConfig(config.SECRETS_KEY, path.join(dataDir, 'secrets.key'));
+  const secretBox = SecretBox.fromConfig(config.SECRETS_KEY, secretsKeyFile(config));
   const i18n = await createI18n(config.DEFAULT_LOCALE);
 
   // Mail: a real SMTP server, or the embedded catcher outside production.
@@ -213,11 +213,12 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     publicUrl,
     medimailRegions: config.MEDIMAIL_REGIONS,
     medimailSender: config.MEDIMAIL_FROM,
-    notify: (reference, value) => notifier?.sendEvent(reference as Partial<ConversationReference>, NOTICE_EVENT, value) ?? Promise.resolve(),
+    notify: (reference, value) => notifier?.sendEvent(reference as Partial<ConversationReference>, NOTICE_EVENT, { ...value }) ?? Promise.resolve(),
   });
-  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger);
+  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger, links);
   notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger, () => endpoint().serviceUrl);
-  const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>) => notifier!.sendEvent(reference, event, { linkId });
+  const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>, needsCode: boolean) =>
+    notifier!.sendEvent(reference, event, needsCode ? { linkId, needsCode } : { linkId });
   const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT));
   const deskPages = new DeskPages(desk, links, i18n, continueWith(DESK_SIGNED_IN_EVENT));
   const attestationPage = new AttestationPage(links, registry, engagements, i18n);
@@ -240,6 +241,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     deskPages,
     attestationPage,
     medimailPages,
+    secureCookies: publicUrl().startsWith('https:'),
   });
   port = await server.listen(config.PORT);
   outbox.start();

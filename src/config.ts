@@ -122,6 +122,11 @@ export function databaseFile(config: Pick<Config, 'DATABASE_URL'>, cwd = process
   return path.resolve(cwd, config.DATABASE_URL.slice('file:'.length));
 }
 
+/** The key file created beside the database when SECRETS_KEY is not set. */
+export function secretsKeyFile(config: Pick<Config, 'DATABASE_URL'>, cwd = process.cwd()): string {
+  return path.join(path.dirname(databaseFile(config, cwd)), 'secrets.key');
+}
+
 export function isAnonymousAllowed(config: Config): boolean {
   return !config.MicrosoftAppId;
 }

@@ -60,6 +60,7 @@ const account: AccountView = {
   email: 'jean-baptiste.durand-lefevre@chu-toulouse.fr',
   createdAt: new Date(),
   hasPersonalPassword: true,
+      everSignedIn: true,
   adminFile: {
     address: '10 rue des Trente-Six-Ponts',
     postalCode: '31400',

@@ -62,6 +62,7 @@ describe('Medimail accounts', () => {
   let mail: Awaited<ReturnType<typeof registryWithMail>>;
   let medimail: MedimailService;
   let desk: DeskAccounts;
+  let links: SecureLinks;
   const clock = { now: new Date('2026-03-12T13:02:00Z') };
   const details: MedimailDetails = {
     path: 'rpps',
@@ -82,9 +83,9 @@ describe('Medimail accounts', () => {
     ({ db, cleanup } = await tempDatabase());
     clock.now = new Date('2026-03-12T13:02:00Z');
     mail = await registryWithMail(db);
-    const links = new SecureLinks(db, () => clock.now);
+    links = new SecureLinks(db, mail.outbox.secrets, () => clock.now);
     desk = new DeskAccounts(db, links);
-    medimail = new MedimailService(db, mail.outbox, await createI18n('fr'), links, desk, {
+    medimail = new MedimailService(db, mail.outbox, await createI18n('fr'), links, desk, mail.outbox.secrets, {
       publicUrl: () => 'http://sesame.test',
       from: 'Medimail <cerbere@mipih.fr>',
       serviceCentreEmail: 'centre@example.fr',
@@ -109,11 +110,13 @@ describe('Medimail accounts', () => {
     const first = await registered();
     const sent = mail.sink.mails.at(-1)!;
     expect(sent.from?.value[0]).toMatchObject({ name: 'Medimail', address: 'cerbere@mipih.fr' });
-    expect((await medimail.confirmEmail(first.confirmToken)).status).toBe('ok');
-    expect((await medimail.confirmEmail(first.confirmToken)).status).toBe('invalid');
+    const link = await medimail.confirmationLink(first.confirmToken);
+    expect(link?.accountId).toBe(first.accountId);
+    await links.complete(link!.id, first.accountId, true);
+    expect(await medimail.confirmationLink(first.confirmToken)).toBeUndefined();
     const second = await registered('anne.roux@example.fr');
     clock.now = new Date('2026-03-13T13:02:01Z');
-    expect((await medimail.confirmEmail(second.confirmToken)).status).toBe('invalid');
+    expect(await medimail.confirmationLink(second.confirmToken)).toBeUndefined();
   });
 
   it('two people with the same name get distinct MSS addresses; one e-mail, one account', async () => {
@@ -126,8 +129,8 @@ describe('Medimail accounts', () => {
   });
 
   it('only an agent validates; a rejection needs its reason; no sign-in before validation', async () => {
-    const { accountId, confirmToken } = await registered();
-    await medimail.confirmEmail(confirmToken);
+    const { accountId } = await registered();
+    await medimail.emailConfirmed(accountId);
     await medimail.submit(accountId, details);
     expect(await medimail.signIn('jean.durand@example.fr', 'le ciel est bleu ici')).toEqual({ status: 'notYet', accountStatus: 'SUBMITTED' });
     const { account: expert } = await desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);
@@ -141,8 +144,8 @@ describe('Medimail accounts', () => {
   });
 
   it('the one-time code: 6 digits, 10 minutes, 5 tries, a new one replaces the old, never stored in clear', async () => {
-    const { accountId, confirmToken } = await registered();
-    await medimail.confirmEmail(confirmToken);
+    const { accountId } = await registered();
+    await medimail.emailConfirmed(accountId);
     await medimail.submit(accountId, details);
     const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
     await medimail.decide(agent.id, accountId, 'VALIDATED');

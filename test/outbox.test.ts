@@ -10,6 +10,7 @@ import { silentLogger } from './helpers/silentLogger';
 import type { Db } from '../src/services/db/database';
 
 let db: Db;
+const box = new SecretBox(crypto.randomBytes(32));
 let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ db, cleanup } = await tempDatabase());
@@ -22,7 +23,7 @@ describe('mail outbox', () => {
     const sink = new SmtpSink();
     await sink.start();
     const transport = smtpTransport(sink.url);
-    const outbox = new Outbox(db, transport, silentLogger, { from: 'Sésame <sesame@test>', pollMs: 50 });
+    const outbox = new Outbox(db, transport, silentLogger, { from: 'Sésame <sesame@test>', pollMs: 50 }, box);
     await expect(
       db.$transaction(async (tx) => {
         await outbox.enqueue(tx, { to: 'a@example.fr', subject: 'rolled back', text: 'x' });
@@ -41,7 +42,7 @@ describe('mail outbox', () => {
   it('SMTP down, then up: every mail is delivered exactly once', async () => {
     const port = await freePort();
     const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
-    const outbox = new Outbox(db, transport, silentLogger, { from: 'Sésame <sesame@test>', pollMs: 30, baseDelayMs: 40, maxDelayMs: 200 });
+    const outbox = new Outbox(db, transport, silentLogger, { from: 'Sésame <sesame@test>', pollMs: 30, baseDelayMs: 40, maxDelayMs: 200 }, box);
     for (let i = 1; i <= 5; i += 1) await outbox.enqueue(db, { to: `user${i}@example.fr`, subject: `mail ${i}`, text: `body ${i}` });
 
     outbox.start();
@@ -68,8 +69,8 @@ describe('mail outbox', () => {
     await sink.start();
     const t1 = smtpTransport(sink.url);
     const t2 = smtpTransport(sink.url);
-    const a = new Outbox(db, t1, silentLogger, { from: 's@test', pollMs: 20 });
-    const b = new Outbox(db, t2, silentLogger, { from: 's@test', pollMs: 20 });
+    const a = new Outbox(db, t1, silentLogger, { from: 's@test', pollMs: 20 }, box);
+    const b = new Outbox(db, t2, silentLogger, { from: 's@test', pollMs: 20 }, box);
     for (let i = 0; i < 20; i += 1) await a.enqueue(db, { to: `u${i}@example.fr`, subject: `m${i}`, text: 't' });
     await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
     await waitFor(async () => (await db.outboxMail.count({ where: { status: 'SENT' } })) === 20, 10_000, 'all sent');
@@ -83,7 +84,6 @@ describe('mail outbox', () => {
     const sink = new SmtpSink();
     await sink.start();
     const transport = smtpTransport(sink.url);
-    const box = new SecretBox(crypto.randomBytes(32));
     const outbox = new Outbox(db, transport, silentLogger, { from: 's@test', pollMs: 20 }, box);
     await outbox.enqueue(db, { to: 'a@example.fr', subject: 'Identifiants', text: 'Mot de passe : {{secret:password}}' }, { password: 'Xk7-secret-Pw9' });
     const stored = await db.outboxMail.findFirstOrThrow();
@@ -106,6 +106,7 @@ describe('mail outbox', () => {
       },
       silentLogger,
       { from: 's@test', pollMs: 20 },
+      box,
     );
     await outbox.enqueue(db, { to: 'nobody@example.fr', subject: 's', text: 't' });
     await outbox.drain();

@@ -16,7 +16,8 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.transcript'));
 // One server for all scripts; restart> stops it and starts it again on the same database.
 const dataDir = tempDir();
 const dbFile = path.join(dataDir, 'sesame.db');
-const config = parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, OUTBOX_POLL_MS: '100' });
+const channelSecret = 'transcripts-channel-secret-0123456789';
+const config = parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, OUTBOX_POLL_MS: '100', DIRECTLINE_SECRET: channelSecret });
 const logs = capturingLogger();
 let app: App;
 const restart = async () => {
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 describe('transcripts', () => {
   it.each(files)('%s', async (file) => {
-    const runner = new TranscriptRunner({ app: () => app, userId: `u-${path.basename(file, '.transcript')}`, onRestart: restart });
+    const runner = new TranscriptRunner({ app: () => app, userId: `u-${path.basename(file, '.transcript')}`, onRestart: restart, channelSecret });
     await runner.run(path.join(dir, file));
     // Secrets typed on the secure pages or read in mails never reach the logs, the conversation or the database.
     const raw = new Database(dbFile, { readonly: true });

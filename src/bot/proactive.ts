@@ -1,5 +1,6 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
+import { setTrustedEvent } from '../dialogs/turn';
 
 /**
  * Continues a conversation from outside a turn (a secure page was completed, a decision was
@@ -15,7 +16,7 @@ export class ProactiveNotifier {
     private readonly localServiceUrl: () => string,
   ) {}
 
-  async sendEvent(stored: Partial<ConversationReference>, name: string, value: unknown): Promise<void> {
+  async sendEvent(stored: Partial<ConversationReference>, name: string, value: Record<string, unknown>): Promise<void> {
     // Our own Direct Line channel is always served by this process: its loopback address is the
     // current one, whatever port it had when the reference was stored.
     const local = stored.channelId === 'directline' && stored.serviceUrl?.startsWith('http://127.0.0.1:');
@@ -25,6 +26,8 @@ export class ProactiveNotifier {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
         context.activity.name = name;
         context.activity.value = value;
+        // Only this path makes Sésame's own events: the bot ignores any posted from outside.
+        setTrustedEvent(context, { name, value });
         await this.bot.run(context);
       });
     } catch (error) {

@@ -3,8 +3,9 @@ import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botb
 import type { i18n as I18n } from 'i18next';
 import { toLocale, type Locale } from '../i18n';
 import type { Logger } from '../logger';
-import { setLanguageSwitch, setTurnLanguage, tr } from '../dialogs/turn';
-import { NOTICE_EVENT } from '../services/identity/linkPurposes';
+import { setLanguageSwitch, setTrustedEvent, setTurnLanguage, tr, trustedEvent, withholdMessage, type TrustedEvent } from '../dialogs/turn';
+import { EVENT_OF_PURPOSE, NOTICE_EVENT } from '../services/identity/linkPurposes';
+import { typedCode, type SecureLinks } from '../services/identity/secureLinks';
 import type { EtagState } from './state';
 import { TurnQueue } from './turnQueue';
 
@@ -15,7 +16,12 @@ interface UserProfile {
 
 interface ConversationFlags {
   welcomed?: boolean;
+  /** When a handoff.initiate last went to the channel: only then may its handoff.status come back. */
+  handoffAt?: number;
 }
+
+/** A channel answers a handoff within a day, or not at all. */
+const HANDOFF_ANSWER_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Thin bot: picks the turn's language, runs the root dialog, saves state. Turns of one
@@ -35,6 +41,7 @@ export class SesameBot extends ActivityHandler {
     private readonly i18n: I18n,
     private readonly defaultLocale: Locale,
     private readonly logger: Logger,
+    private readonly links: SecureLinks,
   ) {
     super();
     this.dialogState = conversationState.createProperty('dialogState');
@@ -56,15 +63,19 @@ export class SesameBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      await this.runDialog(context);
+      if (!(await this.pageCode(context))) await this.runDialog(context);
       await next();
     });
 
-    // Sésame's own events (a secure page completed...), delivered through ProactiveNotifier.
+    // Sésame's own events (a secure page completed, a decision taken) come only through the
+    // proactive path (trustedEvent); the same names posted by a client are ignored.
     this.onEvent(async (context, next) => {
-      if (context.activity.name === NOTICE_EVENT) await this.notice(context);
+      const event = trustedEvent(context);
+      if (event?.name === NOTICE_EVENT) await this.notice(context, event.value);
+      else if (event?.value.needsCode) await context.sendActivity(tr(context)('link.typeCode'));
+      else if (event) await this.runDialog(context);
       else if (context.activity.name === HandoffEventNames.HandoffStatus) await this.handoffStatus(context);
-      else if (context.activity.name?.startsWith('sesame.')) await this.runDialog(context);
+      else if (context.activity.name?.startsWith('sesame.')) this.logger.warn({ conversationId: context.activity.conversation?.id, name: context.activity.name }, 'an event only Sésame may send was posted from outside: ignored');
       await next();
     });
   }
@@ -77,6 +88,10 @@ export class SesameBot extends ActivityHandler {
   private async turn(context: TurnContext): Promise<void> {
     const started = Date.now();
     await this.applyLanguage(context);
+    context.onSendActivities(async (_context, activities, next) => {
+      if (activities.some((a) => a.type === ActivityTypes.Event && a.name === HandoffEventNames.InitiateHandoff)) (await this.flags.get(context, {})).handoffAt = Date.now();
+      return next();
+    });
     let outcome = 'ok';
     try {
       await super.run(context);
@@ -108,9 +123,35 @@ export class SesameBot extends ActivityHandler {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.rootDialog.id);
   }
 
+  /**
+   * The code a secure page showed, typed in the chat that asked for the link (the page was done in
+   * another browser): it hands the page's outcome to the step waiting for it. True when the message
+   * was such a code (right or wrong); the message is not kept.
+   */
+  private async pageCode(context: TurnContext): Promise<boolean> {
+    const code = context.activity.value ? undefined : typedCode(context.activity.text);
+    if (!code) return false;
+    const check = await this.links.verifyCode(`${context.activity.channelId}/${context.activity.conversation.id}`, code);
+    if (check.status === 'none') return false;
+    // Spent once used, but a code is still not kept: out of the transcript, withdrawn where the channel allows.
+    withholdMessage(context);
+    await context.deleteActivity(context.activity.id ?? '').catch(() => undefined);
+    const t = tr(context);
+    if (check.status === 'wrong') {
+      await context.sendActivity(t(check.remaining > 0 ? 'link.codeWrong' : 'link.codeSpent', { count: check.remaining }));
+      return true;
+    }
+    const event: TrustedEvent = { name: EVENT_OF_PURPOSE[check.purpose] ?? '', value: { linkId: check.linkId } };
+    setTrustedEvent(context, event);
+    await context.sendActivity(t('link.codeAccepted'));
+    await this.runDialog(context);
+    if (!event.taken) await context.sendActivity(t('link.notWaiting'));
+    return true;
+  }
+
   /** A message from outside the conversation (a decision was taken); the current step is shown again. */
-  private async notice(context: TurnContext): Promise<void> {
-    const { kind, status, reason } = (context.activity.value ?? {}) as { kind?: string; status?: string; reason?: string };
+  private async notice(context: TurnContext, value: Record<string, unknown>): Promise<void> {
+    const { kind, status, reason } = value as { kind?: string; status?: string; reason?: string };
     const t = tr(context);
     if (kind === 'evaluated') await context.sendActivity(t('accreditation:notice.evaluated'));
     else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) await context.sendActivity(t(`medimail:notice.${status}`, { reason: reason ?? '' }));
@@ -124,6 +165,12 @@ export class SesameBot extends ActivityHandler {
    * conversation, or none could; either way the ticket stands and the user is told.
    */
   private async handoffStatus(context: TurnContext): Promise<void> {
+    // From the channel (never a user's client), and only in answer to a handoff this conversation initiated.
+    const { handoffAt } = await this.flags.get(context, {});
+    if (context.activity.from?.role === 'user' || !handoffAt || Date.now() - handoffAt > HANDOFF_ANSWER_MS) {
+      this.logger.warn({ conversationId: context.activity.conversation?.id }, 'handoff.status without a handoff from this conversation, or from a user: ignored');
+      return;
+    }
     const state = (context.activity.value as { state?: unknown } | undefined)?.state;
     if (state === 'accepted' || state === 'failed' || state === 'completed') await context.sendActivity(tr(context)(`support.handoff.${state}`));
   }

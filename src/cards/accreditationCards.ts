@@ -175,7 +175,7 @@ export function resendCard(t: Translator, view: CardView, last: { date: string; 
   const body: CardElement[] = [
     text(a('resend.title'), { size: 'medium', weight: 'bolder', style: 'heading' }),
     text(a('resend.sent', { date: last.date, email: last.maskedEmail })),
-    text(a('resend.spam')),
+    text(a(canChangeEmail ? 'resend.spam' : 'resend.onFile')),
     ...errorSummary(t, view.errors),
   ];
   if (canChangeEmail) body.push(...withError(input(t, 'email', a('resend.email'), view, { isRequired: true, style: 'email', maxLength: 254 }), view.errors));

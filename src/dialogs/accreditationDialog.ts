@@ -450,7 +450,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     if (!accountId) return step.replaceDialog(HUB);
     const account = await this.registry.account(accountId);
     const last = (await this.registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1);
-    const canChangeEmail = Boolean(signedIn) || Boolean(request?.canChangeEmail);
+    const canChangeEmail = Boolean(signedIn) || (Boolean(request?.canChangeEmail) && !account?.everSignedIn);
     return step.beginDialog(P_RESEND, {
       values: {
         email: canChangeEmail ? (account?.email ?? '') : '',
@@ -469,8 +469,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     const signedIn = await this.signedInAccount(step.context);
     const accountId = signedIn?.id ?? request?.accountId;
     if (!accountId) return step.replaceDialog(HUB);
-    const canChangeEmail = Boolean(signedIn) || Boolean(request?.canChangeEmail);
-    const result = await this.registry.resendCredentials(accountId, canChangeEmail ? values.email : undefined);
+    const result = await this.registry.resendCredentials(accountId, request?.canChangeEmail || signedIn ? values.email : undefined, { signedIn: Boolean(signedIn) });
     if (result.status === 'rateLimited') await step.context.sendActivity(t('accreditation:resend.rateLimited', { time: time(t, result.retryAt) }));
     else {
       await step.context.sendActivity(t('accreditation:resend.done', { email: result.maskedEmail }));
@@ -559,10 +558,12 @@ export class AccreditationDialog extends InterruptibleDialog {
     return this.registry.account(session.accountId);
   }
 
+  /** Signing out forgets the request too: the next person at a shared computer sees nothing of it. */
   private async signOut(context: TurnContext, conversation: AccreditationConversation): Promise<void> {
     const t: Translator = tr(context);
     const was = Boolean(conversation.session);
     delete conversation.session;
+    if (was) delete conversation.request;
     await context.sendActivity(t(was ? 'accreditation:signin.signedOut' : 'accreditation:signin.notSignedIn'));
   }
 }

@@ -9,7 +9,7 @@ import type { CardView } from '../cards/form';
 
 export type { CardView } from '../cards/form';
 import type { Translator } from '../i18n';
-import { noteError, tr } from './turn';
+import { noteError, tr, trustedEvent } from './turn';
 
 /** Errors keyed by field id, already in the user's language. */
 export type FieldErrors = Record<string, string>;
@@ -40,7 +40,7 @@ export interface CardPromptSpec<S extends z.ZodType<Record<string, unknown>>> {
   render(t: Translator, view: CardView, context: TurnContext): AdaptiveCard;
   /** Text typed instead of clicking, mapped to a verb that needs no validation. */
   recognizeText?(text: string): string | undefined;
-  /** Event activities (from Sésame itself, e.g. a secure page completed) that answer this step: verb "event:<name>". */
+  /** Events from Sésame itself (a secure page completed: see trustedEvent) that answer this step: verb "event:<name>". */
   events?: readonly string[];
 }
 
@@ -85,8 +85,10 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = dc.context;
     const state = dc.activeDialog!.state as PromptState;
-    if (activity.type === 'event' && activity.name && this.spec.events?.includes(activity.name)) {
-      return dc.endDialog({ verb: `event:${activity.name}`, values: activity.value as FieldValues } satisfies CardPromptResult<FieldValues>);
+    const event = trustedEvent(dc.context);
+    if (event && this.spec.events?.includes(event.name)) {
+      event.taken = true;
+      return dc.endDialog({ verb: `event:${event.name}`, values: stringValues(event.value) } satisfies CardPromptResult<FieldValues>);
     }
     if (activity.type !== 'message') return Dialog.EndOfTurn;
     const t = tr(dc.context);

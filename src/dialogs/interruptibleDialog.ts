@@ -1,7 +1,7 @@
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Locale } from '../i18n';
 import { normalize } from '../services/text';
-import { switchLanguage, tr } from './turn';
+import { switchLanguage, tr, trustedEvent } from './turn';
 
 export type Command = 'help' | 'cancel' | 'menu' | 'status' | 'desk' | 'centre' | { language: Locale };
 export type LeaveCommand = 'cancel' | 'menu' | 'status' | 'desk' | 'centre';
@@ -51,6 +51,8 @@ export function recognizeCommand(text: string | undefined): Command | undefined 
 export abstract class InterruptibleDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = innerDc.context;
+    // A page's code typed in the chat is the page's outcome, for the step that waits for it: not a question.
+    if (trustedEvent(innerDc.context)) return super.onContinueDialog(innerDc);
     const typed = activity.type === 'message' && !activity.value && activity.text?.trim() ? activity.text : undefined;
     const command = typed ? recognizeCommand(typed) : undefined;
     if (command) {

@@ -434,6 +434,7 @@ export class MedimailDialog extends InterruptibleDialog {
     const { verb, values } = step.result as CardPromptResult<{ linkId?: string }>;
     if (verb === 'notReceived') return step.replaceDialog(RESEND);
     if (!(await this.ownLink(step.context, values.linkId))) return step.replaceDialog(CONFIRM);
+    await this.medimail.emailConfirmed((await this.accountId(step.context))!);
     await step.context.sendActivity(tr(step.context)('medimail:confirm.confirmed'));
     return step.replaceDialog(FINALISE);
   }

@@ -66,3 +66,23 @@ export function withholdMessage(context: TurnContext): void {
 export function isWithheld(context: TurnContext): boolean {
   return context.turnState.get(WITHHELD) === true;
 }
+
+// Events that continue a conversation from outside (a secure page done, a decision taken) are
+// trusted only when Sésame itself put them in the turn: the proactive path, or a page's code typed
+// in this conversation. An event activity posted by a user is never one of them.
+const TRUSTED_EVENT = Symbol('sesame.trustedEvent');
+
+export interface TrustedEvent {
+  name: string;
+  value: Record<string, unknown>;
+  /** Set by the step that took it (a waiting card), so the bot can tell when none was waiting. */
+  taken?: boolean;
+}
+
+export function setTrustedEvent(context: TurnContext, event: TrustedEvent): void {
+  context.turnState.set(TRUSTED_EVENT, event);
+}
+
+export function trustedEvent(context: TurnContext): TrustedEvent | undefined {
+  return context.turnState.get(TRUSTED_EVENT) as TrustedEvent | undefined;
+}

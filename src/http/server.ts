@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -14,7 +15,7 @@ import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySe
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { webchatPage } from './pages/webchatPage';
 import type { PageResponse, SignInPages } from './pages/signInPages';
-import { securePage } from './pages/secretForms';
+import { securePage, type Visitor } from './pages/secretForms';
 import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage } from './pages/attestationPage';
 import type { MedimailPages } from './pages/medimailPages';
@@ -41,6 +42,8 @@ export interface ServerDeps {
   deskPages: DeskPages;
   attestationPage: AttestationPage;
   medimailPages: MedimailPages;
+  /** The public address is https: cookies are Secure and __Host- prefixed. */
+  secureCookies: boolean;
 }
 
 export interface HttpServer {
@@ -56,6 +59,9 @@ const pageTokenSchema = z.object({
 });
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** What a secure page's form may post: named fields, each a plain string of reasonable length. */
+const formFieldsSchema = z.record(z.string(), z.string().max(4000));
 
 export function createHttpServer(deps: ServerDeps): HttpServer {
   const { logger, adapter, bot, channel, i18n } = deps;
@@ -142,17 +148,31 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     res.writeHead(200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'content-length': bundle.length });
     res.end(bundle);
   });
-  server.post('/webchat/token', json(async (req) => {
-    const parsed = pageTokenSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request.');
-    const { userId, locale, conversationId, resumeKey } = parsed.data;
-    if (conversationId && resumeKey) {
-      const resumed = await channel.resumeToken(conversationId, resumeKey);
-      if (!resumed) throw new DirectLineError(403, 'BadArgument', 'Unknown conversation or resume key.');
-      return resumed;
+  // The chat page's browser gets a key of its own (an HttpOnly cookie): a secure page opened in
+  // this same browser is recognised as the chat's and skips its code; any other browser must type it.
+  const browserCookie = deps.secureCookies ? '__Host-sesame_browser' : 'sesame_browser';
+  server.post('/webchat/token', async (req: Request, res: Response) => {
+    try {
+      const parsed = pageTokenSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: userId (letters, digits, - or _), optional locale, conversationId and resumeKey.');
+      const { userId, locale, conversationId, resumeKey } = parsed.data;
+      let browserKey = readCookie(req, browserCookie);
+      if (!browserKey || !/^[\w-]{43}$/.test(browserKey)) {
+        browserKey = crypto.randomBytes(32).toString('base64url');
+        const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${365 * 24 * 3600}`, ...(deps.secureCookies ? ['Secure'] : [])];
+        res.header('set-cookie', `${browserCookie}=${browserKey}; ${attributes.join('; ')}`);
+      }
+      if (conversationId && resumeKey) {
+        const resumed = await channel.resumeToken(conversationId, resumeKey, browserKey);
+        if (!resumed) throw new DirectLineError(403, 'BadArgument', 'Unknown conversation or resume key.');
+        res.send(200, resumed);
+        return;
+      }
+      res.send(200, await channel.generateToken({ user: { id: userId }, locale }, browserKey));
+    } catch (error) {
+      fail(res, error);
     }
-    return channel.generateToken({ user: { id: userId }, locale });
-  }));
+  });
 
   // The privacy and terms pages the Teams manifest points to.
   for (const [route, key] of [['/confidentialite', 'privacy'], ['/conditions', 'terms']] as const) {
@@ -175,30 +195,63 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     res.setHeader('referrer-policy', 'no-referrer');
     sendHtml(res, page.html, page.status);
   };
-  const fields = (req: Request): Record<string, string | undefined> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, string>) : {});
-  server.get('/compte/connexion/:token', async (req: Request, res: Response) => respond(res, await deps.signInPages.show(req.params.token)));
-  server.post('/compte/connexion/:token', form, async (req: Request, res: Response) =>
-    respond(res, await deps.signInPages.submitCredentials(req.params.token, fields(req))),
-  );
-  server.post('/compte/connexion/:token/mot-de-passe', form, async (req: Request, res: Response) =>
-    respond(res, await deps.signInPages.submitPassword(req.params.token, fields(req))),
-  );
-  server.get('/compte/bureau/connexion/:token', async (req: Request, res: Response) => respond(res, await deps.deskPages.showSignIn(req.params.token)));
-  server.post('/compte/bureau/connexion/:token', form, async (req: Request, res: Response) =>
-    respond(res, await deps.deskPages.submitSignIn(req.params.token, fields(req))),
-  );
-  server.get('/compte/bureau/activation/:token', async (req: Request, res: Response) => respond(res, await deps.deskPages.showActivation(req.params.token)));
-  server.post('/compte/bureau/activation/:token', form, async (req: Request, res: Response) =>
-    respond(res, await deps.deskPages.submitActivation(req.params.token, fields(req))),
-  );
+  /** The browser asking, as the secure pages see it: the chat's own browser skips their code. */
+  const visitorOf = (req: Request): Visitor => {
+    const key = readCookie(req, browserCookie);
+    return { isChatBrowser: (reference) => channel.isChatBrowser(reference, key) };
+  };
+  const pageFailed = (req: Request, res: Response, error: unknown) => {
+    logger.error({ err: error, route: req.getRoute()?.path }, 'secure page failed');
+    const locale = pageLocale(req);
+    const t = i18n.getFixedT(locale);
+    respond(res, securePage(t, locale, { title: t('pages:failed.title'), paragraphs: [t('pages:failed.text')], status: 500 }));
+  };
+  const showPage = (handler: (token: string) => Promise<PageResponse>) => async (req: Request, res: Response) => {
+    try {
+      respond(res, await handler(String(req.params.token)));
+    } catch (error) {
+      pageFailed(req, res, error);
+    }
+  };
+  /** A form posted to a secure page: every field a plain string (a crafted `a[b]=1` is named and refused), then its handler. */
+  const postPage = (handler: (token: string, fields: Record<string, string>, visitor: Visitor) => Promise<PageResponse>) => async (req: Request, res: Response) => {
+    const parsed = formFieldsSchema.safeParse(req.body && typeof req.body === 'object' ? req.body : {});
+    if (!parsed.success) {
+      const locale = pageLocale(req);
+      const t = i18n.getFixedT(locale);
+      const field = String(parsed.error.issues[0]?.path[0] ?? '?');
+      respond(res, securePage(t, locale, { title: t('pages:malformed.title'), paragraphs: [t('pages:malformed.text', { field })], status: 400 }));
+      return;
+    }
+    try {
+      respond(res, await handler(String(req.params.token), parsed.data, visitorOf(req)));
+    } catch (error) {
+      pageFailed(req, res, error);
+    }
+  };
+  const si = deps.signInPages;
+  server.get('/compte/connexion/:token', showPage((token) => si.show(token)));
+  server.post('/compte/connexion/:token', form, postPage((token, f, v) => si.submitCredentials(token, f, v)));
+  server.post('/compte/connexion/:token/mot-de-passe', form, postPage((token, f, v) => si.submitPassword(token, f, v)));
+  const desk = deps.deskPages;
+  server.get('/compte/bureau/connexion/:token', showPage((token) => desk.showSignIn(token)));
+  server.post('/compte/bureau/connexion/:token', form, postPage((token, f, v) => desk.submitSignIn(token, f, v)));
+  server.get('/compte/bureau/activation/:token', showPage((token) => desk.showActivation(token)));
+  server.post('/compte/bureau/activation/:token', form, postPage((token, f) => desk.submitActivation(token, f)));
   const mm = deps.medimailPages;
-  server.get('/compte/medimail/mot-de-passe/:token', async (req: Request, res: Response) => respond(res, await mm.showPassword(req.params.token)));
-  server.post('/compte/medimail/mot-de-passe/:token', form, async (req: Request, res: Response) => respond(res, await mm.submitPassword(req.params.token, fields(req))));
-  server.get('/compte/medimail/confirmation/:token', async (req: Request, res: Response) => respond(res, await mm.confirm(req.params.token)));
-  server.get('/compte/medimail/connexion/:token', async (req: Request, res: Response) => respond(res, await mm.showSignIn(req.params.token)));
-  server.post('/compte/medimail/connexion/:token', form, async (req: Request, res: Response) => respond(res, await mm.submitSignIn(req.params.token, fields(req))));
-  server.post('/compte/medimail/connexion/:token/code', form, async (req: Request, res: Response) => respond(res, await mm.submitOtp(req.params.token, fields(req))));
-  server.post('/compte/medimail/connexion/:token/cgu', form, async (req: Request, res: Response) => respond(res, await mm.submitCgu(req.params.token, fields(req))));
+  server.get('/compte/medimail/mot-de-passe/:token', showPage((token) => mm.showPassword(token)));
+  server.post('/compte/medimail/mot-de-passe/:token', form, postPage((token, f, v) => mm.submitPassword(token, f, v)));
+  server.get('/compte/medimail/confirmation/:token', async (req: Request, res: Response) => {
+    try {
+      respond(res, await mm.confirm(String(req.params.token), visitorOf(req)));
+    } catch (error) {
+      pageFailed(req, res, error);
+    }
+  });
+  server.get('/compte/medimail/connexion/:token', showPage((token) => mm.showSignIn(token)));
+  server.post('/compte/medimail/connexion/:token', form, postPage((token, f) => mm.submitSignIn(token, f)));
+  server.post('/compte/medimail/connexion/:token/code', form, postPage((token, f) => mm.submitOtp(token, f)));
+  server.post('/compte/medimail/connexion/:token/cgu', form, postPage((token, f, v) => mm.submitCgu(token, f, v)));
   server.get('/compte/attestation/:token', async (req: Request, res: Response) => {
     const file = await deps.attestationPage.get(req.params.token);
     const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
@@ -300,6 +353,15 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The value of one cookie of the request, if it has it. */
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return undefined;
 }
 
 function sendHtml(res: Response, html: string, status = 200): void {

@@ -11,6 +11,7 @@ import { QuestionnaireCatalog } from './accreditation/questionnaires';
 import { EngagementService } from './accreditation/engagement';
 import { EprService } from './accreditation/epr';
 import { DeskAccounts } from './desk/deskAccounts';
+import { lockedMail } from './identity/lockNotice';
 import { MedimailService } from './medimail/medimail';
 import { SupportTickets, type HelpdeskAddresses } from './support/tickets';
 import { TranscriptStore } from './support/transcripts';
@@ -39,15 +40,18 @@ export function serviceSettings(config: Config): ServiceSettings {
 export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = serviceSettings(parseConfig({}));
 
 export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string, settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS) {
-  const links = new SecureLinks(db);
+  const links = new SecureLinks(db, outbox.secrets);
   const registry = new PrismaAccreditationRegistry(db, outbox, i18n, { publicUrl });
   const directory = OaDirectory.load(path.join(DATA, 'oa.json'));
   const hasKey = (key: string) => ['fr', 'en'].every((lng) => i18n.exists(key, { lng, ns: 'questionnaire' }));
   const catalog = QuestionnaireCatalog.load(path.join(DATA, 'questionnaires'), hasKey);
-  const desk = new DeskAccounts(db, links);
+  const desk = new DeskAccounts(db, links, undefined, async (email, until) => {
+    await outbox.enqueue(db, lockedMail(i18n, 'fr', email, 'desk', until, publicUrl()));
+    outbox.nudge();
+  });
   const engagements = new EngagementService(db, outbox, i18n, registry, directory, catalog, desk, { publicUrl });
   const eprs = new EprService(db, desk);
-  const medimailService = new MedimailService(db, outbox, i18n, links, desk, { publicUrl, ...settings.medimail });
+  const medimailService = new MedimailService(db, outbox, i18n, links, desk, outbox.secrets, { publicUrl, ...settings.medimail });
   const transcripts = new TranscriptStore(db);
   const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
   return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets };

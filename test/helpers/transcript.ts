@@ -14,12 +14,15 @@ import { waitFor } from './smtp';
  *   mail-has> text                  the last mail (subject, Reply-To, text, attachments) contains the text
  *   mail-lacks> text                the last mail contains nowhere the text (a secret)
  *   event> name | text              the bot sent an event with that name, its JSON containing the text
- *   channel-event> name | a=1       the channel sends the bot an event (a live-agent platform's handoff.status)
+ *   channel-event> name | a=1       the channel's operator (holding the Direct Line secret) sends the bot an event
+ *                                   (a live-agent platform's handoff.status); a user's token may not
  *   capture> name = regex           a group of the last mail (or page), kept as {name}
  *   secret> name = value            a value the user will type on a page (checked never to leak)
  *   page> open                      opens the last secure link the bot sent
  *   page> post [/suffix] | a=1      posts a form to that link
  *   page-sees> text                 the last page shows the text
+ *   browser> elsewhere | chat       the next pages open in another browser (no chat cookie: the page shows a
+ *                                   code to type in the chat) or, by default, in the chat's own browser
  *   page> open <url>                opens a given page (an activation link)
  *   as> name                        the next lines are another person's, in their own conversation
  *   desk> add-expert | email=..; name=..; oa=cfar   creates a desk account; {activationLink}
@@ -43,12 +46,16 @@ export interface TranscriptOptions {
   userId: string;
   onRestart?: () => Promise<void>;
   timeoutMs?: number;
+  /** DIRECTLINE_SECRET of the server: how channel-event> speaks as the channel. */
+  channelSecret?: string;
 }
 
 interface Session {
   userId: string;
   conversationId: string;
   token: string;
+  /** The chat page's browser cookie: the secure pages recognise the chat's browser by it. */
+  cookie: string;
   activities: Activity[];
   cursor: number;
 }
@@ -60,6 +67,7 @@ export class TranscriptRunner {
   private lastText = '';
   private lastPage = '';
   private lastLink = '';
+  private elsewhere = false;
   /** The last mail matched by mail>, everything in it (subject, Reply-To, text, attachments). */
   private lastMail = '';
   /** What happened, line by line, to print when a step fails. */
@@ -119,9 +127,15 @@ export class TranscriptRunner {
       body: JSON.stringify({ userId, locale: 'fr-FR' }),
     });
     const started = (await response.json()) as { conversationId: string; token: string };
-    this.session = { userId, conversationId: started.conversationId, token: started.token, activities: [], cursor: 0 };
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    this.session = { userId, conversationId: started.conversationId, token: started.token, cookie, activities: [], cursor: 0 };
     this.sessions.set(actor, this.session);
     await fetch(`${this.base}/v3/directline/conversations`, { method: 'POST', headers: this.headers() });
+  }
+
+  /** A page opens in the chat's browser (its cookie) unless the script said elsewhere. */
+  private pageHeaders(): Record<string, string> {
+    return this.elsewhere || !this.session.cookie ? {} : { cookie: this.session.cookie };
   }
 
   private headers() {
@@ -134,10 +148,11 @@ export class TranscriptRunner {
   }
 
   /** Posts, then waits for the bot's answer to settle (a reply to it, then no new activity for a moment). */
-  private async post(body: object): Promise<void> {
+  private async post(body: object, asChannel = false): Promise<void> {
+    if (asChannel && !this.options.channelSecret) throw new Error('channel-event> needs the server\'s DIRECTLINE_SECRET (channelSecret)');
     const response = await fetch(`${this.base}/v3/directline/conversations/${this.session.conversationId}/activities`, {
       method: 'POST',
-      headers: this.headers(),
+      headers: asChannel ? { ...this.headers(), authorization: `Bearer ${this.options.channelSecret}` } : this.headers(),
       body: JSON.stringify({ type: 'message', from: { id: this.session.userId }, locale: 'fr-FR', ...body }),
     });
     if (!response.ok) throw new Error(`post failed: ${response.status}`);
@@ -184,7 +199,7 @@ export class TranscriptRunner {
         return;
       }
       case 'channel-event':
-        return this.post({ type: 'event', name: head, value: parseFields(fields ?? '') });
+        return this.post({ type: 'event', name: head, value: parseFields(fields ?? '') }, true);
       case 'click':
       case 'submit': {
         const card = await waitFor(
@@ -248,14 +263,14 @@ export class TranscriptRunner {
           const link = given || [...this.session.activities].reverse().map((a) => /https?:\/\/\S+\/compte\/[^\s)]+/.exec(a.text ?? '')?.[0]).find(Boolean);
           if (!link) throw new Error('no secure link in the conversation');
           this.lastLink = link;
-          const response = await fetch(link);
+          const response = await fetch(link, { headers: this.pageHeaders() });
           this.lastPage = await response.text();
           return;
         }
         const [, suffix = ''] = /^post\s*(\S*)$/.exec(head) ?? [];
         const response = await fetch(`${this.lastLink}${suffix}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.pageHeaders() },
           body: new URLSearchParams(parseFields(fields ?? '')).toString(),
         });
         this.lastPage = await response.text();
@@ -266,6 +281,9 @@ export class TranscriptRunner {
         return;
       case 'as':
         return this.switchTo(head);
+      case 'browser':
+        this.elsewhere = head === 'elsewhere';
+        return;
       case 'desk': {
         const f = parseFields(fields ?? '');
         const role = head === 'add-agent' ? 'AGENT' : 'EXPERT';

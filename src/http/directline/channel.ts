@@ -65,13 +65,25 @@ export const tokenRequestSchema = z
   .default({});
 export type TokenRequest = z.infer<typeof tokenRequestSchema>;
 
+/** The longest text a user may send; longer is refused with a clear message (the bot reads far less: see SesameBot). */
+export const MAX_TEXT = 20_000;
+
+/** What a client may post: the fields Sésame reads are typed; each refusal names the field and why. */
 const incomingActivitySchema = z
   .object({
-    type: z.string().min(1),
-    from: z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional(), role: z.string().optional() }).passthrough().optional(),
-    locale: z.string().max(20).optional(),
+    type: z.string({ message: 'type must be a string, e.g. "message"' }).min(1).max(50),
+    text: z.string({ message: 'text must be a string' }).max(MAX_TEXT, { message: `text is longer than ${MAX_TEXT} characters` }).optional(),
+    name: z.string({ message: 'name must be a string' }).max(100).optional(),
+    from: z
+      .object({ id: z.string({ message: 'from.id must be a string' }).max(256).optional(), name: z.string({ message: 'from.name must be a string' }).max(256).optional(), role: z.string().max(20).optional() })
+      .passthrough()
+      .optional(),
+    locale: z.string({ message: 'locale must be a string, e.g. "fr-FR"' }).max(20).optional(),
   })
   .passthrough();
+
+/** Events only Sésame or the channel's operator may send (a page done, a live agent's answer): never a user's client. */
+const RESERVED_EVENT = /^(sesame\.|handoff\.)/;
 
 /** Who is asking: a conversation token (one conversation) or the channel secret (all). */
 type Grant = { kind: 'secret' } | { kind: 'token'; conversationId: string };
@@ -104,7 +116,7 @@ export class DirectLineChannel {
     return { kind: 'token', conversationId: row.conversationId };
   }
 
-  private async requireConversation(authorization: string | undefined, conversationId: string): Promise<void> {
+  private async requireConversation(authorization: string | undefined, conversationId: string): Promise<Grant> {
     const grant = await this.grant(authorization);
     if (!grant) throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
     if (grant.kind === 'token' && grant.conversationId !== conversationId) {
@@ -112,6 +124,7 @@ export class DirectLineChannel {
     }
     const exists = await this.db.directLineConversation.findUnique({ where: { id: conversationId }, select: { id: true } });
     if (!exists) throw new DirectLineError(404, 'BadArgument', 'Conversation not found.');
+    return grant;
   }
 
   /** Starting a conversation needs the secret when one is configured; otherwise it is open (public chat page). */
@@ -137,7 +150,7 @@ export class DirectLineChannel {
    * the bot's own chat page keeps it so that a user who comes back after the token expired
    * (a closed laptop) gets a new token for the same conversation and continues where they were.
    */
-  async generateToken(request: TokenRequest): Promise<ConversationInfo & { resumeKey: string }> {
+  async generateToken(request: TokenRequest, browserKey?: string): Promise<ConversationInfo & { resumeKey: string }> {
     const conversationId = crypto.randomUUID();
     const resumeKey = newToken();
     await this.db.directLineConversation.create({
@@ -147,16 +160,29 @@ export class DirectLineChannel {
         userName: request.user?.name ?? null,
         locale: request.locale ?? null,
         resumeHash: sha256(resumeKey),
+        browserHash: browserKey ? sha256(browserKey) : null,
       },
     });
     return { conversationId, token: await this.issueToken(conversationId), expires_in: this.ttl, resumeKey };
   }
 
   /** A new token for a conversation, given its resume key; undefined if the key does not match. */
-  async resumeToken(conversationId: string, resumeKey: string): Promise<ConversationInfo | undefined> {
+  async resumeToken(conversationId: string, resumeKey: string, browserKey?: string): Promise<ConversationInfo | undefined> {
     const conversation = await this.db.directLineConversation.findUnique({ where: { id: conversationId } });
     if (!conversation?.resumeHash || !safeEqual(conversation.resumeHash, sha256(resumeKey))) return undefined;
+    // The resume key proves the conversation is this browser's (its cookie may have been cleared since).
+    if (browserKey && conversation.browserHash !== sha256(browserKey)) {
+      await this.db.directLineConversation.update({ where: { id: conversationId }, data: { browserHash: sha256(browserKey) } });
+    }
     return { conversationId, token: await this.issueToken(conversationId), expires_in: this.ttl };
+  }
+
+  /** Whether a browser (its key, from the chat page's cookie) is the one that holds a conversation of this channel. */
+  async isChatBrowser(reference: unknown, browserKey: string | undefined): Promise<boolean> {
+    const r = reference as { channelId?: unknown; conversation?: { id?: unknown } } | null | undefined;
+    if (!browserKey || r?.channelId !== 'directline' || typeof r.conversation?.id !== 'string') return false;
+    const conversation = await this.db.directLineConversation.findUnique({ where: { id: r.conversation.id }, select: { browserHash: true } });
+    return Boolean(conversation?.browserHash && safeEqual(conversation.browserHash, sha256(browserKey)));
   }
 
   /** POST /conversations: starts the conversation the token is bound to, or a new one with the secret. */
@@ -199,10 +225,15 @@ export class DirectLineChannel {
 
   /** POST /conversations/{id}/activities: the user's activity, echoed with an id, then handed to the bot. */
   async postActivity(authorization: string | undefined, conversationId: string, body: unknown): Promise<{ id: string }> {
-    await this.requireConversation(authorization, conversationId);
-    const parsed = incomingActivitySchema.safeParse(body);
-    if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'The activity is not valid JSON with a "type".');
+    const grant = await this.requireConversation(authorization, conversationId);
+    const parsed = incomingActivitySchema.safeParse(wellFormed(body));
+    if (!parsed.success) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${parsed.error.issues[0]?.message ?? 'not an activity'}.`);
     const incoming = parsed.data as unknown as WireActivity;
+    // The channel's operator (holding the secret) speaks as the channel; a user's token never may send reserved events.
+    const role = grant.kind === 'secret' && incoming.type === 'event' ? 'channel' : 'user';
+    if (incoming.type === 'event' && RESERVED_EVENT.test(incoming.name ?? '') && role !== 'channel') {
+      throw new DirectLineError(403, 'BadArgument', `The event "${incoming.name}" can only be sent by Sésame or the channel, not by a client.`);
+    }
     const conversation = await this.db.directLineConversation.findUniqueOrThrow({ where: { id: conversationId } });
     const fromId = incoming.from?.id;
     if (conversation.userId && fromId && fromId !== conversation.userId) {
@@ -217,7 +248,7 @@ export class DirectLineChannel {
     }
     const echoed = await this.append(conversationId, {
       ...incoming,
-      from: { ...incoming.from, id: userId, role: 'user' },
+      from: { ...incoming.from, id: userId, role },
       conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
       channelId: 'directline',
       recipient: this.botAccount(),
@@ -357,6 +388,14 @@ export class DirectLineChannel {
     if (watermark) query.set('watermark', watermark);
     return `${base}/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
   }
+}
+
+/** The same JSON with every string made well-formed (a lone surrogate becomes U+FFFD): storable, and readable by any client. */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return value.toWellFormed();
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
+  return value;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -1,12 +1,24 @@
 import type { i18n as I18n } from 'i18next';
-import type { ConversationReference } from 'botbuilder';
 import type { Translator, Locale } from '../../i18n';
 import type { DeskAccounts } from '../../services/desk/deskAccounts';
 import { DESK_ACTIVATION } from '../../services/desk/deskAccounts';
 import { DESK_SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import { time } from '../../cards/format';
-import { openSecureLink, donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
+import {
+  openSecureLink,
+  donePage,
+  emailPasswordForm,
+  expiredPage,
+  finishLink,
+  newPasswordForm,
+  passwordProblems,
+  securePage,
+  spentPage,
+  type ContinueConversation,
+  type PageResponse,
+  type Visitor,
+} from './secretForms';
 
 type Form = Record<string, string | undefined>;
 
@@ -16,7 +28,7 @@ export class DeskPages {
     private readonly accounts: DeskAccounts,
     private readonly links: SecureLinks,
     private readonly i18n: I18n,
-    private readonly signedIn: (linkId: string, reference: Partial<ConversationReference>) => Promise<void>,
+    private readonly signedIn: ContinueConversation,
   ) {}
 
   private async link(token: string, purpose: string) {
@@ -28,16 +40,14 @@ export class DeskPages {
     return link ? this.signInForm(t, locale, token) : expiredPage(t, locale);
   }
 
-  async submitSignIn(token: string, form: Form): Promise<PageResponse> {
+  async submitSignIn(token: string, form: Form, visitor: Visitor): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_SIGN_IN_PURPOSE);
     if (!link) return expiredPage(t, locale);
+    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
     const result = await this.accounts.signIn(form.email ?? '', form.password ?? '');
-    if (result.status === 'invalid') return this.signInForm(t, locale, token, t('desk:pages.invalid'), form.email);
-    if (result.status === 'notActivated') return this.signInForm(t, locale, token, t('desk:pages.notActivated'), form.email);
+    if (result.status === 'invalid') return this.signInForm(t, locale, token, t('desk:pages.invalid', { count: result.remaining }), form.email);
     if (result.status === 'locked') return this.signInForm(t, locale, token, t('desk:pages.locked', { time: time(t, result.until) }), form.email);
-    await this.links.complete(link.id, result.account.id);
-    await this.signedIn(link.id, link.conversation as Partial<ConversationReference>);
-    return donePage(t, locale, t('pages:signin.done'));
+    return finishLink(this.links, link, result.account.id, visitor, this.signedIn, { t, locale, message: t('pages:signin.done') });
   }
 
   async showActivation(token: string): Promise<PageResponse> {
@@ -54,7 +64,8 @@ export class DeskPages {
     if (result.status === 'rejected') {
       return this.activationForm(t, locale, token, account, passwordProblems(t, result.problems));
     }
-    await this.links.complete(link.id, account.id);
+    // An activation link is made by the administrator's command, for no conversation: nothing to hand over.
+    await this.links.complete(link.id, account.id, true);
     return donePage(t, locale, t('desk:pages.activated'));
   }
 

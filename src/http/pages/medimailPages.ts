@@ -1,15 +1,25 @@
 import type { i18n as I18n } from 'i18next';
-import type { ConversationReference } from 'botbuilder';
 import type { Translator, Locale } from '../../i18n';
 import { MEDIMAIL_PASSWORD, MEDIMAIL_SIGN_IN } from '../../services/identity/linkPurposes';
-import type { SecureLinks, SecureLinkView } from '../../services/identity/secureLinks';
+import type { SecureLinks } from '../../services/identity/secureLinks';
 import type { MedimailService } from '../../services/medimail/medimail';
 import { time } from '../../cards/format';
 import { escapeHtml } from './html';
-import { openSecureLink, donePage, emailPasswordForm, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
+import {
+  openSecureLink,
+  emailPasswordForm,
+  expiredPage,
+  finishLink,
+  newPasswordForm,
+  passwordProblems,
+  securePage,
+  spentPage,
+  type ContinueConversation,
+  type PageResponse,
+  type Visitor,
+} from './secretForms';
 
 type Form = Record<string, string | undefined>;
-type Continue = (linkId: string, reference: Partial<ConversationReference>) => Promise<void>;
 
 /**
  * Medimail's secure pages: the password chosen at registration, the e-mail confirmation link,
@@ -21,7 +31,7 @@ export class MedimailPages {
     private readonly medimail: MedimailService,
     private readonly links: SecureLinks,
     private readonly i18n: I18n,
-    private readonly events: { passwordSet: Continue; confirmed: Continue; active: Continue },
+    private readonly events: { passwordSet: ContinueConversation; confirmed: ContinueConversation; active: ContinueConversation },
   ) {}
 
   private async open(token: string, purpose: string) {
@@ -36,7 +46,7 @@ export class MedimailPages {
     return account ? this.passwordForm(t, locale, token, account.mssAddress) : expiredPage(t, locale);
   }
 
-  async submitPassword(token: string, form: Form): Promise<PageResponse> {
+  async submitPassword(token: string, form: Form, visitor: Visitor): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_PASSWORD);
     const account = link?.accountId ? await this.medimail.account(link.accountId) : undefined;
     if (!link || !account) return expiredPage(t, locale);
@@ -44,19 +54,17 @@ export class MedimailPages {
     if (result.status === 'rejected') {
       return this.passwordForm(t, locale, token, account.mssAddress, passwordProblems(t, result.problems));
     }
-    await this.finish(link, account.id, this.events.passwordSet);
-    return donePage(t, locale, t('medimail:pages.passwordDone'));
+    return finishLink(this.links, link, account.id, visitor, this.events.passwordSet, { t, locale, message: t('medimail:pages.passwordDone') });
   }
 
   // ---- the confirmation link (from the mail) ----
 
-  async confirm(token: string): Promise<PageResponse> {
-    const result = await this.medimail.confirmEmail(token);
-    const locale: Locale = result.status === 'ok' && (result.conversation as { locale?: string } | null)?.locale === 'en' ? 'en' : 'fr';
+  async confirm(token: string, visitor: Visitor): Promise<PageResponse> {
+    const link = await this.medimail.confirmationLink(token);
+    const locale: Locale = (link?.conversation as { locale?: string } | null)?.locale === 'en' ? 'en' : 'fr';
     const t = this.i18n.getFixedT(locale);
-    if (result.status !== 'ok') return expiredPage(t, locale);
-    if (result.conversation) await this.events.confirmed(result.linkId, result.conversation as Partial<ConversationReference>);
-    return donePage(t, locale, t('medimail:pages.confirmed'), t('medimail:pages.confirmedTitle'));
+    if (!link?.accountId) return expiredPage(t, locale);
+    return finishLink(this.links, link, link.accountId, visitor, this.events.confirmed, { t, locale, message: t('medimail:pages.confirmed'), title: t('medimail:pages.confirmedTitle') });
   }
 
   // ---- first sign-in: password, one-time code, terms of use ----
@@ -72,12 +80,13 @@ export class MedimailPages {
   async submitSignIn(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_SIGN_IN);
     if (!link) return expiredPage(t, locale);
+    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
     const result = await this.medimail.signIn(form.email ?? '', form.password ?? '');
-    if (result.status === 'invalid') return this.signInForm(t, locale, token, t('medimail:pages.invalid'), form.email);
+    if (result.status === 'invalid') return this.signInForm(t, locale, token, t('medimail:pages.invalid', { count: result.remaining }), form.email);
     if (result.status === 'locked') return this.signInForm(t, locale, token, t('medimail:pages.locked', { time: time(t, result.until) }), form.email);
     if (result.status === 'notYet') return this.signInForm(t, locale, token, t('medimail:pages.notYet'), form.email);
     // The link was made for this conversation's account: another account's credentials do not take it over.
-    if (link.accountId && link.accountId !== result.accountId) return this.signInForm(t, locale, token, t('medimail:pages.invalid'), form.email);
+    if (link.accountId && link.accountId !== result.accountId) return this.signInForm(t, locale, token, t('medimail:pages.otherAccount'), form.email);
     await this.links.advance(link.id, 'otp', result.accountId);
     return this.otpForm(t, locale, token);
   }
@@ -89,6 +98,7 @@ export class MedimailPages {
       await this.medimail.sendOtp(link.accountId);
       return this.otpForm(t, locale, token, undefined, t('medimail:pages.otpSent'));
     }
+    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
     const result = await this.medimail.verifyOtp(link.accountId, form.code ?? '');
     if (result.status === 'wrong') return this.otpForm(t, locale, token, t('medimail:pages.otpWrong', { count: result.remaining }));
     if (result.status === 'expired') return this.otpForm(t, locale, token, t('medimail:pages.otpExpired'));
@@ -97,18 +107,12 @@ export class MedimailPages {
     return this.cguForm(t, locale, token);
   }
 
-  async submitCgu(token: string, form: Form): Promise<PageResponse> {
+  async submitCgu(token: string, form: Form, visitor: Visitor): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_SIGN_IN);
     if (!link?.accountId || link.stage !== 'cgu') return expiredPage(t, locale);
     if (form.accept !== 'yes') return this.cguForm(t, locale, token, t('medimail:pages.cguRequired'));
     await this.medimail.acceptCgu(link.accountId);
-    await this.finish(link, link.accountId, this.events.active);
-    return donePage(t, locale, t('medimail:pages.active'), t('medimail:pages.activeTitle'));
-  }
-
-  private async finish(link: SecureLinkView, accountId: string, event: Continue): Promise<void> {
-    await this.links.complete(link.id, accountId);
-    if (link.conversation) await event(link.id, link.conversation as Partial<ConversationReference>);
+    return finishLink(this.links, link, link.accountId, visitor, this.events.active, { t, locale, message: t('medimail:pages.active'), title: t('medimail:pages.activeTitle') });
   }
 
   // ---- forms ----

@@ -1,6 +1,7 @@
 import type { i18n as I18n } from 'i18next';
+import type { ConversationReference } from 'botbuilder';
 import type { Locale, Translator } from '../../i18n';
-import type { SecureLinks } from '../../services/identity/secureLinks';
+import type { SecureLinks, SecureLinkView } from '../../services/identity/secureLinks';
 import { PASSWORD_MIN_LENGTH } from '../../services/identity/passwords';
 import { escapeHtml, page } from './html';
 
@@ -13,6 +14,48 @@ export async function openSecureLink(links: SecureLinks, i18n: I18n, token: stri
   const reference = link?.conversation as { locale?: string } | null | undefined;
   const locale: Locale = reference?.locale?.startsWith('en') ? 'en' : 'fr';
   return { link, locale, t: i18n.getFixedT(locale) };
+}
+
+/** Who opened a page: whether their browser is the one that holds the conversation of a link. */
+export interface Visitor {
+  isChatBrowser(reference: unknown): Promise<boolean>;
+}
+
+/** A visitor known to hold no chat (a test, a command-line client): the code is always asked. */
+export const ELSEWHERE: Visitor = { isChatBrowser: async () => false };
+
+/** How a finished page continues its conversation: `needsCode` when the code shown must be typed there first. */
+export type ContinueConversation = (linkId: string, reference: Partial<ConversationReference>, needsCode: boolean) => Promise<void>;
+
+/**
+ * A page is done: the link is completed and its conversation told. In the chat's own browser the
+ * conversation continues at once ("done" page); anywhere else the page shows the code to type in
+ * the conversation that asked, so a link sent to someone else signs nobody in.
+ */
+export async function finishLink(
+  links: SecureLinks,
+  link: SecureLinkView,
+  accountId: string,
+  visitor: Visitor,
+  proceed: ContinueConversation,
+  done: { t: Translator; locale: Locale; message: string; title?: string },
+): Promise<PageResponse> {
+  const { t, locale } = done;
+  const { code } = await links.complete(link.id, accountId, await visitor.isChatBrowser(link.conversation));
+  if (link.conversation) await proceed(link.id, link.conversation as Partial<ConversationReference>, Boolean(code));
+  if (!code) return donePage(t, locale, done.message, done.title);
+  return securePage(t, locale, {
+    title: t('pages:code.title'),
+    paragraphs: [t('pages:code.intro')],
+    html: `<p class="code" aria-label="${escapeHtml(t('pages:code.label'))}">${code.slice(0, 3)} ${code.slice(3)}</p>
+<p>${escapeHtml(t('pages:code.validity'))}</p>
+<p class="help">${escapeHtml(t('pages:code.notYou'))}</p>`,
+  });
+}
+
+/** A link on which too many secrets were typed: spent, a new one comes from the conversation. */
+export function spentPage(t: Translator, locale: Locale): PageResponse {
+  return securePage(t, locale, { title: t('pages:signin.expiredTitle'), paragraphs: [t('pages:signin.spent')], status: 429 });
 }
 
 /** What a secure page answers: an HTTP status and the HTML. */
@@ -31,6 +74,7 @@ const FORM_STYLE = `<style>
   button { margin-top: 1rem; font-size: 1.05rem; padding: 0.6rem; background: #00437a; color: #fff; border: 0; }
   .help { color: #555; font-size: 0.9rem; margin: 0; }
   .error { color: #a4262c; font-weight: 600; }
+  .code { font-size: 2.2rem; font-weight: 700; letter-spacing: 0.2em; background: #fff; border: 2px solid #00437a; padding: 0.5rem 1rem; display: inline-block; font-variant-numeric: tabular-nums; }
 </style>`;
 
 function header(t: Translator): string {

@@ -1,11 +1,21 @@
 import type { i18n as I18n } from 'i18next';
-import type { ConversationReference } from 'botbuilder';
 import type { Translator, Locale } from '../../i18n';
 import type { AccreditationRegistry } from '../../services/accreditation/registry';
-import type { SecureLinks } from '../../services/identity/secureLinks';
+import type { SecureLinks, SecureLinkView } from '../../services/identity/secureLinks';
 import { SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import { escapeHtml } from './html';
-import { openSecureLink, donePage, expiredPage, newPasswordForm, passwordProblems, securePage, type PageResponse } from './secretForms';
+import {
+  openSecureLink,
+  expiredPage,
+  finishLink,
+  newPasswordForm,
+  passwordProblems,
+  securePage,
+  spentPage,
+  type ContinueConversation,
+  type PageResponse,
+  type Visitor,
+} from './secretForms';
 
 export type { PageResponse } from './secretForms';
 import { time } from '../../cards/format';
@@ -24,7 +34,7 @@ export class SignInPages {
     private readonly registry: AccreditationRegistry,
     private readonly links: SecureLinks,
     private readonly i18n: I18n,
-    private readonly signedIn: (linkId: string, reference: Partial<ConversationReference>) => Promise<void>,
+    private readonly signedIn: ContinueConversation,
   ) {}
 
   async show(token: string): Promise<PageResponse> {
@@ -34,24 +44,19 @@ export class SignInPages {
     return this.credentialsForm(t, locale, token);
   }
 
-  async submitCredentials(token: string, form: Form): Promise<PageResponse> {
+  async submitCredentials(token: string, form: Form, visitor: Visitor): Promise<PageResponse> {
     const { link, t, locale } = await this.context(token);
     if (!link) return expiredPage(t, locale);
     const username = (form.username ?? '').trim();
     const password = form.password ?? '';
     if (!username || !password) return this.credentialsForm(t, locale, token, t('pages:signin.missing'), username);
+    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
     const result = await this.registry.signIn(username, password);
     switch (result.status) {
       case 'usernameHasLetters':
         return this.credentialsForm(t, locale, token, t('pages:signin.usernameHasLetters'), '');
       case 'invalid':
-        return this.credentialsForm(
-          t,
-          locale,
-          token,
-          result.remaining !== undefined ? t('pages:signin.invalidRemaining', { count: result.remaining }) : t('pages:signin.invalid'),
-          username,
-        );
+        return this.credentialsForm(t, locale, token, t('pages:signin.invalidRemaining', { count: result.remaining }), username);
       case 'locked':
         return this.credentialsForm(t, locale, token, t('pages:signin.locked', { time: time(t, result.until) }), username);
       case 'tempExpired':
@@ -61,11 +66,11 @@ export class SignInPages {
           await this.links.advance(link.id, 'password', result.accountId);
           return this.passwordForm(t, locale, token);
         }
-        return this.finish(t, locale, link.id, result.accountId, link.conversation);
+        return this.finish(t, locale, link, result.accountId, visitor);
     }
   }
 
-  async submitPassword(token: string, form: Form): Promise<PageResponse> {
+  async submitPassword(token: string, form: Form, visitor: Visitor): Promise<PageResponse> {
     const { link, t, locale } = await this.context(token);
     if (!link) return expiredPage(t, locale);
     if (link.stage !== 'password' || !link.accountId) return this.credentialsForm(t, locale, token);
@@ -73,13 +78,11 @@ export class SignInPages {
     if (result.status === 'rejected') {
       return this.passwordForm(t, locale, token, passwordProblems(t, result.problems));
     }
-    return this.finish(t, locale, link.id, link.accountId, link.conversation);
+    return this.finish(t, locale, link, link.accountId, visitor);
   }
 
-  private async finish(t: Translator, locale: Locale, linkId: string, accountId: string, conversation: unknown): Promise<PageResponse> {
-    await this.links.complete(linkId, accountId);
-    await this.signedIn(linkId, conversation as Partial<ConversationReference>);
-    return donePage(t, locale, t('pages:signin.done'));
+  private finish(t: Translator, locale: Locale, link: SecureLinkView, accountId: string, visitor: Visitor): Promise<PageResponse> {
+    return finishLink(this.links, link, accountId, visitor, this.signedIn, { t, locale, message: t('pages:signin.done') });
   }
 
   private async context(token: string) {

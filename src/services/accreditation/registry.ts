@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Db, Tx } from '../db/database';
 import type { Outbox } from '../mail/outbox';
 import { maskEmail } from '../email';
-import { hashPassword, temporaryPassword, verifyPassword, checkNewPassword, type PasswordProblem } from '../identity/passwords';
+import { hashPassword, temporaryPassword, checkNewPassword, type PasswordProblem } from '../identity/passwords';
+import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
+import { lockedMail } from '../identity/lockNotice';
 import type { Locale } from '../../i18n';
 import { SPECIALTY_CODES } from './specialties';
 
@@ -15,7 +17,8 @@ import { SPECIALTY_CODES } from './specialties';
  */
 export interface AccreditationRegistry {
   register(input: RegistrationInput): Promise<RegisterResult>;
-  resendCredentials(accountId: string, newEmail?: string): Promise<ResendResult>;
+  /** `newEmail` is taken only from the signed-in holder, or while the account was never signed into; the old address is told. */
+  resendCredentials(accountId: string, newEmail?: string, by?: { signedIn: boolean }): Promise<ResendResult>;
   signIn(username: string, password: string): Promise<SignInResult>;
   setPersonalPassword(accountId: string, password: string, confirmation: string): Promise<{ status: 'ok' } | { status: 'rejected'; problems: PasswordProblem[] }>;
   saveAdministrativeFile(accountId: string, file: AdministrativeFile): Promise<void>;
@@ -62,7 +65,7 @@ export type SignInResult =
   | { status: 'ok'; accountId: string; mustChangePassword: boolean }
   /** The seed's confusion: the username is the number, not the surname. */
   | { status: 'usernameHasLetters' }
-  | { status: 'invalid'; remaining?: number }
+  | { status: 'invalid'; remaining: number }
   | { status: 'locked'; until: Date }
   | { status: 'tempExpired' };
 
@@ -79,6 +82,8 @@ export interface AccountView {
   email: string;
   createdAt: Date;
   hasPersonalPassword: boolean;
+  /** Someone signed into this account once: its address is no longer changed without signing in. */
+  everSignedIn: boolean;
   adminFile: AdministrativeFile | undefined;
   adminFileSavedAt: Date | undefined;
 }
@@ -104,6 +109,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export class PrismaAccreditationRegistry implements AccreditationRegistry {
   private readonly options: Required<RegistryOptions>;
+  private readonly throttle: SignInThrottle;
 
   constructor(
     private readonly db: Db,
@@ -111,7 +117,8 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
     private readonly i18n: I18n,
     options: RegistryOptions,
   ) {
-    this.options = { tempPasswordDays: 7, maxResendsPerHour: 3, maxFailures: 5, lockMinutes: 15, now: () => new Date(), ...options };
+    this.options = { tempPasswordDays: 7, maxResendsPerHour: 3, maxFailures: 5, lockMinutes: 15, ...options, now: options.now ?? (() => new Date()) };
+    this.throttle = new SignInThrottle(db, { maxFailures: this.options.maxFailures, lockMinutes: this.options.lockMinutes, now: this.options.now });
   }
 
   async register(input: RegistrationInput): Promise<RegisterResult> {
@@ -157,8 +164,14 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
     return { status: 'created', accountId: id, maskedEmail: maskEmail(data.email), sentAt: now };
   }
 
-  /** "Je n'ai pas reçu le mail": a new temporary password (the old one stops working), at most a few per hour. */
-  async resendCredentials(accountId: string, newEmail?: string): Promise<ResendResult> {
+  /**
+   * "Je n'ai pas reçu le mail": a new temporary password (the old one stops working), at most a few
+   * per hour. A new address is taken only from the signed-in holder or while nobody ever signed into
+   * the account (a mistyped address at registration); otherwise the mail goes to the address on file
+   * — on a shared computer, the next person cannot redirect a physician's credentials. The old
+   * address is told of any change.
+   */
+  async resendCredentials(accountId: string, newEmail?: string, by: { signedIn: boolean } = { signedIn: false }): Promise<ResendResult> {
     const now = this.options.now();
     const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
     const recent = await this.db.accreditationEvent.findMany({
@@ -169,15 +182,24 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
       return { status: 'rateLimited', retryAt: new Date(recent[0].at.getTime() + 60 * 60 * 1000) };
     }
     const account = await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId } });
-    const email = newEmail ? z.string().email().parse(newEmail.trim().toLowerCase()) : account.email;
+    const mayChange = by.signedIn || !account.firstSignInAt;
+    const email = newEmail && mayChange ? z.string().email().parse(newEmail.trim().toLowerCase()) : account.email;
     const password = temporaryPassword();
     const tempPasswordHash = await hashPassword(password);
     await this.db.$transaction(async (tx) => {
       await tx.accreditationAccount.update({
         where: { id: accountId },
-        data: { email, tempPasswordHash, tempPasswordExpiresAt: new Date(now.getTime() + this.options.tempPasswordDays * DAY), failedSignIns: 0, lockedUntil: null },
+        data: { email, tempPasswordHash, tempPasswordExpiresAt: new Date(now.getTime() + this.options.tempPasswordDays * DAY) },
       });
-      if (email !== account.email) await tx.accreditationEvent.create({ data: { accountId, type: 'EMAIL_CHANGED', at: now, detail: maskEmail(email) } });
+      if (email !== account.email) {
+        await tx.accreditationEvent.create({ data: { accountId, type: 'EMAIL_CHANGED', at: now, detail: maskEmail(email) } });
+        const t = this.i18n.getFixedT(account.locale, 'mail');
+        await this.outbox.enqueue(tx, {
+          to: account.email,
+          subject: t('emailChanged.subject'),
+          text: t('emailChanged.text', { name: `${t(`civility.${account.civility}`)} ${account.lastName}`, email: maskEmail(email), url: this.options.publicUrl() }),
+        });
+      }
       await this.queueCredentials(tx, { ...account, email, civility: account.civility as RegistrationInput['civility'], locale: account.locale as Locale }, password, now);
     });
     this.outbox.nudge();
@@ -187,43 +209,44 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
   async signIn(username: string, password: string): Promise<SignInResult> {
     const typed = username.replace(/[\s.\-]/g, '');
     if (/[a-zA-ZÀ-ÿ]/.test(typed)) return { status: 'usernameHasLetters' };
-    const now = this.options.now();
-    const account = await this.db.accreditationAccount.findUnique({ where: { identifier: typed } });
-    // Same answer for an unknown number and a wrong password: the page does not reveal who has a request.
-    if (!account) return { status: 'invalid' };
-    if (account.lockedUntil && account.lockedUntil > now) return { status: 'locked', until: account.lockedUntil };
-
-    const personal = account.passwordHash ? await verifyPassword(password, account.passwordHash) : false;
-    const temporary = !personal && account.tempPasswordHash ? await verifyPassword(password, account.tempPasswordHash) : false;
-    if (temporary && account.tempPasswordExpiresAt && account.tempPasswordExpiresAt <= now) return { status: 'tempExpired' };
-    if (!personal && !temporary) {
-      const failures = account.failedSignIns + 1;
-      if (failures >= this.options.maxFailures) {
-        const until = new Date(now.getTime() + this.options.lockMinutes * 60 * 1000);
-        await this.db.$transaction([
-          this.db.accreditationAccount.update({ where: { id: account.id }, data: { failedSignIns: 0, lockedUntil: until } }),
-          this.db.accreditationEvent.create({ data: { accountId: account.id, type: 'LOCKED', at: now } }),
-        ]);
-        return { status: 'locked', until };
-      }
-      await this.db.accreditationAccount.update({ where: { id: account.id }, data: { failedSignIns: failures } });
-      return { status: 'invalid', remaining: this.options.maxFailures - failures };
+    const account = /^\d{1,20}$/.test(typed) ? await this.db.accreditationAccount.findUnique({ where: { identifier: typed } }) : null;
+    // Counted per number typed, known or not: an unknown number is answered like a wrong password.
+    const attempt = await this.throttle.attempt('accreditation', typed, async () => {
+      // Always two checks (personal, temporary), real or decoy: the time says nothing of the account.
+      const personal = await verifyOrWaste(password, account?.passwordHash);
+      const temporary = (await verifyOrWaste(password, account?.tempPasswordHash)) && !personal;
+      return account && (personal || temporary) ? { account, temporary } : undefined;
+    });
+    if (attempt.status === 'invalid') return { status: 'invalid', remaining: attempt.remaining };
+    if (attempt.status === 'locked') {
+      if (attempt.justLocked && account) await this.tellLocked(account, attempt.until);
+      return { status: 'locked', until: attempt.until };
     }
+    const { account: signedIn, temporary } = attempt.value;
+    const now = this.options.now();
+    if (temporary && signedIn.tempPasswordExpiresAt && signedIn.tempPasswordExpiresAt <= now) return { status: 'tempExpired' };
     await this.db.$transaction([
       this.db.accreditationAccount.update({
-        where: { id: account.id },
+        where: { id: signedIn.id },
         // A temporary password works once: it is consumed by the sign-in that uses it.
         data: {
-          failedSignIns: 0,
-          lockedUntil: null,
           lastSignInAt: now,
-          firstSignInAt: account.firstSignInAt ?? now,
+          firstSignInAt: signedIn.firstSignInAt ?? now,
           ...(temporary ? { tempPasswordHash: null, tempPasswordExpiresAt: null } : {}),
         },
       }),
-      this.db.accreditationEvent.create({ data: { accountId: account.id, type: 'SIGNED_IN', at: now } }),
+      this.db.accreditationEvent.create({ data: { accountId: signedIn.id, type: 'SIGNED_IN', at: now } }),
     ]);
-    return { status: 'ok', accountId: account.id, mustChangePassword: temporary || !account.passwordHash };
+    return { status: 'ok', accountId: signedIn.id, mustChangePassword: temporary || !signedIn.passwordHash };
+  }
+
+  /** The holder is told their account locked (it may be someone else trying), in their language. */
+  private async tellLocked(account: { id: string; email: string; locale: string }, until: Date): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      await tx.accreditationEvent.create({ data: { accountId: account.id, type: 'LOCKED', at: this.options.now() } });
+      await this.outbox.enqueue(tx, lockedMail(this.i18n, account.locale, account.email, 'accreditation', until, this.options.publicUrl()));
+    });
+    this.outbox.nudge();
   }
 
   async setPersonalPassword(accountId: string, password: string, confirmation: string): Promise<{ status: 'ok' } | { status: 'rejected'; problems: PasswordProblem[] }> {
@@ -263,6 +286,7 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
       email: a.email,
       createdAt: a.createdAt,
       hasPersonalPassword: Boolean(a.passwordHash),
+      everSignedIn: Boolean(a.firstSignInAt),
       adminFile: a.adminFile ? administrativeFileSchema.parse(JSON.parse(a.adminFile)) : undefined,
       adminFileSavedAt: a.adminFileSavedAt ?? undefined,
     };

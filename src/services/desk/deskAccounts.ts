@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/database';
-import { checkNewPassword, hashPassword, verifyPassword, type PasswordProblem } from '../identity/passwords';
+import { checkNewPassword, hashPassword, type PasswordProblem } from '../identity/passwords';
+import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
 import type { SecureLinks } from '../identity/secureLinks';
 
 export type DeskRole = 'EXPERT' | 'AGENT';
@@ -15,15 +16,21 @@ export interface DeskAccountView {
   oaIds: string[];
 }
 
-export type DeskSignIn = { status: 'ok'; account: DeskAccountView } | { status: 'invalid' } | { status: 'locked'; until: Date } | { status: 'notActivated' };
+export type DeskSignIn = { status: 'ok'; account: DeskAccountView } | { status: 'invalid'; remaining: number } | { status: 'locked'; until: Date };
 
 /** The accounts of the desks (OA experts, service-centre agents). No default password exists. */
 export class DeskAccounts {
+  private readonly throttle: SignInThrottle;
+
+  /** `onLocked`: how the holder of an account is told it locked (a mail). */
   constructor(
     private readonly db: Db,
     private readonly links: SecureLinks,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    now: () => Date = () => new Date(),
+    private readonly onLocked: (email: string, until: Date) => Promise<void> = async () => {},
+  ) {
+    this.throttle = new SignInThrottle(db, { now });
+  }
 
   /** Creates the account and a one-time activation link (7 days) where its owner sets a password. */
   async create(role: DeskRole, email: string, name: string, oaIds: string[] = []): Promise<{ account: DeskAccountView; token: string }> {
@@ -44,25 +51,21 @@ export class DeskAccounts {
     const account = await this.db.deskAccount.findUniqueOrThrow({ where: { id: accountId } });
     const problems = checkNewPassword(password, confirmation, { username: account.email.split('@')[0], names: account.name.split(/\s+/) });
     if (problems.length) return { status: 'rejected', problems };
-    await this.db.deskAccount.update({ where: { id: accountId }, data: { passwordHash: await hashPassword(password), failedSignIns: 0, lockedUntil: null } });
+    await this.db.deskAccount.update({ where: { id: accountId }, data: { passwordHash: await hashPassword(password) } });
     return { status: 'ok' };
   }
 
+  /** Same answer, same time, for an unknown address, an account never activated and a wrong password. */
   async signIn(email: string, password: string): Promise<DeskSignIn> {
-    const account = await this.db.deskAccount.findUnique({ where: { email: email.trim().toLowerCase() } });
-    if (!account) return { status: 'invalid' };
-    const now = this.now();
-    if (account.lockedUntil && account.lockedUntil > now) return { status: 'locked', until: account.lockedUntil };
-    if (!account.passwordHash) return { status: 'notActivated' };
-    if (!(await verifyPassword(password, account.passwordHash))) {
-      const failures = account.failedSignIns + 1;
-      const locked = failures >= 5;
-      const until = new Date(now.getTime() + 15 * 60_000);
-      await this.db.deskAccount.update({ where: { id: account.id }, data: { failedSignIns: locked ? 0 : failures, lockedUntil: locked ? until : null } });
-      return locked ? { status: 'locked', until } : { status: 'invalid' };
+    const address = email.trim().toLowerCase();
+    const account = await this.db.deskAccount.findUnique({ where: { email: address } });
+    const attempt = await this.throttle.attempt('desk', address, async () => ((await verifyOrWaste(password, account?.passwordHash)) ? account : undefined));
+    if (attempt.status === 'invalid') return { status: 'invalid', remaining: attempt.remaining };
+    if (attempt.status === 'locked') {
+      if (attempt.justLocked && account?.passwordHash) await this.onLocked(account.email, attempt.until);
+      return { status: 'locked', until: attempt.until };
     }
-    await this.db.deskAccount.update({ where: { id: account.id }, data: { failedSignIns: 0, lockedUntil: null } });
-    return { status: 'ok', account: (await this.get(account.id))! };
+    return { status: 'ok', account: (await this.get(attempt.value!.id))! };
   }
 
   /** The addresses of the activated experts of an OA (where its helpdesk tickets go when it has no address of its own). */

@@ -13,3 +13,12 @@ export const MEDIMAIL_SIGN_IN = 'medimail.signIn';
 export const MEDIMAIL_PASSWORD_EVENT = 'sesame.medimailPassword';
 export const MEDIMAIL_CONFIRMED_EVENT = 'sesame.medimailConfirmed';
 export const MEDIMAIL_ACTIVE_EVENT = 'sesame.medimailActive';
+
+/** The event that continues a conversation once a page of each purpose is done. */
+export const EVENT_OF_PURPOSE: Record<string, string> = {
+  [SIGN_IN_PURPOSE]: SIGNED_IN_EVENT,
+  [DESK_SIGN_IN_PURPOSE]: DESK_SIGNED_IN_EVENT,
+  [MEDIMAIL_PASSWORD]: MEDIMAIL_PASSWORD_EVENT,
+  [MEDIMAIL_CONFIRM]: MEDIMAIL_CONFIRMED_EVENT,
+  [MEDIMAIL_SIGN_IN]: MEDIMAIL_ACTIVE_EVENT,
+};

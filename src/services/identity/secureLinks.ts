@@ -1,10 +1,17 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/database';
+import type { SecretBox } from './secretBox';
 
 /**
  * One-time links to the bot's own pages, where secrets are typed instead of the chat. A link is
  * bound to the conversation that asked for it (its ConversationReference); the page's outcome is
  * handed back to that conversation once, and only there.
+ *
+ * A link can be sent to someone else (a colleague, a victim): whoever completes the page must not
+ * thereby sign the asking conversation in. So, as Bot Framework's OAuth does with its "magic code",
+ * a page completed in another browser than the chat's shows a short code, and the outcome is the
+ * conversation's only once that code is typed there; the chat's own browser is recognised and
+ * skips it.
  */
 export interface SecureLinkView {
   id: string;
@@ -14,11 +21,31 @@ export interface SecureLinkView {
   conversation: unknown;
 }
 
+export type CodeCheck = { status: 'ok'; linkId: string; purpose: string } | { status: 'wrong'; remaining: number } | { status: 'none' };
+
+/** Secrets typed on one link (sign-in attempts, codes) before it is spent. */
+export const LINK_ATTEMPTS = 10;
+const CODE_MINUTES = 10;
+const CODE_TRIES = 5;
+
 const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
+
+/** "<channelId>/<conversationId>" of a stored ConversationReference, if it is one. */
+export function conversationKeyOf(reference: unknown): string | null {
+  const r = reference as { channelId?: unknown; conversation?: { id?: unknown } } | null | undefined;
+  return typeof r?.channelId === 'string' && typeof r.conversation?.id === 'string' ? `${r.channelId}/${r.conversation.id}` : null;
+}
+
+/** What a user types in the chat as a page's code: six digits, perhaps split in two. */
+export function typedCode(text: string | undefined): string | undefined {
+  const match = /^\s*(\d{3})[\s.-]?(\d{3})\s*$/.exec(text ?? '');
+  return match ? match[1] + match[2] : undefined;
+}
 
 export class SecureLinks {
   constructor(
     private readonly db: Db,
+    private readonly box: SecretBox,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -32,6 +59,7 @@ export class SecureLinks {
         tokenHash: sha256(token),
         purpose,
         conversation: JSON.stringify(conversation ?? null),
+        conversationKey: conversationKeyOf(conversation),
         accountId,
         expiresAt: new Date(this.now().getTime() + ttlMinutes * 60_000),
       },
@@ -46,24 +74,74 @@ export class SecureLinks {
     return { id: link.id, purpose: link.purpose, stage: link.stage, accountId: link.accountId ?? undefined, conversation: JSON.parse(link.conversation) };
   }
 
+  /**
+   * Counts one secret typed on the link (a password, a code), before it is checked: past
+   * LINK_ATTEMPTS the link is spent, whatever the parallelism. False when it is spent.
+   */
+  async countAttempt(id: string): Promise<boolean> {
+    const { count } = await this.db.secureLink.updateMany({ where: { id, attempts: { lt: LINK_ATTEMPTS } }, data: { attempts: { increment: 1 } } });
+    return count === 1;
+  }
+
   async advance(id: string, stage: string, accountId?: string): Promise<void> {
     await this.db.secureLink.update({ where: { id }, data: { stage, accountId } });
   }
 
-  async complete(id: string, accountId: string): Promise<void> {
-    await this.db.secureLink.update({ where: { id }, data: { stage: 'done', accountId, completedAt: this.now() } });
+  /**
+   * The page is done. Opened in the chat's own browser, the outcome goes to the conversation at
+   * once; elsewhere, a code is returned for the page to show, and the outcome waits for it.
+   */
+  async complete(id: string, accountId: string, sameBrowser: boolean): Promise<{ code?: string }> {
+    const now = this.now();
+    if (sameBrowser) {
+      await this.db.secureLink.update({ where: { id }, data: { stage: 'done', accountId, completedAt: now, verifiedAt: now } });
+      return {};
+    }
+    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.db.secureLink.update({ where: { id }, data: { stage: 'done', accountId, completedAt: now, codeHash: this.codeMac(id, code) } });
+    return { code };
   }
 
   /**
-   * The conversation takes the outcome of a completed link, once. Returns the account signed in,
-   * or undefined for anything else (unknown, not completed, already taken, another conversation).
+   * A code typed in a conversation: it verifies the completed link of that conversation it was
+   * shown for. Each try is claimed before comparing; CODE_TRIES per link, for CODE_MINUTES.
+   */
+  async verifyCode(conversationKey: string, typed: string): Promise<CodeCheck> {
+    const since = new Date(this.now().getTime() - CODE_MINUTES * 60_000);
+    const pending = await this.db.secureLink.findMany({
+      where: { conversationKey, completedAt: { gte: since }, verifiedAt: null, consumedAt: null, codeHash: { not: null }, codeTries: { lt: CODE_TRIES } },
+    });
+    if (!pending.length) return { status: 'none' };
+    let remaining = 0;
+    for (const link of pending) {
+      const { count } = await this.db.secureLink.updateMany({ where: { id: link.id, codeTries: { lt: CODE_TRIES } }, data: { codeTries: { increment: 1 } } });
+      if (count === 0) continue;
+      const expected = Buffer.from(link.codeHash ?? '');
+      const given = Buffer.from(this.codeMac(link.id, typed));
+      if (expected.length === given.length && crypto.timingSafeEqual(expected, given)) {
+        const verified = await this.db.secureLink.updateMany({ where: { id: link.id, verifiedAt: null }, data: { verifiedAt: this.now() } });
+        if (verified.count === 1) return { status: 'ok', linkId: link.id, purpose: link.purpose };
+      }
+      remaining = Math.max(remaining, CODE_TRIES - link.codeTries - 1);
+    }
+    return { status: 'wrong', remaining };
+  }
+
+  /**
+   * The conversation takes the outcome of a completed and verified link, once. Returns the account
+   * signed in, or undefined for anything else (unknown, not completed, code not typed yet, already
+   * taken, another conversation).
    */
   async consume(id: string, conversationId: string): Promise<string | undefined> {
     const link = await this.db.secureLink.findUnique({ where: { id } });
-    if (!link?.completedAt || link.consumedAt || !link.accountId) return undefined;
+    if (!link?.completedAt || !link.verifiedAt || link.consumedAt || !link.accountId) return undefined;
     const reference = JSON.parse(link.conversation) as { conversation?: { id?: string } };
     if (reference.conversation?.id !== conversationId) return undefined;
     const { count } = await this.db.secureLink.updateMany({ where: { id, consumedAt: null }, data: { consumedAt: this.now() } });
     return count === 1 ? link.accountId : undefined;
+  }
+
+  private codeMac(id: string, code: string): string {
+    return this.box.mac('link.code', `${id}:${code}`);
   }
 }

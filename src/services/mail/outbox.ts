@@ -63,9 +63,14 @@ export class Outbox {
     private readonly transport: MailTransport,
     private readonly logger: Logger,
     options: OutboxOptions,
-    private readonly secretBox?: SecretBox,
+    private readonly secretBox: SecretBox,
   ) {
     this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** The key that seals the secrets mails carry; services use it for their keyed MACs too. */
+  get secrets(): SecretBox {
+    return this.secretBox;
   }
 
   /** Records a mail in the caller's transaction (or alone, given the client itself). */
@@ -73,7 +78,6 @@ export class Outbox {
     const id = crypto.randomUUID();
     let sealedSecrets: string | null = null;
     if (secrets) {
-      if (!this.secretBox) throw new Error('Outbox: a mail with secrets needs a SecretBox');
       sealedSecrets = this.secretBox.seal(JSON.stringify(secrets));
     }
     await tx.outboxMail.create({

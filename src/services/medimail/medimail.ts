@@ -4,8 +4,11 @@ import { z } from 'zod';
 import type { Db } from '../db/database';
 import type { Outbox } from '../mail/outbox';
 import type { DeskAccounts } from '../desk/deskAccounts';
-import type { SecureLinks } from '../identity/secureLinks';
-import { checkNewPassword, hashPassword, verifyPassword, type PasswordProblem } from '../identity/passwords';
+import type { SecureLinks, SecureLinkView } from '../identity/secureLinks';
+import { checkNewPassword, hashPassword, type PasswordProblem } from '../identity/passwords';
+import type { SecretBox } from '../identity/secretBox';
+import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
+import { lockedMail } from '../identity/lockNotice';
 import { maskEmail } from '../email';
 import { DeskAccessError } from '../accreditation/engagement';
 import { SPECIALTY_CODES } from '../accreditation/specialties';
@@ -54,7 +57,7 @@ export interface MedimailAccountView {
 
 export type MedimailSignIn =
   | { status: 'otpSent'; accountId: string }
-  | { status: 'invalid' }
+  | { status: 'invalid'; remaining: number }
   | { status: 'locked'; until: Date }
   | { status: 'notYet'; accountStatus: MedimailStatus };
 
@@ -79,8 +82,13 @@ export class MedimailService {
     private readonly i18n: I18n,
     private readonly links: SecureLinks,
     private readonly desk: DeskAccounts,
+    private readonly box: SecretBox,
     private readonly options: MedimailOptions,
-  ) {}
+  ) {
+    this.throttle = new SignInThrottle(db, { now: options.now });
+  }
+
+  private readonly throttle: SignInThrottle;
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
@@ -149,15 +157,20 @@ export class MedimailService {
     return { maskedEmail: maskEmail(email), sentAt: this.now() };
   }
 
-  /** The confirmation link's page: confirms once; returns where to continue the conversation. */
-  async confirmEmail(token: string): Promise<{ status: 'ok'; conversation: unknown; linkId: string } | { status: 'invalid' }> {
+  /** The confirmation link of the mail, while it can be used (the account exists, the link is valid). */
+  async confirmationLink(token: string): Promise<SecureLinkView | undefined> {
     const link = await this.links.open(token, MEDIMAIL_CONFIRM);
-    if (!link?.accountId) return { status: 'invalid' };
-    const account = await this.db.medimailAccount.findUnique({ where: { id: link.accountId } });
-    if (!account) return { status: 'invalid' };
-    if (account.status === 'EMAIL_SENT') await this.db.medimailAccount.update({ where: { id: account.id }, data: { status: 'EMAIL_CONFIRMED', emailConfirmedAt: this.now() } });
-    await this.links.complete(link.id, account.id);
-    return { status: 'ok', conversation: link.conversation, linkId: link.id };
+    const account = link?.accountId ? await this.db.medimailAccount.findUnique({ where: { id: link.accountId }, select: { id: true } }) : null;
+    return account ? link : undefined;
+  }
+
+  /**
+   * The address is confirmed once the conversation that created the account took the link's
+   * outcome (same browser, or the page's code typed there): a link clicked by someone else
+   * confirms nothing for the conversation that sent it.
+   */
+  async emailConfirmed(accountId: string): Promise<void> {
+    await this.db.medimailAccount.updateMany({ where: { id: accountId, status: 'EMAIL_SENT' }, data: { status: 'EMAIL_CONFIRMED', emailConfirmedAt: this.now() } });
   }
 
   /** "Je valide": the account goes to the service centre, validated within 24 to 48 hours. */
@@ -226,21 +239,22 @@ export class MedimailService {
   // ---- first sign-in: password, one-time code by mail, terms of use ----
 
   async signIn(email: string, password: string): Promise<MedimailSignIn> {
-    const account = await this.db.medimailAccount.findUnique({ where: { email: email.trim().toLowerCase() } });
-    if (!account?.passwordHash) return { status: 'invalid' };
-    const now = this.now();
-    if (account.lockedUntil && account.lockedUntil > now) return { status: 'locked', until: account.lockedUntil };
-    if (!(await verifyPassword(password, account.passwordHash))) {
-      const failures = account.failedSignIns + 1;
-      const locked = failures >= 5;
-      const until = new Date(now.getTime() + 15 * 60_000);
-      await this.db.medimailAccount.update({ where: { id: account.id }, data: { failedSignIns: locked ? 0 : failures, lockedUntil: locked ? until : null } });
-      return locked ? { status: 'locked', until } : { status: 'invalid' };
+    const address = email.trim().toLowerCase();
+    const account = await this.db.medimailAccount.findUnique({ where: { email: address } });
+    // Counted per address typed, known or not: an unknown address is answered like a wrong password.
+    const attempt = await this.throttle.attempt('medimail', address, async () => ((await verifyOrWaste(password, account?.passwordHash)) ? account : undefined));
+    if (attempt.status === 'invalid') return { status: 'invalid', remaining: attempt.remaining };
+    if (attempt.status === 'locked') {
+      if (attempt.justLocked && account?.passwordHash) {
+        await this.outbox.enqueue(this.db, { ...lockedMail(this.i18n, account.locale, account.email, 'medimail', attempt.until, this.options.publicUrl()), from: this.options.from });
+        this.outbox.nudge();
+      }
+      return { status: 'locked', until: attempt.until };
     }
-    if (account.status !== 'VALIDATED' && account.status !== 'ACTIVE') return { status: 'notYet', accountStatus: account.status as MedimailStatus };
-    await this.db.medimailAccount.update({ where: { id: account.id }, data: { failedSignIns: 0, lockedUntil: null } });
-    await this.sendOtp(account.id);
-    return { status: 'otpSent', accountId: account.id };
+    const signedIn = attempt.value!;
+    if (signedIn.status !== 'VALIDATED' && signedIn.status !== 'ACTIVE') return { status: 'notYet', accountStatus: signedIn.status as MedimailStatus };
+    await this.sendOtp(signedIn.id);
+    return { status: 'otpSent', accountId: signedIn.id };
   }
 
   /** A 6-digit one-time code, valid 10 minutes, 5 tries; a new one replaces the old. */
@@ -251,27 +265,39 @@ export class MedimailService {
     await this.db.$transaction(async (tx) => {
       await tx.medimailAccount.update({
         where: { id: accountId },
-        data: { otpHash: crypto.createHash('sha256').update(`${accountId}:${code}`).digest('hex'), otpExpiresAt: new Date(this.now().getTime() + OTP_MINUTES * 60_000), otpTries: 0 },
+        data: { otpHash: this.otpMac(accountId, code), otpExpiresAt: new Date(this.now().getTime() + OTP_MINUTES * 60_000), otpTries: 0 },
       });
       await this.outbox.enqueue(tx, { from: this.options.from, to: account.email, subject: t('mail.otp.subject'), text: t('mail.otp.text', { code: '{{secret:code}}', minutes: OTP_MINUTES }) }, { code });
     });
     this.outbox.nudge();
   }
 
+  /**
+   * A try is claimed (one conditional UPDATE) before the code is compared: whatever the
+   * parallelism, at most OTP_TRIES codes are ever compared for one code sent.
+   */
   async verifyOtp(accountId: string, code: string): Promise<OtpResult> {
+    const now = this.now();
+    const { count } = await this.db.medimailAccount.updateMany({
+      where: { id: accountId, otpHash: { not: null }, otpExpiresAt: { gt: now }, otpTries: { lt: OTP_TRIES } },
+      data: { otpTries: { increment: 1 } },
+    });
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
-    if (!account.otpHash || !account.otpExpiresAt) return { status: 'expired' };
-    if (account.otpTries >= OTP_TRIES) return { status: 'tooMany' };
-    if (account.otpExpiresAt <= this.now()) return { status: 'expired' };
-    const typed = crypto.createHash('sha256').update(`${accountId}:${code.replace(/\s/g, '')}`).digest('hex');
-    if (!crypto.timingSafeEqual(Buffer.from(typed), Buffer.from(account.otpHash))) {
-      const tries = account.otpTries + 1;
-      await this.db.medimailAccount.update({ where: { id: accountId }, data: { otpTries: tries } });
-      return tries >= OTP_TRIES ? { status: 'tooMany' } : { status: 'wrong', remaining: OTP_TRIES - tries };
+    if (count === 0) return !account.otpHash || !account.otpExpiresAt || account.otpExpiresAt <= now ? { status: 'expired' } : { status: 'tooMany' };
+    const typed = Buffer.from(this.otpMac(accountId, code.replace(/\s/g, '')));
+    const stored = Buffer.from(account.otpHash ?? '');
+    if (stored.length !== typed.length || !crypto.timingSafeEqual(typed, stored)) {
+      return account.otpTries >= OTP_TRIES ? { status: 'tooMany' } : { status: 'wrong', remaining: OTP_TRIES - account.otpTries };
     }
     await this.db.medimailAccount.update({ where: { id: accountId }, data: { otpHash: null, otpExpiresAt: null, otpTries: 0 } });
     return { status: 'ok' };
   }
+
+  /** A one-time code is kept as a keyed MAC: six digits alone could be found from a plain hash. */
+  private otpMac(accountId: string, code: string): string {
+    return this.box.mac('medimail.otp', `${accountId}:${code}`);
+  }
+
 
   /** The terms of use accepted: the account is active. */
   async acceptCgu(accountId: string): Promise<void> {

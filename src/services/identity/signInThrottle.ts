@@ -1,0 +1,111 @@
+import crypto from 'node:crypto';
+import type { Db } from '../db/database';
+import { hashPassword, verifyPassword } from './passwords';
+
+export type ThrottledAttempt<T> =
+  | { status: 'ok'; value: T }
+  | { status: 'invalid'; remaining: number }
+  /** `justLocked`: this attempt was the one that locked (its holder is told by mail). */
+  | { status: 'locked'; until: Date; justLocked: boolean };
+
+export interface ThrottleOptions {
+  maxFailures?: number;
+  lockMinutes?: number;
+  now?: () => Date;
+}
+
+/**
+ * Failed sign-ins, counted per username as typed — whether or not an account has it, so that an
+ * unknown username is answered exactly like a known one (same counter, same lock, same time).
+ *
+ * The attempt is counted before the password is checked, by a compare-and-set on the counter:
+ * however many requests arrive at once, at most `maxFailures` of them are ever checked per lock
+ * window; the one that reaches the limit sets the lock in the same write, so a crash between the
+ * check and the answer can only leave the account locked, never open.
+ */
+export class SignInThrottle {
+  private readonly maxFailures: number;
+  private readonly lockMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Db,
+    options: ThrottleOptions = {},
+  ) {
+    this.maxFailures = options.maxFailures ?? 5;
+    this.lockMs = (options.lockMinutes ?? 15) * 60_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get limit(): number {
+    return this.maxFailures;
+  }
+
+  /**
+   * Runs `verify` if an attempt may be made for this username, and counts it. `verify` returns the
+   * signed-in value, or undefined for a wrong answer (it must cost the same time either way: see
+   * `verifyOrWaste`).
+   */
+  async attempt<T>(kind: string, username: string, verify: () => Promise<T | undefined>): Promise<ThrottledAttempt<T>> {
+    const key = crypto.createHash('sha256').update(`${kind}:${username}`).digest('hex');
+    const counted = await this.count(key);
+    if (counted.status === 'locked') return { status: 'locked', until: counted.until, justLocked: false };
+    const value = await verify();
+    if (value !== undefined) {
+      await this.db.signInThrottle.update({ where: { key }, data: { failures: 0, lockedUntil: null } });
+      return { status: 'ok', value };
+    }
+    if (counted.lockedUntil) return { status: 'locked', until: counted.lockedUntil, justLocked: true };
+    return { status: 'invalid', remaining: this.maxFailures - counted.failures };
+  }
+
+  /** Claims one attempt: the counter goes up by one unless it is locked; retried when another request won the race. */
+  private async count(key: string): Promise<{ status: 'counted'; failures: number; lockedUntil: Date | null } | { status: 'locked'; until: Date }> {
+    // Each round either counts, sees the lock, or lost to a request that counted: progress is certain,
+    // the bound only guards against a store that never matches its own values.
+    for (let round = 0; round < 10_000; round++) {
+      const now = this.now();
+      const seen = (await this.db.signInThrottle.findUnique({ where: { key } })) ?? (await this.create(key));
+      if (!seen) continue;
+      if (seen.lockedUntil && seen.lockedUntil > now) return { status: 'locked', until: seen.lockedUntil };
+      // A lock that has expired starts a new window.
+      const failures = (seen.lockedUntil ? 0 : seen.failures) + 1;
+      const lockedUntil = failures >= this.maxFailures ? new Date(now.getTime() + this.lockMs) : null;
+      const { count } = await this.db.signInThrottle.updateMany({
+        where: { key, failures: seen.failures, lockedUntil: seen.lockedUntil },
+        data: { failures, lockedUntil },
+      });
+      if (count === 1) return { status: 'counted', failures, lockedUntil };
+    }
+    throw new Error('sign-in throttle: the counter could not be updated');
+  }
+
+  private async create(key: string) {
+    try {
+      return await this.db.signInThrottle.create({ data: { key, failures: 0 } });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return undefined; // created at the same moment by another request
+      throw error;
+    }
+  }
+
+  /** Counters idle for a day and not locked are of no use: deleted with the other periodic clean-ups. */
+  async prune(): Promise<number> {
+    const dayAgo = new Date(this.now().getTime() - 24 * 60 * 60 * 1000);
+    const { count } = await this.db.signInThrottle.deleteMany({ where: { updatedAt: { lt: dayAgo }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: this.now() } }] } });
+    return count;
+  }
+}
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * Checks a password against the stored hash, or — when there is none (unknown username, account
+ * never activated) — against a decoy hash, so that both take the time of one scrypt.
+ */
+export async function verifyOrWaste(password: string, stored: string | null | undefined): Promise<boolean> {
+  if (stored) return verifyPassword(password, stored);
+  decoy ??= hashPassword(crypto.randomBytes(16).toString('base64url'));
+  await verifyPassword(password, await decoy);
+  return false;
+}
