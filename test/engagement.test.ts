@@ -8,6 +8,7 @@ import { parseQuestionnaire, QuestionnaireError } from '../src/services/accredit
 import { DeskAccessError } from '../src/services/accreditation/engagement';
 import { patientDataFindings } from '../src/services/accreditation/epr';
 import { attestationPdf } from '../src/services/accreditation/attestation';
+import { pdfCharacters } from './helpers/pdf';
 import { tempDatabase } from './helpers/db';
 import { DURAND, registryWithMail } from './helpers/registry';
 import type { Db } from '../src/services/db/database';
@@ -133,4 +134,15 @@ describe('attestation d\'engagement', () => {
     expect(pdf.getPageCount()).toBe(1);
     expect(pdf.getTitle()).toBe("Attestation d'engagement dans l'accréditation des médecins");
   });
+
+  it.each(['Docteur Anna Łukasiewicz', 'Docteur Ştefan Popescu', 'Docteur Nguyễn Văn Đức', 'Docteur 王小明', 'Docteur Ἀλέξανδρος Παπαδόπουλος'])(
+    'draws %s with real glyphs, from fonts shipped with Sésame',
+    async (name) => {
+      const t = (await createI18n('fr')).getFixedT('fr');
+      const bytes = await attestationPdf(t, { name, identifierKind: 'RPPS', identifier: '10100326494', specialty: 'Anesthésie-réanimation', oa: 'CFAR', engagedOn: '12/03/2026', generatedOn: '12/03/2026' });
+      const drawn = await pdfCharacters(bytes);
+      const missing = [...name.replace(/\s/g, '')].filter((c) => !drawn.has(c));
+      expect(missing).toEqual([]);
+    },
+  );
 });

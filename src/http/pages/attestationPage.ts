@@ -9,7 +9,7 @@ import { expiredPage, openSecureLink } from './secretForms';
 
 export type FileResponse = { status: number; contentType: string; body: Uint8Array | string; filename?: string };
 
-/** The attestation d'engagement as a PDF, behind a personal one-time link sent in the chat. */
+/** The attestation d'engagement as a PDF, behind a personal one-time link sent in the chat (a new one on each request). */
 export class AttestationPage {
   constructor(
     private readonly links: SecureLinks,
@@ -26,7 +26,6 @@ export class AttestationPage {
       const expired = expiredPage(t, locale);
       return { status: expired.status, contentType: 'text/html; charset=utf-8', body: expired.html };
     }
-    await this.links.complete(link.id, account.id);
     const pdf = await attestationPdf(t, {
       name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}`,
       identifierKind: account.identifierKind,
@@ -36,6 +35,8 @@ export class AttestationPage {
       engagedOn: engagement.decidedAt ? dateTime(t, engagement.decidedAt) : '',
       generatedOn: dateTime(t, new Date()),
     });
+    // Spent once the file exists: a failure leaves the link usable (a new one is asked in the chat at any time).
+    await this.links.complete(link.id, account.id, true);
     return { status: 200, contentType: 'application/pdf', body: pdf, filename: `attestation-engagement-${account.identifier}.pdf` };
   }
 }

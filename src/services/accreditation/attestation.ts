@@ -1,4 +1,6 @@
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import fs from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont } from 'pdf-lib';
 import type { Translator } from '../../i18n';
 
 export interface AttestationData {
@@ -11,30 +13,101 @@ export interface AttestationData {
   generatedOn: string;
 }
 
+// Physicians' names are written in every script: Łukasiewicz, Ştefan, Nguyễn, 王. The PDF's
+// standard fonts know only Latin-1, so the attestation embeds Noto Sans (Latin, Greek, Cyrillic,
+// Vietnamese) and, for Chinese and Japanese characters, Noto Sans SC — fonts shipped in npm
+// packages, never read from the system. Each run of text is drawn in the first font that has it.
+const FONT_FILES = {
+  regular: ['@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf', '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'],
+  bold: ['@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf', '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'],
+} as const;
+
+interface Face {
+  bytes: Buffer;
+  covers(codePoint: number): boolean;
+}
+
+const faces = new Map<string, Face>();
+
+/** A font file, read and indexed once per process (the CJK one only when a text needs it). */
+function face(file: string): Face {
+  let known = faces.get(file);
+  if (!known) {
+    const bytes = fs.readFileSync(require.resolve(file));
+    const font = fontkit.create(bytes);
+    known = { bytes, covers: (codePoint) => font.hasGlyphForCodePoint(codePoint) };
+    faces.set(file, known);
+  }
+  return known;
+}
+
+/** The fonts of one weight, embedded in a document on first use. */
+class FontChain {
+  private readonly embedded = new Map<number, PDFFont>();
+
+  constructor(
+    private readonly pdf: PDFDocument,
+    private readonly files: readonly string[],
+  ) {}
+
+  /** The text cut into runs, each with the first font of the chain that has all its characters. */
+  async runs(text: string): Promise<{ text: string; font: PDFFont }[]> {
+    const runs: { text: string; index: number }[] = [];
+    for (const char of text) {
+      const codePoint = char.codePointAt(0)!;
+      // A character no font has (a rare script) is drawn as the first font's empty box, never an error.
+      const found = this.files.findIndex((file) => face(file).covers(codePoint));
+      const index = found < 0 ? 0 : found;
+      const last = runs.at(-1);
+      if (last && (last.index === index || /\s/.test(char))) last.text += char;
+      else runs.push({ text: char, index });
+    }
+    return Promise.all(runs.map(async (run) => ({ text: run.text, font: await this.font(run.index) })));
+  }
+
+  async width(text: string, size: number): Promise<number> {
+    return (await this.runs(text)).reduce((sum, run) => sum + run.font.widthOfTextAtSize(run.text, size), 0);
+  }
+
+  private async font(index: number): Promise<PDFFont> {
+    let font = this.embedded.get(index);
+    if (!font) {
+      font = await this.pdf.embedFont(face(this.files[index]).bytes, { subset: true });
+      this.embedded.set(index, font);
+    }
+    return font;
+  }
+}
+
 /**
  * The attestation d'engagement, as a PDF made by Sésame. The official one goes by post (to
  * inform the CME and the CPAM); this copy is offered at once and says so.
  */
 export async function attestationPdf(t: Translator, data: AttestationData): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
   pdf.setTitle(t('accreditation:attestation.pdfTitle'));
   pdf.setProducer('Sésame');
   const page = pdf.addPage([595.28, 841.89]);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const regular = new FontChain(pdf, FONT_FILES.regular);
+  const bold = new FontChain(pdf, FONT_FILES.bold);
   const blue = rgb(0, 0.26, 0.48);
   let y = 780;
-  const line = (text: string, options: { size?: number; font?: typeof regular; color?: ReturnType<typeof rgb>; gap?: number } = {}) => {
+  const line = async (text: string, options: { size?: number; font?: FontChain; color?: ReturnType<typeof rgb>; gap?: number } = {}) => {
     const size = options.size ?? 11;
-    const font = options.font ?? regular;
-    for (const chunk of wrap(text, font, size, 480)) {
-      page.drawText(chunk, { x: 56, y, size, font, color: options.color ?? rgb(0.1, 0.1, 0.1) });
+    const chain = options.font ?? regular;
+    for (const chunk of await wrap(text, chain, size, 480)) {
+      let x = 56;
+      for (const run of await chain.runs(chunk)) {
+        page.drawText(run.text, { x, y, size, font: run.font, color: options.color ?? rgb(0.1, 0.1, 0.1) });
+        x += run.font.widthOfTextAtSize(run.text, size);
+      }
       y -= size + 5;
     }
     y -= options.gap ?? 6;
   };
-  line(t('accreditation:attestation.pdfTitle'), { size: 18, font: bold, color: blue, gap: 16 });
-  line(t('accreditation:attestation.pdfBody', { ...data }), { gap: 14 });
+  await line(t('accreditation:attestation.pdfTitle'), { size: 18, font: bold, color: blue, gap: 16 });
+  await line(t('accreditation:attestation.pdfBody', { ...data }), { gap: 14 });
   for (const [label, value] of [
     ['pdfName', data.name],
     ['pdfIdentifier', `${data.identifierKind} ${data.identifier}`],
@@ -42,22 +115,22 @@ export async function attestationPdf(t: Translator, data: AttestationData): Prom
     ['pdfOa', data.oa],
     ['pdfEngagedOn', data.engagedOn],
   ] as const) {
-    line(`${t(`accreditation:attestation.${label}`)} : ${value}`, { font: bold });
+    await line(`${t(`accreditation:attestation.${label}`)} : ${value}`, { font: bold });
   }
   y -= 10;
-  line(t('accreditation:attestation.pdfMeaning'));
-  line(t('accreditation:attestation.pdfPost'));
+  await line(t('accreditation:attestation.pdfMeaning'));
+  await line(t('accreditation:attestation.pdfPost'));
   y -= 20;
-  line(t('accreditation:attestation.pdfGenerated', { date: data.generatedOn }), { size: 9, color: rgb(0.4, 0.4, 0.4) });
+  await line(t('accreditation:attestation.pdfGenerated', { date: data.generatedOn }), { size: 9, color: rgb(0.4, 0.4, 0.4) });
   return pdf.save();
 }
 
-function wrap(text: string, font: { widthOfTextAtSize(t: string, s: number): number }, size: number, width: number): string[] {
+async function wrap(text: string, chain: FontChain, size: number, width: number): Promise<string[]> {
   const lines: string[] = [];
   let current = '';
   for (const word of text.split(/\s+/)) {
     const next = current ? `${current} ${word}` : word;
-    if (font.widthOfTextAtSize(next, size) > width && current) {
+    if ((await chain.width(next, size)) > width && current) {
       lines.push(current);
       current = word;
     } else current = next;
