@@ -25,6 +25,7 @@ import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
 import { smtpTransport } from './services/mail/smtpTransport';
 import { PrismaStorage } from './services/state/prismaStorage';
 import { SecretBox } from './services/identity/secretBox';
+import { SignInThrottle } from './services/identity/signInThrottle';
 import { createServices, serviceSettings, type Services } from './services';
 import { AccreditationDialog, type AccreditationConversation } from './dialogs/accreditationDialog';
 import { FreeTextAnswerer, type Situation } from './dialogs/freeText';
@@ -80,11 +81,11 @@ export function buildDialogs(
     notify: (reference: unknown, value: object) => Promise<void>;
   },
 ): MainDialog {
-  const { links, registry, engagements, eprs, desk, medimail, directory, tickets, transcripts } = services;
+  const { links, registry, engagements, eprs, desk, medimail, directory, tickets, transcripts, limits } = services;
   const { publicUrl, notify } = settings;
   const accreditationState = conversationState.createProperty<AccreditationConversation>('accreditation');
   const medimailState = conversationState.createProperty<MedimailConversation>('medimail');
-  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, accreditationState, publicUrl);
+  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, accreditationState, publicUrl, limits);
   const notifyEvaluated = async (references: unknown[]) => {
     for (const reference of references) await notify(reference, { kind: 'evaluated' });
   };
@@ -93,7 +94,7 @@ export function buildDialogs(
     regions: settings.medimailRegions,
     sender: settings.medimailSender,
     publicUrl,
-  });
+  }, limits);
   const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason) =>
     notify(conversation, { kind: 'medimail', status, reason }),
   );
@@ -168,11 +169,13 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     : {};
   const botAuth = new ConfigurationBotFrameworkAuthentication(credentials, new ConfigurationServiceClientCredentialFactory(credentials));
 
-  // The local channel reaches the bot on loopback; the port is known once the server listens.
+  // The local channel reaches the bot on this machine (the address listened on, loopback when it is
+  // every interface); the port is known once the server listens.
   let port = config.PORT;
+  const localHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const endpoint = () => ({
-    serviceUrl: `http://127.0.0.1:${port}`,
-    publicUrl: config.PORT === 0 ? `http://127.0.0.1:${port}` : config.PUBLIC_URL,
+    serviceUrl: `http://${localHost}:${port}`,
+    publicUrl: config.PORT === 0 ? `http://${localHost}:${port}` : config.PUBLIC_URL,
   });
   const auth = new LocalChannelAuthentication(botAuth, () => endpoint().serviceUrl);
   const adapter = new CloudAdapter(auth);
@@ -198,13 +201,20 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const { links, registry, engagements, desk, medimail } = services;
   // Every conversation is kept (secrets withheld) for the helpdesk tickets, for a limited time.
   adapter.use(new TranscriptRecorder(services.transcripts, logger));
-  const pruneTranscripts = () =>
-    services.transcripts
-      .prune(config.TRANSCRIPT_RETENTION_DAYS)
-      .then((count) => count && logger.info({ count }, 'transcripts: old lines deleted'))
-      .catch((error: unknown) => logger.error({ err: error }, 'transcripts: pruning failed'));
-  await pruneTranscripts();
-  const pruning = setInterval(() => void pruneTranscripts(), 6 * 60 * 60 * 1000);
+  // What is kept only for a while: transcripts, idle sign-in counters, expired rate-limit counters.
+  const housekeeping = async () => {
+    for (const [what, prune] of [
+      ['transcripts', () => services.transcripts.prune(config.TRANSCRIPT_RETENTION_DAYS)],
+      ['sign-in counters', () => new SignInThrottle(db).prune()],
+      ['rate-limit counters', () => services.limits.prune()],
+    ] as const) {
+      await prune()
+        .then((count) => count && logger.info({ count, what }, 'housekeeping: old rows deleted'))
+        .catch((error: unknown) => logger.error({ err: error, what }, 'housekeeping failed'));
+    }
+  };
+  await housekeeping();
+  const pruning = setInterval(() => void housekeeping(), 6 * 60 * 60 * 1000);
   pruning.unref();
   // The dialogs need the notifier, which needs the bot: people are told through late-bound callbacks.
   let notifier: ProactiveNotifier | undefined;
@@ -242,8 +252,12 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     attestationPage,
     medimailPages,
     secureCookies: publicUrl().startsWith('https:'),
+    isLocalChannel: (authorization) => auth.isLocal(authorization),
+    anonymous: !config.MicrosoftAppId,
+    limits: services.limits,
+    trustProxy: config.TRUST_PROXY,
   });
-  port = await server.listen(config.PORT);
+  port = await server.listen(config.PORT, config.HOST);
   outbox.start();
   logger.info({ port, url: publicUrl() }, 'Sésame is listening');
 

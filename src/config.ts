@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -18,6 +19,15 @@ export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    // The address to listen on: every interface by default; 127.0.0.1 behind a reverse proxy on the same host.
+    HOST: z.string().trim().default('0.0.0.0').refine((v) => isIP(v) !== 0 || v === 'localhost', { message: 'must be an IP address to listen on, e.g. 0.0.0.0 or 127.0.0.1' }),
+    // How many reverse proxies stand before Sésame (Azure App Service: 1): the client's address is then
+    // read from X-Forwarded-For, for the rate limits; 0 = use the connection's address.
+    TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
+    // Rate limits: where the counters live (memory: one instance; database: shared by every instance),
+    // and a factor on every limit (2 = twice as permissive; 0 = no limit, for load tests only).
+    RATE_LIMIT_STORE: z.enum(['memory', 'database']).default('memory'),
+    RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1000).default(1),
     PUBLIC_URL: optionalString.pipe(url('https://sesame.example.fr').optional()),
     DATABASE_URL: z
       .string()
@@ -85,6 +95,14 @@ export const configSchema = z
     }
     if (!c.PUBLIC_URL) {
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required in production (the https address users reach)' });
+    } else if (!c.PUBLIC_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be https in production (links carry one-time tokens), e.g. https://sesame.example.fr' });
+    }
+    if (!c.SECRETS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required in production (32 random bytes in base64: openssl rand -base64 32), so that no key file lies beside the database' });
+    }
+    if (c.RATE_LIMIT_FACTOR === 0) {
+      ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_FACTOR'], message: 'cannot be 0 in production (no rate limit at all)' });
     }
   })
   .transform((c) => ({

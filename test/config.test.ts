@@ -62,6 +62,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       SMTP_URL: 'smtp://mail.example.fr:587',
       PUBLIC_URL: 'https://sesame.example.fr',
+      SECRETS_KEY: 'q7Xo0dAmAmC7dnQd2F3nm8m2F5JdMH2c8vQk1l8M5tE=',
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppPassword: 'secret',
       MicrosoftAppTenantId: '00000000-0000-0000-0000-000000000002',
@@ -76,12 +77,32 @@ describe('configuration', () => {
         NODE_ENV: 'production',
         SMTP_URL: 'smtp://mail.example.fr:587',
         PUBLIC_URL: 'https://sesame.example.fr',
+        SECRETS_KEY: 'q7Xo0dAmAmC7dnQd2F3nm8m2F5JdMH2c8vQk1l8M5tE=',
         MicrosoftAppId: 'id',
         MicrosoftAppType: 'UserAssignedMSI',
         MicrosoftAppTenantId: 'tenant',
         SERVICE_CENTRE_EMAIL: 'centre@esante-occitanie.example',
       }),
     ).not.toThrow();
+  });
+
+  it('in production, requires a secrets key and an https public address, and keeps the rate limits on (#11 §8)', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail.example.fr:587',
+      MicrosoftAppId: 'id',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: 'tenant',
+      SERVICE_CENTRE_EMAIL: 'centre@esante-occitanie.example',
+      SECRETS_KEY: 'q7Xo0dAmAmC7dnQd2F3nm8m2F5JdMH2c8vQk1l8M5tE=',
+      PUBLIC_URL: 'https://sesame.example.fr',
+    };
+    expect(() => parseConfig(production)).not.toThrow();
+    expect(() => parseConfig({ ...production, PUBLIC_URL: 'http://sesame.example.fr' })).toThrow(/^Invalid configuration: PUBLIC_URL must be https in production/);
+    expect(() => parseConfig({ ...production, SECRETS_KEY: '' })).toThrow(/^Invalid configuration: SECRETS_KEY is required in production/);
+    expect(() => parseConfig({ ...production, RATE_LIMIT_FACTOR: '0' })).toThrow(/RATE_LIMIT_FACTOR cannot be 0 in production/);
+    expect(parseConfig({ HOST: '127.0.0.1', TRUST_PROXY: '1' })).toMatchObject({ HOST: '127.0.0.1', TRUST_PROXY: 1, RATE_LIMIT_STORE: 'memory', RATE_LIMIT_FACTOR: 1 });
+    expect(() => parseConfig({ HOST: 'sesame.example.fr' })).toThrow(/^Invalid configuration: HOST must be an IP address/);
   });
 
   it('reads the Medimail regions as INSEE codes and refuses anything else', () => {

@@ -118,14 +118,26 @@ describe('the Direct Line channel', () => {
     expect(await poll(all.watermark)).toEqual({ activities: [], watermark: all.watermark });
   });
 
-  it('connector routes accept only this server', async () => {
-    // The test itself runs on loopback, so it is "this server": the route answers 404 for an unknown conversation.
-    const response = await fetch(`${app.url}/v3/conversations/unknown/activities`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text: 'x' }),
-    });
-    expect(response.status).toBe(404);
+  it('connector routes take only the bot of this server, by its key, even from loopback (#11 §7)', async () => {
+    const session = await connect(app.url, { webSocket: false, userId: 'dl-connector' });
+    try {
+      const welcome = await session.next((a) => Boolean(adaptiveCard(a)), 'the welcome card');
+      const conversationId = welcome.conversation!.id;
+      // The test runs on loopback, as every caller does behind a reverse proxy: that is no longer enough.
+      const injected = await fetch(`${app.url}/v3/conversations/${conversationId}/activities`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'Le Centre de Services a validé votre compte' }),
+      });
+      expect(injected.status).toBe(401);
+      const deleted = await fetch(`${app.url}/v3/conversations/${conversationId}/activities/${encodeURIComponent(welcome.id!)}`, { method: 'DELETE' });
+      expect(deleted.status).toBe(401);
+      const stored = await app.db.directLineActivity.findMany({ where: { conversationId } });
+      expect(stored.map((a) => a.body).join()).not.toContain('validé votre compte');
+      expect(stored.some((a) => JSON.parse(a.body).id === welcome.id)).toBe(true);
+    } finally {
+      session.end();
+    }
   });
 
   it('answers /healthz and /readyz', async () => {

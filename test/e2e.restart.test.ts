@@ -15,7 +15,7 @@ let child: ChildProcess | undefined;
 async function start(port: number): Promise<void> {
   child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/index.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`, LOG_LEVEL: 'warn', NODE_ENV: 'test', RATE_LIMIT_FACTOR: '50' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, 30_000, 'the server to be ready');

@@ -1,43 +1,26 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from './helpers/app';
 import { waitFor } from './helpers/smtp';
+import { startConnector, type Recorded } from './helpers/connector';
 import { NOTICE_EVENT } from '../src/services/identity/linkPurposes';
 import type { App } from '../src/app';
 
 // Teams-shaped activities sent to /api/messages of the running server; a stand-in for the Teams
 // connector, on loopback, records what the bot sends back (new activities and card updates).
-interface Recorded {
-  method: string;
-  path: string;
-  body: { type?: string; text?: string; id?: string; attachments?: { content: { body: { text?: string; facts?: { title: string; value: string }[] }[]; actions?: { title: string; data: Record<string, string> }[] } }[] };
-}
-
 let app: App;
 let close: () => Promise<void>;
-let connector: http.Server;
+let connector: Awaited<ReturnType<typeof startConnector>>;
 let serviceUrl: string;
-const recorded: Recorded[] = [];
-let counter = 0;
+let recorded: Recorded[];
 
 beforeAll(async () => {
   ({ app, close } = await startTestApp());
-  connector = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      recorded.push({ method: req.method ?? '', path: req.url ?? '', body: raw ? JSON.parse(raw) : {} });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: req.method === 'PUT' ? decodeURIComponent((req.url ?? '').split('/').pop() ?? '') : `act-${(counter += 1)}` }));
-    });
-  });
-  await new Promise<void>((r) => connector.listen(0, '127.0.0.1', () => r()));
-  serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/teams/`;
+  connector = await startConnector('/teams/');
+  ({ serviceUrl, recorded } = connector);
 });
 afterAll(async () => {
   await close();
-  await new Promise<void>((r) => connector.close(() => r()));
+  await connector.close();
 });
 
 const tenant = { id: 'tenant-chu' };
@@ -66,7 +49,7 @@ describe('in Teams', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(recorded.filter((r) => cardText(r).includes('Bonjour, je suis Sésame'))).toHaveLength(1);
 
-    const cardId = `act-${counter}`;
+    const cardId = welcome.answeredId;
     const promptId = welcome.body.attachments![0].content.actions![0].data.promptId;
     expect(await send({ type: 'message', id: 'm1', conversation: conversation('a:phone'), from: user('phone'), replyToId: cardId, value: { verb: 'accreditation.start', promptId } })).toBe(200);
     const update = await waitFor(() => recorded.find((r) => r.method === 'PUT'), 10_000, 'the card update');

@@ -26,6 +26,7 @@ afterEach(async () => {
 
 const request = (overrides: Partial<TicketRequest> = {}): TicketRequest => ({
   conversation: 'webchat/c-1',
+  client: 'address:192.0.2.1',
   route: 'siam',
   journey: 'accreditation',
   step: 'Étape 2 sur 4 — Première connexion (acc.signInWaitCard)',
@@ -127,8 +128,10 @@ describe('helpdesk tickets', () => {
     const refused = await world.services.tickets.open(request());
     expect(refused).toEqual({ status: 'rateLimited', last: 'SES-000003', retryAt: new Date(first.createdAt.getTime() + 60 * 60 * 1000) });
     expect(await world.db.db.supportTicket.count()).toBe(3);
-    // Another conversation is not held back.
-    expect((await world.services.tickets.open(request({ conversation: 'msteams/c-2' }))).status).toBe('sent');
+    // Another person, in another conversation, is not held back…
+    expect((await world.services.tickets.open(request({ conversation: 'msteams/c-2', client: 'user:msteams:aad-2' }))).status).toBe('sent');
+    // …but the same person opening a new conversation is (#11: the limit was bypassed that way).
+    expect(await world.services.tickets.open(request({ conversation: 'webchat/c-3' }))).toMatchObject({ status: 'rateLimited', last: 'SES-000003' });
   });
 
   it('routes by the topic of the last answer, else by the journey (knowledge §1.6)', () => {

@@ -17,7 +17,7 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.transcript'));
 const dataDir = tempDir();
 const dbFile = path.join(dataDir, 'sesame.db');
 const channelSecret = 'transcripts-channel-secret-0123456789';
-const config = parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, OUTBOX_POLL_MS: '100', DIRECTLINE_SECRET: channelSecret });
+const config = parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, OUTBOX_POLL_MS: '100', DIRECTLINE_SECRET: channelSecret, RATE_LIMIT_FACTOR: '50' });
 const logs = capturingLogger();
 let app: App;
 const restart = async () => {

@@ -20,6 +20,9 @@ interface ConversationFlags {
   handoffAt?: number;
 }
 
+/** The longest message read; longer ones are answered with what to do instead. */
+const MAX_MESSAGE = 4000;
+
 /** A channel answers a handoff within a day, or not at all. */
 const HANDOFF_ANSWER_MS = 24 * 60 * 60 * 1000;
 
@@ -63,7 +66,10 @@ export class SesameBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      if (!(await this.pageCode(context))) await this.runDialog(context);
+      const length = context.activity.text?.length ?? 0;
+      // A wall of text (a pasted document) is not read: the user is told, and the step stays as it was.
+      if (length > MAX_MESSAGE) await context.sendActivity(tr(context)('tooLong', { length, max: MAX_MESSAGE }));
+      else if (!(await this.pageCode(context))) await this.runDialog(context);
       await next();
     });
 

@@ -37,6 +37,8 @@ import { PORTAL_DIALOG, PortalDialog } from './portalDialog';
 import type { EngagementService } from '../services/accreditation/engagement';
 import type { EprService } from '../services/accreditation/epr';
 import { InterruptibleDialog } from './interruptibleDialog';
+import { withinLimits } from './limits';
+import type { RateLimits } from '../services/rateLimits';
 import { tr, turnLocale } from './turn';
 
 export const ACCREDITATION_DIALOG = 'accreditation';
@@ -170,6 +172,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     private readonly links: SecureLinks,
     private readonly state: StatePropertyAccessor<AccreditationConversation>,
     private readonly publicUrl: () => string,
+    private readonly limits: RateLimits,
     private readonly now: () => Date = () => new Date(),
   ) {
     super(ACCREDITATION_DIALOG);
@@ -328,6 +331,8 @@ export class AccreditationDialog extends InterruptibleDialog {
       return step.replaceDialog(FORM_LOOP, { ...keep, notice: 'emailSuggestion', suggestion, confirmKey: values.confirmKey ?? '' });
     }
     if (id.status !== 'valid' && id.status !== 'badKey') return step.replaceDialog(FORM_LOOP, keep);
+    // Each request mails credentials: a few per client, and per address, whoever asks.
+    if (!(await withinLimits(step.context, this.limits, 'registration', [values.email]))) return step.replaceDialog(FORM_LOOP, keep);
 
     const t = tr(step.context);
     const result = await this.registry.register({
@@ -469,6 +474,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     const signedIn = await this.signedInAccount(step.context);
     const accountId = signedIn?.id ?? request?.accountId;
     if (!accountId) return step.replaceDialog(HUB);
+    if (!(await withinLimits(step.context, this.limits, 'registration', values.email ? [values.email] : []))) return step.replaceDialog(HUB);
     const result = await this.registry.resendCredentials(accountId, request?.canChangeEmail || signedIn ? values.email : undefined, { signedIn: Boolean(signedIn) });
     if (result.status === 'rateLimited') await step.context.sendActivity(t('accreditation:resend.rateLimited', { time: time(t, result.retryAt) }));
     else {

@@ -38,6 +38,8 @@ import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { SPECIALTY_CODES } from '../services/accreditation/specialties';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { InterruptibleDialog } from './interruptibleDialog';
+import { withinLimits } from './limits';
+import type { RateLimits } from '../services/rateLimits';
 import { tr, turnLocale } from './turn';
 
 export const MEDIMAIL_DIALOG = 'medimail';
@@ -184,6 +186,7 @@ export class MedimailDialog extends InterruptibleDialog {
     private readonly links: SecureLinks,
     private readonly state: StatePropertyAccessor<MedimailConversation>,
     private readonly settings: MedimailSettings,
+    private readonly limits: RateLimits,
   ) {
     super(MEDIMAIL_DIALOG);
     const prompt = (id: string, spec: ConstructorParameters<typeof CardPrompt>[1]) => this.addDialog(new CardPrompt(id, spec));
@@ -383,6 +386,8 @@ export class MedimailDialog extends InterruptibleDialog {
     if (isRoleAddress(values.email) && values.confirmNominative !== 'true') {
       return step.replaceDialog(FORM, { ...stringValues(values), roleAddress: 'true' });
     }
+    // The account's confirmation mail goes to this address: a few per client, and per address, whoever asks.
+    if (!(await withinLimits(step.context, this.limits, 'registration', [values.email]))) return step.replaceDialog(FORM, stringValues(values));
     const result = await this.medimail.startRegistration({ ...values, locale: turnLocale(step.context) }, this.reference(step.context));
     if (result.status === 'duplicate') {
       await step.context.sendActivity(t('medimail:form.duplicate', { email: result.maskedEmail }));
@@ -449,7 +454,7 @@ export class MedimailDialog extends InterruptibleDialog {
   private async doResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb, values } = step.result as CardPromptResult<{ email: string }>;
     const accountId = await this.accountId(step.context);
-    if (verb === 'submit' && accountId) {
+    if (verb === 'submit' && accountId && (await withinLimits(step.context, this.limits, 'registration', [values.email]))) {
       const sent = await this.medimail.sendConfirmation(accountId, values.email);
       await step.context.sendActivity(tr(step.context)('medimail:confirm.resent', { email: sent.maskedEmail }));
     }

@@ -10,7 +10,7 @@ import { HELPDESK_ROUTES, routeFor, type HelpdeskRoute, type Journey, type Suppo
 import { redactSecrets } from '../services/support/redact';
 import { conversationKey, TAG, type TranscriptLine, type TranscriptStore } from '../services/support/transcripts';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
-import { tr, turnLocale } from './turn';
+import { clientKey, tr, turnLocale } from './turn';
 
 export const SUPPORT_DIALOG = 'support';
 const FLOW = 'support.flow';
@@ -138,6 +138,7 @@ export class SupportDialog extends ComponentDialog {
     const transcript = await this.transcripts.recent(conversation);
     const outcome = await this.tickets.open({
       conversation,
+      client: clientKey(context),
       route,
       oaId,
       journey: draft.journey,

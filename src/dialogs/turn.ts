@@ -86,3 +86,19 @@ export function setTrustedEvent(context: TurnContext, event: TrustedEvent): void
 export function trustedEvent(context: TurnContext): TrustedEvent | undefined {
   return context.turnState.get(TRUSTED_EVENT) as TrustedEvent | undefined;
 }
+
+/** A claim only the local channel's authentication puts on a turn's identity (see LocalChannelAuthentication). */
+export const LOCAL_CHANNEL_CLAIM = 'sesame:localChannel';
+
+/**
+ * Who is acting, for per-client limits: on Sésame's own channel the poster's address (user ids
+ * there are chosen by the client), elsewhere the channel's user (in Teams, the Entra ID identity).
+ */
+export function clientKey(context: TurnContext): string {
+  const identity = context.turnState.get(context.adapter.BotIdentityKey) as { getClaimValue?(type: string): string | null } | undefined;
+  const local = identity?.getClaimValue?.(LOCAL_CHANNEL_CLAIM) === 'true';
+  const address = (context.activity.channelData as { sesameClient?: unknown } | undefined)?.sesameClient;
+  if (local && typeof address === 'string') return `address:${address}`;
+  const { channelId, from } = context.activity;
+  return `user:${channelId}:${from?.aadObjectId ?? from?.id ?? 'unknown'}`;
+}

@@ -1,22 +1,30 @@
 import crypto from 'node:crypto';
 import {
   AuthenticationConstants,
+  AuthenticationError,
   BotFrameworkAuthentication,
   ClaimsIdentity,
   ConnectorClient,
   ConnectorFactory,
-  MicrosoftAppCredentials,
+  UserTokenClient,
   type AuthenticateRequestResult,
-  type UserTokenClient,
 } from 'botframework-connector';
-import type { Activity } from 'botbuilder';
+import { StatusCodes, type Activity } from 'botbuilder';
+import { LOCAL_CHANNEL_CLAIM } from '../dialogs/turn';
+
+type Credentials = ConstructorParameters<typeof ConnectorClient>[0];
+type Request = Parameters<Credentials['signRequest']>[0];
+
 
 /**
- * Lets the local Direct Line channel talk to the bot when the bot also has real Bot Framework
- * credentials (production). Requests carrying this process's channel key, for a conversation
- * whose serviceUrl is our own loopback connector, are accepted; replies to that serviceUrl go
- * without an Azure token (the connector routes only accept loopback callers). Everything else
- * is delegated to the configured Bot Framework authentication, unchanged.
+ * Authentication between the bot and Sésame's own Direct Line channel, both in this process, in
+ * development as in production. Both directions carry a per-process key, whatever the source
+ * address (behind a reverse proxy every caller is loopback):
+ *  - the channel posts to /api/messages with it; such a request must name our own loopback
+ *    serviceUrl, and is the only way to speak on the `directline` channel without a Bot Framework
+ *    token (so an anonymous caller cannot act in a conversation whose id it learnt);
+ *  - the bot's replies to that serviceUrl carry it, and the connector routes refuse anything else.
+ * Everything else is delegated to the configured Bot Framework authentication, unchanged.
  */
 export class LocalChannelAuthentication extends BotFrameworkAuthentication {
   readonly channelKey = crypto.randomBytes(32).toString('base64url');
@@ -32,17 +40,23 @@ export class LocalChannelAuthentication extends BotFrameworkAuthentication {
     return `Bearer ${this.channelKey}`;
   }
 
+  /** Whether a request carries this process's key (constant time). */
+  isLocal(authorization: string | undefined): boolean {
+    const given = Buffer.from(authorization ?? '');
+    const expected = Buffer.from(this.authorizationHeader);
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  }
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    if (authHeader === this.authorizationHeader) {
-      if (activity.serviceUrl !== this.localServiceUrl()) throw Object.assign(new Error('Unauthorized'), { statusCode: 401 });
-      return {
-        audience: AuthenticationConstants.ToChannelFromBotOAuthScope,
-        claimsIdentity: new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType),
-        callerId: undefined,
-        connectorFactory: this.createConnectorFactory(new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType)),
-      };
+    if (this.isLocal(authHeader)) {
+      if (activity.serviceUrl !== this.localServiceUrl()) throw unauthorized('the local channel speaks only with its own service URL');
+      const identity = new ClaimsIdentity([{ type: LOCAL_CHANNEL_CLAIM, value: 'true' }], AuthenticationConstants.AnonymousAuthType);
+      return { audience: AuthenticationConstants.ToChannelFromBotOAuthScope, claimsIdentity: identity, callerId: undefined, connectorFactory: this.createConnectorFactory(identity) };
     }
-    return this.inner.authenticateRequest(activity, authHeader);
+    const result = await this.inner.authenticateRequest(activity, authHeader);
+    // Without credentials (development) the inner authentication lets anyone in: not on our channel's conversations.
+    if (activity.channelId === 'directline' && !result.claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim)) throw unauthorized('the directline channel needs its key or a Bot Framework token');
+    return result;
   }
 
   override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
@@ -52,15 +66,22 @@ export class LocalChannelAuthentication extends BotFrameworkAuthentication {
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const inner = this.inner.createConnectorFactory(claimsIdentity);
     const local = this.localServiceUrl;
+    const credentials = new LocalChannelCredentials(this.authorizationHeader);
     return new (class extends ConnectorFactory {
       async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        if (serviceUrl === local()) return new ConnectorClient(MicrosoftAppCredentials.Empty, { baseUri: serviceUrl });
+        if (serviceUrl === local()) return new ConnectorClient(credentials, { baseUri: serviceUrl });
         return inner.create(serviceUrl, audience);
       }
     })();
   }
 
+  /**
+   * Sésame uses no Bot Framework OAuth connection. A turn of the local channel has no Azure
+   * identity to make a user-token client from (botbuilder would fail every turn with "Invalid
+   * appId" once credentials are set): it gets one that says so if ever called.
+   */
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    if (claimsIdentity.getClaimValue(LOCAL_CHANNEL_CLAIM) === 'true') return Promise.resolve(new NoUserTokenClient());
     return this.inner.createUserTokenClient(claimsIdentity);
   }
 
@@ -71,4 +92,42 @@ export class LocalChannelAuthentication extends BotFrameworkAuthentication {
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.inner.authenticateChannelRequest(authHeader);
   }
+}
+
+/** Signs the bot's calls to the local channel's connector routes with the process key. */
+class LocalChannelCredentials implements Credentials {
+  constructor(private readonly authorization: string) {}
+
+  async signRequest(request: Request): Promise<Request> {
+    request.headers.set('authorization', this.authorization);
+    return request;
+  }
+}
+
+class NoUserTokenClient extends UserTokenClient {
+  private refuse(): never {
+    throw new Error('Sésame uses no Bot Framework OAuth connection on its local channel.');
+  }
+  getUserToken(): never {
+    return this.refuse();
+  }
+  getSignInResource(): never {
+    return this.refuse();
+  }
+  signOutUser(): never {
+    return this.refuse();
+  }
+  getTokenStatus(): never {
+    return this.refuse();
+  }
+  getAadTokens(): never {
+    return this.refuse();
+  }
+  exchangeToken(): never {
+    return this.refuse();
+  }
+}
+
+function unauthorized(why: string): Error {
+  return new AuthenticationError(`Unauthorized: ${why}.`, StatusCodes.UNAUTHORIZED);
 }

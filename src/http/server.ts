@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import restify, { type Request, type Response } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import helmet from 'helmet';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
 import type { Logger } from '../logger';
@@ -13,12 +14,15 @@ import type { Locale } from '../i18n';
 import type { CaughtMailbox } from '../services/mail/smtpCatcher';
 import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySet } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
-import { webchatPage } from './pages/webchatPage';
+import { escapeHtml } from './pages/html';
+import { WEBCHAT_START, webchatPage } from './pages/webchatPage';
 import type { PageResponse, SignInPages } from './pages/signInPages';
 import { securePage, type Visitor } from './pages/secretForms';
 import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage } from './pages/attestationPage';
 import type { MedimailPages } from './pages/medimailPages';
+import { addressKey, type LimitName, type RateLimits } from '../services/rateLimits';
+import { wellFormed } from '../services/text';
 
 /**
  * The only file that knows restify. Routes:
@@ -42,8 +46,15 @@ export interface ServerDeps {
   deskPages: DeskPages;
   attestationPage: AttestationPage;
   medimailPages: MedimailPages;
-  /** The public address is https: cookies are Secure and __Host- prefixed. */
+  /** The public address is https: cookies are Secure and __Host- prefixed, HSTS is sent. */
   secureCookies: boolean;
+  /** Whether a request carries the local channel's per-process key (the connector routes take nothing else). */
+  isLocalChannel(authorization: string | undefined): boolean;
+  /** No Bot Framework credentials (development): /api/messages answers only service URLs on this machine. */
+  anonymous: boolean;
+  limits: RateLimits;
+  /** Reverse proxies before Sésame whose X-Forwarded-For is believed (0: the connection's address). */
+  trustProxy: number;
 }
 
 export interface HttpServer {
@@ -58,18 +69,46 @@ const pageTokenSchema = z.object({
   resumeKey: z.string().max(128).optional(),
 });
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** What /api/messages reads of an activity before the Bot Framework adapter: each refusal names the field. */
+const botActivitySchema = z
+  .object({
+    type: z.string({ message: 'type must be a string, e.g. "message"' }).min(1).max(50),
+    channelId: z.string({ message: 'channelId must be a string' }).min(1).max(100),
+    serviceUrl: z.string({ message: 'serviceUrl must be a URL' }).refine((v) => URL.canParse(v), { message: 'serviceUrl must be a URL' }),
+    conversation: z.object({ id: z.string({ message: 'conversation.id must be a string' }).min(1).max(512) }, { message: 'conversation must be an object with an id' }).passthrough(),
+    from: z.object({ id: z.string({ message: 'from.id must be a string' }).max(512) }).passthrough().optional(),
+    text: z.string({ message: 'text must be a string' }).optional(),
+    locale: z.string({ message: 'locale must be a string' }).max(20).optional(),
+  })
+  .passthrough();
 
 /** What a secure page's form may post: named fields, each a plain string of reasonable length. */
 const formFieldsSchema = z.record(z.string(), z.string().max(4000));
 
+const isLoopback = (host: string | undefined) => /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host ?? '');
+
+/** The answer the edge gives for a refused restify request (bad JSON, too large, no route): what to fix, no internals. */
+const EDGE_ERRORS: Record<string, string> = {
+  InvalidContent: 'The request body is not valid JSON.',
+  PayloadTooLarge: 'The request body is larger than 1 MB.',
+  UnsupportedMediaType: 'Send application/json (or a form to the secure pages).',
+  ResourceNotFound: 'No such address.',
+  MethodNotAllowed: 'This address does not take this method.',
+};
+
 export function createHttpServer(deps: ServerDeps): HttpServer {
-  const { logger, adapter, bot, channel, i18n } = deps;
+  const { logger, adapter, bot, channel, i18n, limits } = deps;
   const server = restify.createServer({ name: 'sesame', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // restify's body reader honours maxBodySize; its typings omit it from the JSON parser's options.
   const bodyOptions = { mapParams: false, maxBodySize: 1024 * 1024 };
   server.use(restify.plugins.jsonBodyParser(bodyOptions));
+  server.use(securityHeaders(deps.secureCookies));
+  server.on('restifyError', (_req: Request, _res: Response, error: Error & { body?: { code?: string } }, next: () => void) => {
+    const code = error.body?.code ?? error.name.replace(/Error$/, '');
+    Object.assign(error, { toJSON: () => ({ error: { code, message: EDGE_ERRORS[code] ?? 'Request refused.' } }) });
+    next();
+  });
 
   // One JSON line per request: method, route, status, duration. Never the query string (tokens).
   server.on('after', (req: Request, res: Response) => {
@@ -81,57 +120,124 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
 
   const pageLocale = (req: Request): Locale => (req.query?.lang === 'en' ? 'en' : req.query?.lang === 'fr' ? 'fr' : deps.defaultLocale);
   const auth = (req: Request) => req.header('authorization') || undefined;
+  /** The client's address: the connection's, or the one the trusted proxies saw. */
+  const clientOf = (req: Request): string => {
+    const direct = req.socket.remoteAddress ?? 'unknown';
+    if (!deps.trustProxy) return addressKey(direct);
+    const chain = (req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return addressKey(chain[chain.length - deps.trustProxy] ?? direct);
+  };
   const fail = (res: Response, error: unknown) => {
     if (error instanceof DirectLineError) {
       res.send(error.status, { error: { code: error.code, message: error.message } });
       return;
     }
     logger.error({ err: error }, 'request failed');
-    res.send(500, { error: { code: 'ServiceError', message: 'Internal error' } });
+    res.send(500, { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } });
   };
-  const json = (handler: (req: Request) => Promise<unknown>, status = 200) => async (req: Request, res: Response) => {
-    try {
-      res.send(status, await handler(req));
-    } catch (error) {
-      fail(res, error);
+  /**
+   * Takes one unit of each limit; on refusal answers 429 with Retry-After and a sentence the chat
+   * (or the page) can show, and returns false.
+   */
+  const within = async (req: Request, res: Response, wanted: [LimitName, string][], html = false): Promise<boolean> => {
+    for (const [name, key] of wanted) {
+      const taken = await limits.take(name, key);
+      if (taken.ok) continue;
+      const seconds = Math.max(1, Math.ceil((taken.retryAt.getTime() - Date.now()) / 1000));
+      const locale = pageLocale(req);
+      const t = i18n.getFixedT(locale);
+      const message = t('pages:tooMany', { seconds });
+      res.setHeader('retry-after', String(seconds));
+      logger.warn({ event: 'rateLimited', limit: name, route: req.getRoute()?.path }, 'rate limited');
+      if (html) respond(res, securePage(t, locale, { title: t('pages:tooManyTitle'), paragraphs: [message], status: 429 }));
+      else res.send(429, { error: { code: 'TooManyRequests', message } });
+      return false;
     }
+    return true;
   };
+  const json =
+    (handler: (req: Request) => Promise<unknown>, status = 200, limited: (req: Request) => [LimitName, string][] = () => []) =>
+    async (req: Request, res: Response) => {
+      try {
+        if (!(await within(req, res, limited(req)))) return;
+        res.send(status, await handler(req));
+      } catch (error) {
+        fail(res, error);
+      }
+    };
 
   // ---- Bot Framework ----
   server.post('/api/messages', async (req: Request, res: Response) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+    const parsed = botActivitySchema.safeParse(wellFormed(req.body));
+    if (!parsed.success) {
+      res.send(400, { error: { code: 'BadArgument', message: `Invalid activity: ${parsed.error.issues[0]?.message ?? 'not an activity'}.` } });
+      return;
+    }
+    // Without credentials anyone may call: the bot then answers only channels on this machine, never a URL given from outside.
+    if (deps.anonymous && !deps.isLocalChannel(auth(req)) && !isLoopback(new URL(parsed.data.serviceUrl).hostname)) {
+      res.send(403, { error: { code: 'Forbidden', message: 'Without Bot Framework credentials, Sésame answers only channels on this machine (serviceUrl on localhost).' } });
+      return;
+    }
+    req.body = parsed.data;
+    // The adapter answers a failure with its error's message: the caller is told what to fix (401), never an internal one.
+    const guarded = new Proxy(res, {
+      get(target, property) {
+        if (property === 'send') return (body: unknown) => target.send(target.statusCode >= 500 ? { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } } : body);
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await adapter.process(req, guarded, (context) => bot.run(context));
   });
 
   // ---- local Direct Line 3.0 ----
-  server.post('/v3/directline/tokens/generate', json(async (req) => {
-    if (!(await channel.mayStart(auth(req)))) throw new DirectLineError(403, 'BadArgument', 'A valid Direct Line secret is required.');
-    const parsed = tokenRequestSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request.');
-    const { resumeKey: _kept, ...info } = await channel.generateToken(parsed.data);
-    return info;
-  }));
-  server.post('/v3/directline/tokens/refresh', json((req) => channel.refreshToken(auth(req))));
-  server.post('/v3/directline/conversations', json((req) => channel.startConversation(auth(req)), 201));
-  server.get('/v3/directline/conversations/:conversationId', json((req) =>
-    channel.reconnect(auth(req), req.params.conversationId, typeof req.query?.watermark === 'string' ? req.query.watermark : undefined),
-  ));
-  server.post('/v3/directline/conversations/:conversationId/activities', json((req) => channel.postActivity(auth(req), req.params.conversationId, req.body)));
-  server.get('/v3/directline/conversations/:conversationId/activities', json((req) =>
-    channel.getActivities(auth(req), req.params.conversationId, typeof req.query?.watermark === 'string' ? req.query.watermark : undefined),
-  ));
+  const perClient = (name: LimitName) => (req: Request): [LimitName, string][] => [[name, clientOf(req)]];
+  server.post(
+    '/v3/directline/tokens/generate',
+    json(
+      async (req) => {
+        if (!(await channel.mayStart(auth(req)))) throw new DirectLineError(403, 'BadArgument', 'A valid Direct Line secret is required.');
+        const parsed = tokenRequestSchema.safeParse(req.body ?? {});
+        if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: user.id and user.name are strings, locale a language tag.');
+        const { resumeKey: _kept, ...info } = await channel.generateToken(parsed.data);
+        return info;
+      },
+      200,
+      perClient('conversation'),
+    ),
+  );
+  server.post('/v3/directline/tokens/refresh', json((req) => channel.refreshToken(auth(req)), 200, perClient('token')));
+  server.post('/v3/directline/conversations', json((req) => channel.startConversation(auth(req)), 201, perClient('conversation')));
+  const watermarkOf = (req: Request) => (typeof req.query?.watermark === 'string' ? req.query.watermark : undefined);
+  server.get('/v3/directline/conversations/:conversationId', json((req) => channel.reconnect(auth(req), String(req.params.conversationId), watermarkOf(req)), 200, perClient('token')));
+  server.post(
+    '/v3/directline/conversations/:conversationId/activities',
+    json((req) => channel.postActivity(auth(req), String(req.params.conversationId), req.body, clientOf(req)), 200, (req) => [
+      ['activity', clientOf(req)],
+      ['conversationActivity', String(req.params.conversationId)],
+    ]),
+  );
+  server.get(
+    '/v3/directline/conversations/:conversationId/activities',
+    json((req) => channel.getActivities(auth(req), String(req.params.conversationId), watermarkOf(req)), 200, (req) => [
+      ['read', clientOf(req)],
+      ['conversationRead', String(req.params.conversationId)],
+    ]),
+  );
 
   // ---- connector routes: the bot's replies to Direct Line conversations ----
+  // Only the bot of this process, by its key: behind a reverse proxy every caller is loopback.
   const fromBot = json(async (req) => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new DirectLineError(403, 'Forbidden', 'Connector routes accept only this server.');
-    return channel.receiveFromBot(req.params.conversationId, req.body ?? {}, req.params.activityId);
+    if (!deps.isLocalChannel(auth(req))) throw new DirectLineError(401, 'Unauthorized', 'Connector routes take only the bot of this server.');
+    return channel.receiveFromBot(String(req.params.conversationId), req.body ?? {}, req.params.activityId);
   });
   server.post('/v3/conversations/:conversationId/activities', fromBot);
   server.post('/v3/conversations/:conversationId/activities/:activityId', fromBot);
   server.del(
     '/v3/conversations/:conversationId/activities/:activityId',
     json(async (req) => {
-      if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw new DirectLineError(403, 'Forbidden', 'Connector routes accept only this server.');
-      await channel.deleteFromBot(req.params.conversationId, req.params.activityId);
+      if (!deps.isLocalChannel(auth(req))) throw new DirectLineError(401, 'Unauthorized', 'Connector routes take only the bot of this server.');
+      await channel.deleteFromBot(String(req.params.conversationId), String(req.params.activityId));
       return {};
     }),
   );
@@ -148,6 +254,10 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     res.writeHead(200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'content-length': bundle.length });
     res.end(bundle);
   });
+  server.get('/webchat/start.js', async (_req: Request, res: Response) => {
+    res.writeHead(200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-cache', 'content-length': Buffer.byteLength(WEBCHAT_START) });
+    res.end(WEBCHAT_START);
+  });
   // The chat page's browser gets a key of its own (an HttpOnly cookie): a secure page opened in
   // this same browser is recognised as the chat's and skips its code; any other browser must type it.
   const browserCookie = deps.secureCookies ? '__Host-sesame_browser' : 'sesame_browser';
@@ -156,6 +266,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       const parsed = pageTokenSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: userId (letters, digits, - or _), optional locale, conversationId and resumeKey.');
       const { userId, locale, conversationId, resumeKey } = parsed.data;
+      if (!(await within(req, res, [[conversationId && resumeKey ? 'token' : 'conversation', clientOf(req)]]))) return;
       let browserKey = readCookie(req, browserCookie);
       if (!browserKey || !/^[\w-]{43}$/.test(browserKey)) {
         browserKey = crypto.randomBytes(32).toString('base64url');
@@ -215,6 +326,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   };
   /** A form posted to a secure page: every field a plain string (a crafted `a[b]=1` is named and refused), then its handler. */
   const postPage = (handler: (token: string, fields: Record<string, string>, visitor: Visitor) => Promise<PageResponse>) => async (req: Request, res: Response) => {
+    if (!(await within(req, res, [['page', clientOf(req)]], true))) return;
     const parsed = formFieldsSchema.safeParse(req.body && typeof req.body === 'object' ? req.body : {});
     if (!parsed.success) {
       const locale = pageLocale(req);
@@ -242,6 +354,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.get('/compte/medimail/mot-de-passe/:token', showPage((token) => mm.showPassword(token)));
   server.post('/compte/medimail/mot-de-passe/:token', form, postPage((token, f, v) => mm.submitPassword(token, f, v)));
   server.get('/compte/medimail/confirmation/:token', async (req: Request, res: Response) => {
+    if (!(await within(req, res, [['page', clientOf(req)]], true))) return;
     try {
       respond(res, await mm.confirm(String(req.params.token), visitorOf(req)));
     } catch (error) {
@@ -253,15 +366,20 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.post('/compte/medimail/connexion/:token/code', form, postPage((token, f) => mm.submitOtp(token, f)));
   server.post('/compte/medimail/connexion/:token/cgu', form, postPage((token, f, v) => mm.submitCgu(token, f, v)));
   server.get('/compte/attestation/:token', async (req: Request, res: Response) => {
-    const file = await deps.attestationPage.get(req.params.token);
-    const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
-    res.writeHead(file.status, {
-      'content-type': file.contentType,
-      'content-length': body.length,
-      'cache-control': 'no-store',
-      ...(file.filename ? { 'content-disposition': `inline; filename="${file.filename}"` } : {}),
-    });
-    res.end(body);
+    if (!(await within(req, res, [['page', clientOf(req)]], true))) return;
+    try {
+      const file = await deps.attestationPage.get(String(req.params.token));
+      const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
+      res.writeHead(file.status, {
+        'content-type': file.contentType,
+        'content-length': body.length,
+        'cache-control': 'no-store',
+        ...(file.filename ? { 'content-disposition': `inline; filename="${file.filename}"` } : {}),
+      });
+      res.end(body);
+    } catch (error) {
+      pageFailed(req, res, error);
+    }
   });
 
   // ---- health ----
@@ -274,25 +392,33 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   });
 
   // ---- development mail page ----
+  // It shows temporary passwords and codes: only to a browser on this machine, never through a proxy.
   const mailbox = deps.mailbox;
   if (mailbox) {
-    server.get('/dev/mail', async (req: Request, res: Response) => {
+    const fromThisMachine = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+      if (isLoopback(req.socket.remoteAddress) && !req.header('x-forwarded-for') && !req.header('forwarded')) return handler(req, res);
+      const t = i18n.getFixedT(pageLocale(req));
+      sendHtml(res, `<p>${escapeHtml(t('pages:mail.localOnly'))}</p>`, 403);
+    };
+    server.get('/dev/mail', fromThisMachine(async (req: Request, res: Response) => {
       const locale = pageLocale(req);
       sendHtml(res, mailListPage(i18n.getFixedT(locale), locale, await mailbox.list()));
-    });
-    server.get('/dev/mail/:id', async (req: Request, res: Response) => {
+    }));
+    server.get('/dev/mail/:id', fromThisMachine(async (req: Request, res: Response) => {
       const locale = pageLocale(req);
       const t = i18n.getFixedT(locale);
       const mail = await mailbox.get(String(req.params.id));
       if (!mail) sendHtml(res, `<p>${t('pages:mail.notFound')}</p>`, 404);
       else sendHtml(res, mailPage(t, locale, mail));
-    });
-    server.get('/dev/mail/:id/html', async (req: Request, res: Response) => {
+    }));
+    server.get('/dev/mail/:id/html', fromThisMachine(async (req: Request, res: Response) => {
       const mail = await mailbox.get(String(req.params.id));
       if (!mail) return sendHtml(res, '', 404);
-      res.setHeader('content-security-policy', "sandbox allow-popups allow-popups-to-escape-sandbox; script-src 'none'");
+      // Shown inside the mail page only (this server's own frame), sandboxed, without scripts.
+      res.setHeader('content-security-policy', "sandbox allow-popups allow-popups-to-escape-sandbox; script-src 'none'; frame-ancestors 'self'");
+      res.setHeader('x-frame-options', 'SAMEORIGIN');
       sendHtml(res, mailHtml(mail));
-    });
+    }));
   }
 
   // ---- Direct Line WebSocket streams ----
@@ -302,6 +428,11 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
       const conversationId = match ? decodeURIComponent(match[1]) : undefined;
+      const allowed = await limits.take('token', addressKey(req.socket.remoteAddress));
+      if (!allowed.ok) {
+        socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.ceil((allowed.retryAt.getTime() - Date.now()) / 1000)}\r\n\r\n`);
+        return;
+      }
       if (!conversationId || !(await channel.authorizeStream(conversationId, url.searchParams.get('t') ?? undefined))) {
         socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
         return;
@@ -362,6 +493,37 @@ function readCookie(req: Request, name: string): string | undefined {
     if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
   }
   return undefined;
+}
+
+/**
+ * Headers of every answer (helmet): a Content-Security-Policy that Web Chat works under (its bundle
+ * and start script from this server, its styles inline), no framing (a page where passwords are
+ * typed is never shown inside another site), no referrer, HSTS on an https address.
+ */
+function securityHeaders(https: boolean) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: https ? [] : null,
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
 }
 
 function sendHtml(res: Response, html: string, status = 200): void {

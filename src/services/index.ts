@@ -15,6 +15,7 @@ import { lockedMail } from './identity/lockNotice';
 import { MedimailService } from './medimail/medimail';
 import { SupportTickets, type HelpdeskAddresses } from './support/tickets';
 import { TranscriptStore } from './support/transcripts';
+import { RateLimits, type RateLimitOptions } from './rateLimits';
 
 const DATA = path.join(ROOT, 'data', 'accreditation');
 
@@ -26,6 +27,7 @@ const DATA = path.join(ROOT, 'data', 'accreditation');
 export interface ServiceSettings {
   medimail: { from: string; serviceCentreEmail: string };
   helpdesks: HelpdeskAddresses;
+  rateLimits: RateLimitOptions;
 }
 
 /** What the services take from the configuration. */
@@ -33,6 +35,7 @@ export function serviceSettings(config: Config): ServiceSettings {
   return {
     medimail: { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL },
     helpdesks: { siam: config.HELPDESK_SIAM_EMAIL, siamSubject: config.HELPDESK_SIAM_SUBJECT, medimail: config.HELPDESK_MEDIMAIL_EMAIL, oa: config.HELPDESK_OA_EMAILS },
+    rateLimits: { store: config.RATE_LIMIT_STORE, factor: config.RATE_LIMIT_FACTOR },
   };
 }
 
@@ -54,7 +57,8 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   const medimailService = new MedimailService(db, outbox, i18n, links, desk, outbox.secrets, { publicUrl, ...settings.medimail });
   const transcripts = new TranscriptStore(db);
   const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
-  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets };
+  const limits = new RateLimits(db, settings.rateLimits);
+  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets, limits };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -21,3 +21,11 @@ export function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/** The same JSON with every string made well-formed (a lone surrogate becomes U+FFFD): storable in any database, readable by any client. */
+export function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return value.toWellFormed();
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
+  return value;
+}

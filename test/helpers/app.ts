@@ -18,6 +18,8 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`,
     OUTBOX_POLL_MS: '100',
+    // Test clients poll far faster than people type: limits are widened unless a test sets its own.
+    RATE_LIMIT_FACTOR: '50',
     ...env,
   });
   const app = await startApp(config, logger);

@@ -4,6 +4,7 @@ import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Db } from '../../services/db/database';
 import type { Logger } from '../../logger';
+import { wellFormed } from '../../services/text';
 
 /**
  * A local Direct Line 3.0 channel: what Azure's Direct Line service does for Web Chat and any
@@ -224,7 +225,8 @@ export class DirectLineChannel {
   }
 
   /** POST /conversations/{id}/activities: the user's activity, echoed with an id, then handed to the bot. */
-  async postActivity(authorization: string | undefined, conversationId: string, body: unknown): Promise<{ id: string }> {
+  /** `client`: the poster's address key, handed to the bot with the activity (for its per-client limits), never stored. */
+  async postActivity(authorization: string | undefined, conversationId: string, body: unknown, client?: string): Promise<{ id: string }> {
     const grant = await this.requireConversation(authorization, conversationId);
     const parsed = incomingActivitySchema.safeParse(wellFormed(body));
     if (!parsed.success) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${parsed.error.issues[0]?.message ?? 'not an activity'}.`);
@@ -246,8 +248,10 @@ export class DirectLineChannel {
       await this.db.directLineConversation.update({ where: { id: conversationId }, data: { userId, userName: incoming.from?.name ?? null } });
       this.deliver(conversationId, this.membersAdded(conversationId, [{ id: userId, name: incoming.from?.name }], incoming.locale ?? conversation.locale));
     }
+    const { sesameClient: _spoofed, ...channelData } = (incoming.channelData ?? {}) as Record<string, unknown>;
     const echoed = await this.append(conversationId, {
       ...incoming,
+      channelData: Object.keys(channelData).length ? channelData : undefined,
       from: { ...incoming.from, id: userId, role },
       conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
       channelId: 'directline',
@@ -255,7 +259,7 @@ export class DirectLineChannel {
       timestamp: new Date().toISOString(),
       locale: incoming.locale ?? conversation.locale ?? undefined,
     } as WireActivity);
-    this.deliver(conversationId, echoed);
+    this.deliver(conversationId, client ? { ...echoed, channelData: { ...(echoed.channelData as object | undefined), sesameClient: client } } : echoed);
     return { id: echoed.id! };
   }
 
@@ -388,14 +392,6 @@ export class DirectLineChannel {
     if (watermark) query.set('watermark', watermark);
     return `${base}/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
   }
-}
-
-/** The same JSON with every string made well-formed (a lone surrogate becomes U+FFFD): storable, and readable by any client. */
-function wellFormed(value: unknown): unknown {
-  if (typeof value === 'string') return value.toWellFormed();
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
-  return value;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -16,6 +16,7 @@ export class AttestationPage {
     private readonly registry: AccreditationRegistry,
     private readonly engagements: EngagementService,
     private readonly i18n: I18n,
+    private readonly makePdf: typeof attestationPdf = attestationPdf,
   ) {}
 
   async get(token: string): Promise<FileResponse> {
@@ -26,7 +27,7 @@ export class AttestationPage {
       const expired = expiredPage(t, locale);
       return { status: expired.status, contentType: 'text/html; charset=utf-8', body: expired.html };
     }
-    const pdf = await attestationPdf(t, {
+    const pdf = await this.makePdf(t, {
       name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}`,
       identifierKind: account.identifierKind,
       identifier: account.identifier,

@@ -4,31 +4,49 @@ import { escapeHtml, page, scriptJson } from './html';
 /**
  * The chat page: Web Chat from the botframework-webchat bundle served by Sésame itself (no CDN),
  * talking to the local Direct Line channel. The page keeps a user id and a resume key in
- * localStorage, so a reload or a return days later continues the same conversation.
+ * localStorage, so a reload or a return days later continues the same conversation. No inline
+ * script: the Content-Security-Policy allows scripts from this server only, so the settings travel
+ * as a JSON data block read by /webchat/start.js.
  */
 export function webchatPage(t: Translator, locale: string): string {
   const settings = {
     locale: locale === 'en' ? 'en-US' : 'fr-FR',
     placeholder: t('pages:webchat.placeholder'),
     connectionError: t('pages:webchat.connectionError'),
+    sendFailed: t('pages:webchat.sendFailed'),
   };
   const body = `<header><h1>${escapeHtml(t('pages:webchat.heading'))}</h1><p>${escapeHtml(t('pages:webchat.tagline'))}</p></header>
 <noscript><p>${escapeHtml(t('pages:webchat.noscript'))}</p></noscript>
 <div id="status" role="status" hidden></div>
 <div id="webchat" role="main"></div>
+<script type="application/json" id="sesame-settings">${scriptJson(settings)}</script>
 <script src="webchat/webchat.js"></script>
-<script>
-(async function () {
-  const settings = ${scriptJson(settings)};
+<script src="webchat/start.js"></script>`;
+  return page(locale, t('pages:webchat.title'), body, '<style>#webchat{max-width:56rem;margin:0 auto;background:#fff}#status{padding:1rem;color:#a4262c}</style>');
+}
+
+/** What starts Web Chat on the chat page (served as /webchat/start.js). */
+export const WEBCHAT_START = `(async function () {
+  const settings = JSON.parse(document.getElementById('sesame-settings').textContent);
+  const status = document.getElementById('status');
+  const say = (text) => { status.textContent = text; status.hidden = !text; };
   const KEY = 'sesame.webchat.v1';
   const saved = JSON.parse(localStorage.getItem(KEY) || '{}');
   const userId = saved.userId || ('u-' + crypto.randomUUID());
-  const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    .then((r) => { if (!r.ok) throw new Error(url + ' ' + r.status); return r.json(); });
+  const post = (url, body) => fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    .then(async (r) => {
+      if (r.ok) return r.json();
+      // A refusal says why in a sentence for people (too many conversations from this connection...).
+      const reason = await r.json().then((b) => b && b.error && b.error.message, () => undefined);
+      throw Object.assign(new Error(url + ' ' + r.status), { reason: r.status === 429 ? reason : undefined });
+    });
   let session;
   try {
     if (saved.conversationId && saved.resumeKey) {
-      session = await post('webchat/token', { userId, locale: settings.locale, conversationId: saved.conversationId, resumeKey: saved.resumeKey }).catch(() => undefined);
+      session = await post('webchat/token', { userId, locale: settings.locale, conversationId: saved.conversationId, resumeKey: saved.resumeKey }).catch((error) => {
+        if (error.reason) throw error;
+        return undefined;
+      });
     }
     const resumed = Boolean(session);
     if (!session) session = await post('webchat/token', { userId, locale: settings.locale });
@@ -40,19 +58,22 @@ export function webchatPage(t: Translator, locale: string): string {
       webSocket: true,
     });
     window.sesameDirectLine = directLine;
+    // A message the channel refused (too many at once, connection lost) is said in words, not only "Send failed".
+    const store = window.WebChat.createStore({}, () => (next) => (action) => {
+      if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') say(settings.sendFailed);
+      else if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED') say('');
+      return next(action);
+    });
     window.WebChat.renderWebChat({
       directLine,
+      store,
       userID: userId,
       locale: settings.locale,
       styleOptions: { hideUploadButton: true, botAvatarInitials: 'S', userAvatarInitials: '', rootHeight: 'calc(100vh - 4.5rem)', sendBoxTextWrap: true },
       overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: settings.placeholder },
     }, document.getElementById('webchat'));
   } catch (error) {
-    const status = document.getElementById('status');
-    status.textContent = settings.connectionError;
-    status.hidden = false;
+    say((error && error.reason) || settings.connectionError);
   }
 })();
-</script>`;
-  return page(locale, t('pages:webchat.title'), body, '<style>#webchat{max-width:56rem;margin:0 auto;background:#fff}#status{padding:1rem;color:#a4262c}</style>');
-}
+`;

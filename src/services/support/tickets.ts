@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { i18n as I18n } from 'i18next';
 import type { Locale, Translator } from '../../i18n';
 import type { Db } from '../db/database';
@@ -37,6 +38,8 @@ export interface UserFacts {
 export interface TicketRequest {
   /** The conversation it comes from ("<channelId>/<conversationId>"). */
   conversation: string;
+  /** Who sends it (their address on Sésame's channel, else their channel identity): a new conversation does not reset the limit. */
+  client: string;
   route: HelpdeskRoute;
   /** The OA, for the "oa" route. */
   oaId?: string;
@@ -79,8 +82,11 @@ export function routeFor(topic: string | undefined, journey: Journey | undefined
 /** What `open` did: sent, or refused because this conversation already sent its share this hour. */
 export type TicketOutcome = { status: 'sent'; receipt: TicketReceipt } | { status: 'rateLimited'; retryAt: Date; last: string };
 
-/** Tickets go to people outside Sésame: a conversation may send a few an hour, not a flood. */
+/** Tickets go to people outside Sésame: a conversation, and a client across conversations, may send a few an hour, not a flood. */
 const MAX_TICKETS_PER_HOUR = 3;
+
+/** A client is kept only as a hash: enough to count its tickets, nothing to read an address from. */
+const clientHash = (client: string) => crypto.createHash('sha256').update(`ticket-client:${client}`).digest('hex');
 const HOUR = 60 * 60 * 1000;
 
 /** SES-000042: short enough to read on the phone, unique. */
@@ -127,7 +133,7 @@ export class SupportTickets {
   async open(typed: TicketRequest): Promise<TicketOutcome> {
     const createdAt = this.now();
     const recent = await this.db.supportTicket.findMany({
-      where: { conversation: typed.conversation, createdAt: { gt: new Date(createdAt.getTime() - HOUR) } },
+      where: { OR: [{ conversation: typed.conversation }, { client: clientHash(typed.client) }], createdAt: { gt: new Date(createdAt.getTime() - HOUR) } },
       orderBy: { createdAt: 'asc' },
     });
     if (recent.length >= MAX_TICKETS_PER_HOUR) {
@@ -142,6 +148,7 @@ export class SupportTickets {
       const ticket = await tx.supportTicket.create({
         data: {
           conversation: request.conversation,
+          client: clientHash(request.client),
           route: request.route,
           oaId: request.oaId ?? null,
           recipient: recipient?.to ?? null,
