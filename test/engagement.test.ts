@@ -9,6 +9,7 @@ import { DeskAccessError } from '../src/services/accreditation/engagement';
 import { patientDataFindings } from '../src/services/accreditation/epr';
 import { attestationPdf } from '../src/services/accreditation/attestation';
 import { pdfCharacters } from './helpers/pdf';
+import { redactPatientData } from '../src/services/patientData';
 import { tempDatabase } from './helpers/db';
 import { DURAND, registryWithMail } from './helpers/registry';
 import type { Db } from '../src/services/db/database';
@@ -114,6 +115,15 @@ describe('EPR: anonymous by design', () => {
     ['Dose de 10 mg à 14 h 30', []],
   ])('%s → %j', (text, findings) => {
     expect(patientDataFindings(text)).toEqual(findings);
+  });
+
+  it.each([
+    ['NIR 1 84 12 75 116 012 34 noté', 'NIR ••• noté'],
+    ['chez Mme Dupont née le 12/03/1950, admise le 02/11/2026', 'chez Mme ••• née le •••, admise le •••'],
+    ['M. Dupont, 12/03/1950, admis', 'M. •••, •••, admis'],
+    ['Intubation difficile chez une patiente de 75 ans le 12/03/2026', 'Intubation difficile chez une patiente de 75 ans le 12/03/2026'],
+  ])('masks what identifies the patient: %s', (text, masked) => {
+    expect(redactPatientData(text, '•••')).toBe(masked);
   });
 });
 

@@ -6,8 +6,10 @@ import type { Logger } from '../logger';
 import { setLanguageSwitch, setTrustedEvent, setTurnLanguage, tr, trustedEvent, withholdMessage, type TrustedEvent } from '../dialogs/turn';
 import { EVENT_OF_PURPOSE, NOTICE_EVENT } from '../services/identity/linkPurposes';
 import { typedCode, type SecureLinks } from '../services/identity/secureLinks';
+import { isSensitive, redactPatient } from '../services/support/redact';
 import type { EtagState } from './state';
 import { TurnQueue } from './turnQueue';
+import { plain } from '../cards/adaptive';
 
 interface UserProfile {
   /** The language the user chose explicitly ("english" / "français"); wins over the channel's. */
@@ -18,6 +20,14 @@ interface ConversationFlags {
   welcomed?: boolean;
   /** When a handoff.initiate last went to the channel: only then may its handoff.status come back. */
   handoffAt?: number;
+}
+
+/** Whether what the user sent holds a secret (in typed text) or patient data (anywhere). */
+function holdsSensitiveData(activity: TurnContext['activity']): boolean {
+  if (activity.type !== ActivityTypes.Message) return false;
+  if (activity.text && isSensitive(activity.text)) return true;
+  const values = activity.value && typeof activity.value === 'object' ? Object.values(activity.value as Record<string, unknown>) : [];
+  return values.some((v) => typeof v === 'string' && redactPatient(v) !== v);
 }
 
 /** The longest message read; longer ones are answered with what to do instead. */
@@ -94,6 +104,9 @@ export class SesameBot extends ActivityHandler {
   private async turn(context: TurnContext): Promise<void> {
     const started = Date.now();
     await this.applyLanguage(context);
+    // A message carrying a secret or patient data is withdrawn from the channel's store where the
+    // channel allows a bot to (Sésame's own does; Teams does not): the dialogs read it, nothing keeps it.
+    if (holdsSensitiveData(context.activity)) await context.deleteActivity(context.activity.id ?? '').catch(() => undefined);
     context.onSendActivities(async (_context, activities, next) => {
       if (activities.some((a) => a.type === ActivityTypes.Event && a.name === HandoffEventNames.InitiateHandoff)) (await this.flags.get(context, {})).handoffAt = Date.now();
       return next();
@@ -160,7 +173,7 @@ export class SesameBot extends ActivityHandler {
     const { kind, status, reason } = value as { kind?: string; status?: string; reason?: string };
     const t = tr(context);
     if (kind === 'evaluated') await context.sendActivity(t('accreditation:notice.evaluated'));
-    else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) await context.sendActivity(t(`medimail:notice.${status}`, { reason: reason ?? '' }));
+    else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) await context.sendActivity(t(`medimail:notice.${status}`, { reason: plain(reason ?? '') }));
     else return;
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) await dc.repromptDialog();

@@ -1,7 +1,7 @@
 import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 'botbuilder';
 import { isWithheld, turnJournal } from '../dialogs/turn';
 import type { Logger } from '../logger';
-import { redactSecrets } from '../services/support/redact';
+import { redactForRecord } from '../services/support/redact';
 import { conversationKey, TAG } from '../services/support/transcripts';
 import type { TranscriptStore } from '../services/support/transcripts';
 
@@ -33,7 +33,7 @@ function describeBotMessage(activity: Partial<Activity>): string {
   }
   const buttons = activity.suggestedActions?.actions?.map((a) => a.title).filter(Boolean) ?? [];
   if (buttons.length) parts.push(`${TAG.buttons} ${buttons.join(' · ')}`);
-  return redactSecrets(parts.filter(Boolean).join('\n'));
+  return redactForRecord(parts.filter(Boolean).join('\n'));
 }
 
 /** One line for what the user sent: what they typed, or the card they submitted (which button, which values). */
@@ -42,17 +42,17 @@ function describeUserMessage(activity: Partial<Activity>): string {
   if (value && typeof value === 'object') {
     const fields = Object.entries(value)
       .filter(([key, v]) => !HIDDEN_FIELD.test(key) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && String(v).trim() !== '')
-      .map(([key, v]) => `${key}=${redactSecrets(String(v)).slice(0, 300)}`);
+      .map(([key, v]) => `${key}=${redactForRecord(String(v)).slice(0, 300)}`);
     const verb = typeof value.verb === 'string' ? value.verb : '?';
     return `${TAG.submitted} ${verb}${fields.length ? ` — ${fields.join('; ')}` : ''}`;
   }
-  return redactSecrets(activity.text ?? '');
+  return redactForRecord(activity.text ?? '');
 }
 
 /**
  * Keeps every conversation's messages for the helpdesk: the user's (a message that held a
  * password is replaced by a mark, as the dialogs decided), the bot's, and the errors the dialogs
- * noted, in order. Written after the turn; a failure to record never fails the turn.
+ * noted, in order — secrets and patient data masked in every line. Written after the turn; a failure to record never fails the turn.
  */
 export class TranscriptRecorder implements Middleware {
   constructor(
@@ -73,7 +73,9 @@ export class TranscriptRecorder implements Middleware {
     } finally {
       const incoming = context.activity;
       const user = incoming.type === ActivityTypes.Message ? [{ role: 'user' as const, text: isWithheld(context) ? TAG.withheld : describeUserMessage(incoming) }] : [];
-      await this.store.append(conversationKey(incoming), [...user, ...journal]).catch((error: unknown) => {
+      // The errors the dialogs noted may quote what was typed: they are kept redacted too.
+      const lines = [...user, ...journal.map((line) => (line.role === 'error' ? { ...line, text: redactForRecord(line.text) } : line))];
+      await this.store.append(conversationKey(incoming), lines).catch((error: unknown) => {
         this.logger.error({ err: error, conversationId: incoming.conversation?.id }, 'transcript: not recorded');
       });
     }

@@ -7,9 +7,12 @@ function inputs(items: CardElement[]): Input[] {
   return items.flatMap((item) => (item.type === 'Container' ? inputs(item.items) : item.type.startsWith('Input.') ? [item as Input] : []));
 }
 
-/** The label a button had on the card, for the recap of what was sent. */
+/**
+ * The label a button had on the card, for the recap of what was sent — escaped: a button title is
+ * plain text on the card, but the recap is markdown, and a title may hold a name ("Ouvrir 1 — …").
+ */
 export function actionTitle(sent: AdaptiveCard, verb: string): string {
-  return sent.actions?.find((a) => a.data.verb === verb)?.title ?? verb;
+  return plain(sent.actions?.find((a) => a.data.verb === verb)?.title ?? verb);
 }
 
 /**

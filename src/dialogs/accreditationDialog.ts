@@ -29,6 +29,7 @@ import { department, departmentFromPostalCode, region } from '../services/geogra
 import { checkFiness, checkProfessionalId } from '../services/identifiers';
 import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { normalize } from '../services/text';
+import { PERSON_NAME } from '../services/names';
 import type { SecureLinks } from '../services/identity/secureLinks';
 import { ATTESTATION_PURPOSE, SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
@@ -40,6 +41,7 @@ import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
 import { tr, turnLocale } from './turn';
+import { plain } from '../cards/adaptive';
 
 export const ACCREDITATION_DIALOG = 'accreditation';
 const ENTRY = 'acc.entry';
@@ -85,8 +87,8 @@ const eligibilitySchema = z.object({
 const registrationSchema = z
   .object({
     civility: z.enum(['dr', 'mme', 'm'], { message: 'choice' }),
-    lastName: z.string().trim().min(1).max(80),
-    firstName: z.string().trim().min(1).max(80),
+    lastName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
+    firstName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
     identifier: z.string().superRefine((value, ctx) => {
       const check = checkProfessionalId(value);
       if (check.status === 'invalid') {
@@ -512,7 +514,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     conversation.session = { accountId: account.id, lastActiveAt: this.now().getTime() };
     conversation.request = { accountId: account.id, canChangeEmail: true };
     await this.engagements.rememberConversation(account.id, step.context.activity.conversation.id, TurnContext.getConversationReference(step.context.activity));
-    await step.context.sendActivity(t('accreditation:signin.connected', { name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}` }));
+    await step.context.sendActivity(t('accreditation:signin.connected', { name: plain(`${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}`) }));
     return step.replaceDialog(account.adminFile ? HUB : ADMIN_FILE);
   }
 

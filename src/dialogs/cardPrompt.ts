@@ -10,6 +10,7 @@ import type { CardView } from '../cards/form';
 export type { CardView } from '../cards/form';
 import type { Translator } from '../i18n';
 import { noteError, tr, trustedEvent } from './turn';
+import { redactPatient } from '../services/support/redact';
 
 /** Errors keyed by field id, already in the user's language. */
 export type FieldErrors = Record<string, string>;
@@ -108,8 +109,9 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
         await this.recap(dc.context, state, verb, values);
         return dc.endDialog({ verb, values: parsed ? parsed.data : values } satisfies CardPromptResult<Record<string, unknown>>);
       }
-      // What the user typed replaces what the card showed; what the step was given stays.
-      state.values = { ...state.values, ...values };
+      // What the user typed replaces what the card showed; what the step was given stays. Patient data
+      // in a refused answer is masked: the card comes back without it, and it is kept nowhere.
+      state.values = { ...state.values, ...maskSensitive(values) };
       state.errors = this.describe(t, parsed.error, values, state.values);
       for (const message of Object.values(state.errors)) noteError(dc.context, message);
       state.rejections = (state.rejections ?? 0) + 1;
@@ -184,6 +186,10 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     }
     return errors;
   }
+}
+
+function maskSensitive(values: FieldValues): FieldValues {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, redactPatient(value)]));
 }
 
 function stringValues(raw: Record<string, unknown>): FieldValues {

@@ -10,6 +10,7 @@ import type { MedimailService } from '../services/medimail/medimail';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { tr } from './turn';
 import { DeskSession, type DeskConversation } from './deskSession';
+import { plain } from '../cards/adaptive';
 
 export const CENTRE_DIALOG = 'centre';
 const SIGN_IN = 'centre.signIn';
@@ -89,7 +90,7 @@ export class CentreDialog extends ComponentDialog {
       await step.context.sendActivity(t('medimail:agent.notAgent'));
       return step.endDialog();
     }
-    await step.context.sendActivity(t('medimail:agent.connected', { name: account.name }));
+    await step.context.sendActivity(t('medimail:agent.connected', { name: plain(account.name) }));
     return step.replaceDialog(QUEUE);
   }
 

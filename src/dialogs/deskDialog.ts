@@ -10,6 +10,7 @@ import type { SecureLinks } from '../services/identity/secureLinks';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { tr } from './turn';
 import { DeskSession, type DeskConversation } from './deskSession';
+import { plain } from '../cards/adaptive';
 
 export const DESK_DIALOG = 'desk';
 const SIGN_IN = 'desk.signIn';
@@ -105,7 +106,7 @@ export class DeskDialog extends ComponentDialog {
       await step.context.sendActivity(t('desk:entry.notExpert'));
       return step.endDialog();
     }
-    await step.context.sendActivity(t('desk:entry.connected', { name: account.name, oas: account.oaIds.map((id) => this.engagements.oaName(id) ?? id).join(', ') }));
+    await step.context.sendActivity(t('desk:entry.connected', { name: plain(account.name), oas: account.oaIds.map((id) => this.engagements.oaName(id) ?? id).join(', ') }));
     return step.replaceDialog(QUEUE);
   }
 

@@ -5,6 +5,7 @@ import type { Translator } from '../i18n';
 import { isOpen } from '../services/businessHours';
 import { checkProfessionalId } from '../services/identifiers';
 import { normalize } from '../services/text';
+import { redactForRecord } from '../services/support/redact';
 import type { Nlu } from '../services/nlu';
 import { noteError, tr, turnLocale, withholdMessage } from './turn';
 
@@ -101,7 +102,7 @@ export class FreeTextAnswerer {
     const intent = understood.intent;
     if (!intent) {
       memory.misunderstood = (memory.misunderstood ?? 0) + 1;
-      memory.lastQuestion = text;
+      memory.lastQuestion = redactForRecord(text);
       memory.lastTopic = undefined;
       noteError(context, t('support.misunderstood', { text }));
       await this.dontKnow(context, t, understood.alternatives.map((a) => a.intent), memory.misunderstood >= 2);
@@ -137,7 +138,7 @@ export class FreeTextAnswerer {
         return { kind: 'answered' };
       }
     }
-    memory.lastQuestion = text;
+    memory.lastQuestion = redactForRecord(text);
     memory.lastTopic = topic;
     await this.answer(context, t, topic);
     return { kind: 'answered' };

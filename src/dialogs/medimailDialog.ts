@@ -41,6 +41,8 @@ import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
 import { tr, turnLocale } from './turn';
+import { plain } from '../cards/adaptive';
+import { PERSON_NAME } from '../services/names';
 
 export const MEDIMAIL_DIALOG = 'medimail';
 const ENTRY = 'mm.entry';
@@ -92,8 +94,8 @@ const connectionSchema = z.object({
 const regionSchema = z.object({ region: z.string().refine((v) => Boolean(region(v)), 'choice') });
 
 const formSchema = z.object({
-  lastName: z.string().trim().min(1).max(80),
-  firstName: z.string().trim().min(1).max(80),
+  lastName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
+  firstName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
   email: emailSchema,
   profession: z.enum(PROFESSION_CODES, { message: 'choice' }),
   confirmNominative: z.string().optional(),
@@ -429,7 +431,7 @@ export class MedimailDialog extends InterruptibleDialog {
     const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
     if (!account) return step.replaceDialog(ENTRY);
     if ((step.options as { justSent?: boolean } | undefined)?.justSent) {
-      await step.context.sendActivity(t('medimail:confirm.sent', { from: this.settings.sender, email: account.email }));
+      await step.context.sendActivity(t('medimail:confirm.sent', { from: this.settings.sender, email: plain(account.email) }));
       await step.context.sendActivity(t('medimail:confirm.spam', { from: this.settings.sender }));
     }
     return step.beginDialog('mm.p.waitConfirm');

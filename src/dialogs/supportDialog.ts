@@ -7,7 +7,7 @@ import { emailSchema } from '../services/email';
 import type { OaDirectory } from '../services/accreditation/oaDirectory';
 import { SPECIALTY_CODES } from '../services/accreditation/specialties';
 import { HELPDESK_ROUTES, routeFor, type HelpdeskRoute, type Journey, type SupportTickets, type UserFacts } from '../services/support/tickets';
-import { redactSecrets } from '../services/support/redact';
+import { redactForRecord } from '../services/support/redact';
 import { conversationKey, TAG, type TranscriptLine, type TranscriptStore } from '../services/support/transcripts';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { clientKey, tr, turnLocale } from './turn';
@@ -133,7 +133,7 @@ export class SupportDialog extends ComponentDialog {
     const facts = { ...draft.facts, specialty: draft.facts.specialty ?? (values.specialty || undefined) };
     const context = step.context;
     // A password pasted in the description goes neither to the helpdesk nor to a live-agent channel.
-    const description = redactSecrets(values.description);
+    const description = redactForRecord(values.description);
     const conversation = conversationKey(context.activity);
     const transcript = await this.transcripts.recent(conversation);
     const outcome = await this.tickets.open({

@@ -319,12 +319,12 @@ function inputDefaults(items: CardItem[]): Record<string, string> {
   return out;
 }
 
-/** Everything a person would read in an activity: its text, its card's texts, labels, facts and buttons. */
+/** Everything a person would read in an activity: its text, its card's texts, labels, what its text fields hold, facts and buttons. */
 export function describe(activity: Activity): string {
   const parts: string[] = [activity.text ?? ''];
   const walk = (items: CardItem[]) => {
     for (const item of items) {
-      parts.push(item.text ?? '', item.label ?? '', item.title ?? '');
+      parts.push(item.text ?? '', item.label ?? '', item.title ?? '', item.type === 'Input.Text' ? (item.value ?? '') : '');
       item.facts?.forEach((f) => parts.push(`${f.title} ${f.value}`));
       if (item.items) walk(item.items);
     }

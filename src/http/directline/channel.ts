@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
-import type { Db } from '../../services/db/database';
+import { forgetDeleted, type Db } from '../../services/db/database';
 import type { Logger } from '../../logger';
 import { wellFormed } from '../../services/text';
 
@@ -95,6 +95,7 @@ const newToken = () => crypto.randomBytes(32).toString('base64url');
 export class DirectLineChannel {
   private readonly events = new EventEmitter();
   private readonly deliveries = new Map<string, Promise<void>>();
+  private forgetting: NodeJS.Timeout | undefined;
   private readonly ttl: number;
 
   constructor(
@@ -318,11 +319,27 @@ export class DirectLineChannel {
     const seq = Number(activityId.split('|')[1]);
     if (!activityId.startsWith(`${conversationId}|`) || !Number.isInteger(seq)) throw new DirectLineError(404, 'BadArgument', 'Activity not found.');
     await this.db.directLineActivity.deleteMany({ where: { conversationId, seq } });
+    this.forgetSoon();
+  }
+
+  /** What was withdrawn (a password typed in the chat) leaves the database's write-ahead log too, shortly after. */
+  private forgetSoon(): void {
+    if (this.forgetting) return;
+    this.forgetting = setTimeout(() => {
+      this.forgetting = undefined;
+      forgetDeleted(this.db).catch((error: unknown) => this.logger.error({ err: error }, 'directline: could not empty the write-ahead log'));
+    }, 1000);
+    this.forgetting.unref();
   }
 
   /** Waits until every activity handed to the bot so far has been processed (for shutdown and tests). */
   async idle(): Promise<void> {
     await Promise.all([...this.deliveries.values()]);
+    if (this.forgetting) {
+      clearTimeout(this.forgetting);
+      this.forgetting = undefined;
+      await forgetDeleted(this.db);
+    }
   }
 
   // ---- internals ----------------------------------------------------------------------------

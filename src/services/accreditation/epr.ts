@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database';
 import type { DeskAccounts } from '../desk/deskAccounts';
 import { DeskAccessError } from './engagement';
+import { patientDataFindings } from '../patientData';
 
 /** The fields of a declaration of a risk event (EPR, knowledge.md §1.5). */
 export const EPR_FIELDS = ['date', 'establishment', 'targeted', 'theme', 'what', 'consequences', 'causes', 'barriersWorked', 'barriersFailed', 'actions'] as const;
@@ -17,25 +18,7 @@ export interface EprView {
   sentAt: Date | undefined;
 }
 
-export type PatientDataFinding = 'nir' | 'birthDate';
-
-// A French social security number (NIR): sex, year, month, department (2A/2B), commune, order, optional key.
-const NIR = /\b[12][\s.]?\d{2}[\s.]?(0[1-9]|1[0-2]|[2-9]\d)[\s.]?(\d{2}|2[AB])[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?\b/i;
-const DATE = String.raw`\d{1,2}[\/.-]\d{1,2}[\/.-](?:19|20)?\d{2}`;
-// A date of birth said as such, or a date right next to a person's name.
-const BIRTH = new RegExp(
-  String.raw`\b(?:n[ée]e?s?\s+le|date\s+de\s+naissance|DDN|born\s+on|date\s+of\s+birth)\b` +
-    String.raw`|\b(?:M\.|Mme|Mlle|Mr|Mrs|Monsieur|Madame)\s+[A-ZÉÈ][\p{L}'-]+[\s,(]*(?:\w+\s){0,3}` + DATE,
-  'iu',
-);
-
-/** What looks like patient-identifying data in a free text: the declaration must stay anonymous. */
-export function patientDataFindings(text: string): PatientDataFinding[] {
-  const found: PatientDataFinding[] = [];
-  if (NIR.test(text)) found.push('nir');
-  if (BIRTH.test(text)) found.push('birthDate');
-  return found;
-}
+export { patientDataFindings, type PatientDataFinding } from '../patientData';
 
 export const eprSchema = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),

@@ -9,6 +9,7 @@ import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
 import { lockedMail } from '../identity/lockNotice';
 import type { Locale } from '../../i18n';
 import { SPECIALTY_CODES } from './specialties';
+import { PERSON_NAME } from '../names';
 
 /**
  * The registry of commitment requests to the accreditation — the "Pas encore inscrit" form,
@@ -28,8 +29,8 @@ export interface AccreditationRegistry {
 
 export const registrationSchema = z.object({
   civility: z.enum(['dr', 'mme', 'm']),
-  lastName: z.string().trim().min(1).max(80),
-  firstName: z.string().trim().min(1).max(80),
+  lastName: z.string().trim().min(1).max(80).regex(PERSON_NAME),
+  firstName: z.string().trim().min(1).max(80).regex(PERSON_NAME),
   identifier: z.string().regex(/^(\d{9}|\d{11})$/),
   identifierKeyOk: z.boolean(),
   specialty: z.enum(SPECIALTY_CODES),

@@ -11,7 +11,17 @@ export async function openDatabase(file: string): Promise<Db> {
   migrate(file);
   const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
   await prisma.$connect();
+  // A row deleted (a password withdrawn from the chat) is overwritten with zeros, not left in a free page.
+  await prisma.$queryRawUnsafe('PRAGMA secure_delete = ON');
   return prisma;
+}
+
+/**
+ * Moves what the write-ahead log holds into the database file and empties the log: after secrets
+ * were deleted, no copy of them stays in the -wal file.
+ */
+export async function forgetDeleted(db: Db): Promise<void> {
+  await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {

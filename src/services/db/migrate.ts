@@ -29,7 +29,10 @@ export interface MigrationResult {
  * An already-applied migration whose file changed stops start-up: history is never rewritten.
  */
 export function migrate(file: string, dir = MIGRATIONS_DIR): MigrationResult {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Readable by Sésame's user only; SQLite gives its -wal and -shm files the database file's mode.
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
   const db = new Database(file, { timeout: 10_000 });
   try {
     db.pragma('journal_mode = WAL');

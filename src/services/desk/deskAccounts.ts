@@ -4,6 +4,7 @@ import type { Db } from '../db/database';
 import { checkNewPassword, hashPassword, type PasswordProblem } from '../identity/passwords';
 import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
 import type { SecureLinks } from '../identity/secureLinks';
+import { PERSON_NAME } from '../names';
 
 export type DeskRole = 'EXPERT' | 'AGENT';
 export const DESK_ACTIVATION = 'desk.activate';
@@ -35,8 +36,9 @@ export class DeskAccounts {
   /** Creates the account and a one-time activation link (7 days) where its owner sets a password. */
   async create(role: DeskRole, email: string, name: string, oaIds: string[] = []): Promise<{ account: DeskAccountView; token: string }> {
     const address = z.string().trim().toLowerCase().email().parse(email);
+    const person = z.string().trim().min(1).max(120).regex(PERSON_NAME, { message: 'a name is letters, spaces, hyphens and apostrophes, e.g. "Dr Anne Le Guen-Şahin"' }).parse(name);
     const id = crypto.randomUUID();
-    await this.db.deskAccount.create({ data: { id, role, email: address, name: name.trim(), oaIds: JSON.stringify(oaIds) } });
+    await this.db.deskAccount.create({ data: { id, role, email: address, name: person, oaIds: JSON.stringify(oaIds) } });
     const { token } = await this.links.create(DESK_ACTIVATION, null, 7 * 24 * 60, id);
     return { account: (await this.get(id))!, token };
   }

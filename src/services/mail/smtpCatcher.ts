@@ -21,7 +21,9 @@ export class SmtpCatcher {
   ) {}
 
   async start(port = 0): Promise<number> {
-    fs.mkdirSync(this.dir, { recursive: true });
+    // The caught mails hold temporary passwords and codes: readable by Sésame's user only.
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(this.dir, 0o700);
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -33,7 +35,7 @@ export class SmtpCatcher {
         stream.on('end', () => {
           const name = `${Date.now().toString().padStart(15, '0')}-${process.hrtime.bigint().toString().slice(-6)}.eml`;
           fs.promises
-            .writeFile(path.join(this.dir, name), Buffer.concat(chunks))
+            .writeFile(path.join(this.dir, name), Buffer.concat(chunks), { mode: 0o600 })
             .then(() => callback())
             .catch((error: unknown) => {
               this.logger.error({ err: error }, 'smtp catcher: could not store a mail');

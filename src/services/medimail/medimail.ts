@@ -9,6 +9,7 @@ import { checkNewPassword, hashPassword, type PasswordProblem } from '../identit
 import type { SecretBox } from '../identity/secretBox';
 import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
 import { lockedMail } from '../identity/lockNotice';
+import { PERSON_NAME } from '../names';
 import { maskEmail } from '../email';
 import { DeskAccessError } from '../accreditation/engagement';
 import { SPECIALTY_CODES } from '../accreditation/specialties';
@@ -116,7 +117,8 @@ export class MedimailService {
     form: { lastName: string; firstName: string; email: string; profession: ProfessionCode; locale: Locale },
     conversation: unknown,
   ): Promise<{ status: 'ok'; accountId: string; mssAddress: string; token: string } | { status: 'duplicate'; maskedEmail: string }> {
-    const email = form.email.trim().toLowerCase();
+    const email = z.string().trim().toLowerCase().email().parse(form.email);
+    z.object({ lastName: z.string().trim().regex(PERSON_NAME), firstName: z.string().trim().regex(PERSON_NAME) }).parse(form);
     const existing = await this.db.medimailAccount.findUnique({ where: { email } });
     if (existing && existing.status !== 'FORM') return { status: 'duplicate', maskedEmail: maskEmail(email) };
     const mssAddress = await this.previewAddress(form.firstName, form.lastName, form.profession, existing?.id);
@@ -146,12 +148,12 @@ export class MedimailService {
     const t = this.t(account.locale);
     await this.db.$transaction(async (tx) => {
       if (email !== account.email) await tx.medimailAccount.update({ where: { id: accountId }, data: { email } });
-      await this.outbox.enqueue(tx, {
-        from: this.options.from,
-        to: email,
-        subject: t('mail.confirm.subject'),
-        text: t('mail.confirm.text', { name: account.firstName, url: `${this.options.publicUrl()}/compte/medimail/confirmation/${token}` }),
-      });
+      // The link is a secret until it is used: sealed in the outbox, erased once the mail is sent.
+      await this.outbox.enqueue(
+        tx,
+        { from: this.options.from, to: email, subject: t('mail.confirm.subject'), text: t('mail.confirm.text', { name: account.firstName, url: '{{secret:url}}' }) },
+        { url: `${this.options.publicUrl()}/compte/medimail/confirmation/${token}` },
+      );
     });
     this.outbox.nudge();
     return { maskedEmail: maskEmail(email), sentAt: this.now() };

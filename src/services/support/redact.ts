@@ -1,5 +1,7 @@
 // What never reaches a transcript, a ticket or a helpdesk: passwords and codes typed by mistake,
-// and the tokens of the one-time links to the secure pages (whoever holds one may use it).
+// the tokens of the one-time links to the secure pages (whoever holds one may use it), and data
+// that identifies a patient.
+import { redactPatientData } from '../patientData';
 
 const SECRET_AFTER_WORD =
   /\b(mot de passe|mots de passe|mdp|mdps|password|passwd|pwd|pass|code(?: otp| sms| a usage unique| à usage unique)?|otp|pin)(\s*(?:est|is|c'est|cest|=|:|->)?\s*)("[^"]+"|'[^']+'|\S+)/gi;
@@ -25,4 +27,19 @@ export function redactSecrets(text: string): string {
   // A code typed alone after "code"/"otp" is handled above; a message that is just a short number is a code.
   if (/^\s*\d{4,8}\s*$/.test(out)) return WITHHELD_MARK;
   return out.replace(BARE_CODE, (whole, before: string) => (/code|otp|pin/i.test(text) ? `${before}${WITHHELD_MARK}` : whole));
+}
+
+/** A form's answer with patient data masked (the fields' own rules decide what else is refused). */
+export function redactPatient(text: string): string {
+  return redactPatientData(text, WITHHELD_MARK);
+}
+
+/** What may be kept of a text (transcript, ticket, the conversation's memory): secrets and patient data masked. */
+export function redactForRecord(text: string): string {
+  return redactPatient(redactSecrets(text));
+}
+
+/** Whether a text holds something that must not be kept as it was typed. */
+export function isSensitive(text: string): boolean {
+  return redactForRecord(text) !== text;
 }

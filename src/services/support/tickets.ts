@@ -7,7 +7,7 @@ import type { OaDirectory } from '../accreditation/oaDirectory';
 import type { SpecialtyCode } from '../accreditation/specialties';
 import type { DeskAccounts } from '../desk/deskAccounts';
 import { maskEmail } from '../email';
-import { redactSecrets } from './redact';
+import { redactForRecord } from './redact';
 import { localizeTags, type TranscriptLine } from './transcripts';
 
 export const HELPDESK_ROUTES = ['siam', 'oa', 'medimail'] as const;
@@ -140,7 +140,7 @@ export class SupportTickets {
       return { status: 'rateLimited', retryAt: new Date(recent[0].createdAt.getTime() + HOUR), last: ticketNumber(recent.at(-1)!.id) };
     }
     // A password pasted in the description goes no further than the chat did.
-    const request = { ...typed, description: redactSecrets(typed.description) };
+    const request = { ...typed, description: redactForRecord(typed.description) };
     const recipient = await this.recipientFor(request.route, request.oaId);
     const staff = this.i18n.getFixedT('fr');
     const user = this.i18n.getFixedT(request.locale);
