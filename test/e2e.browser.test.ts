@@ -1,8 +1,24 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp } from './helpers/app';
 import { launchBrowser } from './helpers/browser';
+import { DURAND } from './helpers/registry';
 import type { App } from '../src/app';
+
+/** Every Content-Security-Policy violation and script error of a page, as it happens. */
+async function watchPolicy(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`error: ${e.message}`));
+  await page.exposeFunction('sesameReportViolation', (v: string) => problems.push(`CSP: ${v}`));
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { sesameReportViolation(v: string): void }).sesameReportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  );
+  return problems;
+}
 
 let app: App;
 let close: () => Promise<void>;
@@ -20,6 +36,7 @@ describe('Web Chat in a real browser', () => {
   it('shows the welcome card as soon as the chat connects, in French, and an entry can be clicked', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
+    const problems = await watchPolicy(page);
     const failed: string[] = [];
     page.on('requestfailed', (r) => failed.push(r.url()));
     await page.goto(app.url);
@@ -33,6 +50,8 @@ describe('Web Chat in a real browser', () => {
     await page.getByText(/« english » ou « français »/).first().waitFor({ timeout: 30_000 });
     expect(await page.getByText(/Envoi impossible|Send failed/i).count()).toBe(0);
     expect(failed.filter((u) => u.startsWith(app.url))).toEqual([]);
+    // Web Chat works under Sésame's Content-Security-Policy: nothing blocked, no script error (#11 §15).
+    expect(problems).toEqual([]);
 
     // A reload continues the same conversation: the history is there, and no new welcome is sent.
     await page.waitForTimeout(1000);
@@ -107,4 +126,60 @@ describe('Web Chat in a real browser', () => {
     await expect(page.getByRole('link', { name: 'https://example.fr/confirm' }).count()).resolves.toBe(1);
     await context.close();
   });
+
+  it("shows a hostile name on the expert's desk as text: no image fetched, no link to follow, the password page not framable (#11 §10, §15)", async () => {
+    // A name with markup, as legacy data could hold it (the forms refuse it now), sent to CFAR.
+    let hits = 0;
+    const tracker = http.createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => tracker.listen(0, '127.0.0.1', () => r()));
+    const bait = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}`;
+    const { accountId } = (await app.services.registry.register({ ...DURAND, identifier: '10100555050', email: 'hostile@example.fr' })) as { accountId: string };
+    await app.db.accreditationAccount.update({
+      where: { id: accountId },
+      data: { firstName: `[Voir le dossier](${bait}/phish)`, lastName: `![x](${bait}/t.png) <img src=${bait}/i.png>` },
+    });
+    const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
+    await app.services.engagements.saveDraft(accountId, 0, answers);
+    await app.services.engagements.send(accountId);
+    const { account } = await app.services.desk.create('EXPERT', 'expert.browser@cfar.example', 'Paul Expert', ['cfar']);
+    await app.services.desk.setPassword(account.id, 'la mer est calme ce soir', 'la mer est calme ce soir');
+
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const problems = await watchPolicy(page);
+    await page.goto(app.url);
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+    await page.getByPlaceholder('Écrivez votre message').fill('espace expert');
+    await page.keyboard.press('Enter');
+    const link = page.locator('a[href*="/compte/bureau/connexion/"]').last();
+    await link.waitFor({ timeout: 30_000 });
+    // The sign-in page, in the chat's own browser: no code to type.
+    const signIn = await context.newPage();
+    await signIn.goto((await link.getAttribute('href'))!);
+    await signIn.fill('#email', 'expert.browser@cfar.example');
+    await signIn.fill('#password', 'la mer est calme ce soir');
+    await signIn.click('button[type="submit"]');
+    await signIn.getByText("C'est fait").waitFor();
+    // Another site cannot frame that page.
+    const framed = await context.newPage();
+    await framed.setContent(`<iframe src="${signIn.url()}"></iframe>`);
+    await framed.waitForTimeout(500);
+    expect(await framed.frames()[1]?.locator('form').count().catch(() => 0)).toBe(0);
+
+    await page.getByText(/1 demande attend une décision/).first().waitFor({ timeout: 30_000 });
+    await page.locator('button.ac-pushButton', { hasText: 'Ouvrir 1' }).last().click();
+    await page.getByText(/Demande de/).last().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    expect(hits).toBe(0);
+    expect(await page.locator(`a[href^="${bait}"]`).count()).toBe(0);
+    expect(await page.locator(`img[src^="${bait}"]`).count()).toBe(0);
+    await page.getByText('[Voir le dossier]').first().waitFor();
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-desk-hostile-name.png` });
+    await context.close();
+    await new Promise<void>((r) => tracker.close(() => r()));
+  }, 90_000);
 });

@@ -81,13 +81,20 @@ export type FactSet = { type: 'FactSet'; facts: { title: string; value: string }
 
 export const text = (value: string, options: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock => ({ type: 'TextBlock', text: value, wrap: true, ...options });
 
+/** What a chat would turn into a link by itself: a URL, or a bare domain ("evil.example/dossier"), not an e-mail address. */
+const LINK_LIKE = /\b[a-z][a-z\d+.-]*:\/\/[^\s)\]>]+|(?<![@\p{L}\d.-])(?:[\p{L}\d-]+\.)+\p{L}{2,}(?![\p{L}\d.@-])(?:[/?#][^\s)\]>]*)?/giu;
+const ZERO_WIDTH_SPACE = '\u200B';
+
 /**
- * TextBlocks render a subset of Markdown; anything a user typed is shown literally.
+ * TextBlocks and messages render Markdown (Web Chat even HTML); anything a user typed is shown
+ * literally to whoever reads it — an expert, an agent: markup escaped, and an address written in the
+ * text is not made a link (an invisible space keeps the chat from linkifying it).
  * Our own texts (from locales/) are trusted and not escaped.
  */
 export function plain(value: string): string {
   // Inline markers anywhere; block markers (heading, quote, list) only where a line starts.
   return value
+    .replace(LINK_LIKE, (link) => link.replace('://', `:${ZERO_WIDTH_SPACE}//`).replace(/\./g, `${ZERO_WIDTH_SPACE}.`))
     .replace(/([\\`*_[\]<>~|])/g, '\\$1')
     .replace(/^(\s*)([#+-])(?=\s)/gm, '$1\\$2')
     .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.');
