@@ -113,6 +113,15 @@ describe('EPR: anonymous by design', () => {
     ['DDN 12/03/50', ['birthDate']],
     ['Intubation difficile chez une patiente de 75 ans le 12/03/2026', []],
     ['Dose de 10 mg à 14 h 30', []],
+    // Found by attacking Sésame (#11 §5): how the check was got around.
+    ['NIR 2-50-03-75-123-456-78', ['nir']],
+    ['NIR 2_50_03_75_123_456_78', ['nir']],
+    ['Patiente Marie DUPONT, 12/03/1950', ['birthDate']],
+    ['Mme Dupont 1950-03-12', ['birthDate']],
+    ['DOB 1950-03-12', ['birthDate']],
+    ['ne\u0301e le 3 avril', ['birthDate']],
+    ['événement du 2026-01-15 au bloc', []],
+    ['patient opéré le 12/03/2026, reprise le 13/03/2026', []],
   ])('%s → %j', (text, findings) => {
     expect(patientDataFindings(text)).toEqual(findings);
   });

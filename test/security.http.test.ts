@@ -95,6 +95,19 @@ describe('the local Direct Line channel', () => {
     session.end();
   });
 
+  it('refuses a compressed body without reading it, and a body nested too deep (found by attacking Sésame)', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const broken = await fetch(`${app.url}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{"userId":"a"}' });
+    expect(broken.status).toBe(415);
+    expect(await broken.json()).toEqual({ error: { code: 'UnsupportedMediaType', message: 'Send the request body uncompressed (no Content-Encoding).' } });
+    const bomb = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(20_000_000, ' ')) });
+    expect(bomb.status).toBe(415);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const deep = await post('/api/messages', `{"type":"message","value":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(deep.status).toBe(400);
+    expect(JSON.stringify(await deep.json())).toContain('nested deeper than 32 levels');
+  });
+
   it('stores a lone surrogate as a replacement character, answers a 5,000-character message, refuses 1 MB (§14)', async () => {
     const { session, id, token } = await conversation('client-2');
     const auth = { authorization: `Bearer ${token}` };
@@ -217,6 +230,39 @@ describe('rate limits at the edge (§9)', () => {
     expect((await refused!.json()) as unknown).toMatchObject({ error: { code: 'TooManyRequests', message: expect.stringMatching(/^Trop de demandes venues de votre connexion/) } });
     const other = await fetch(`${limited.app.url}/webchat/token`, { method: 'POST', headers: from('198.51.100.2'), body: JSON.stringify({ userId: 'u-x' }) });
     expect(other.status).toBe(200);
+  });
+
+  it("nobody exhausts someone else's conversation: its own limits count only its holder's requests", async () => {
+    const victim = (await (await fetch(`${limited.app.url}/webchat/token`, { method: 'POST', headers: from('198.51.100.8'), body: JSON.stringify({ userId: 'u-victim' }) })).json()) as { conversationId: string; token: string };
+    for (let i = 0; i < 35; i++) {
+      const r = await fetch(`${limited.app.url}/v3/directline/conversations/${victim.conversationId}/activities`, { method: 'POST', headers: from('198.51.100.9'), body: JSON.stringify({ type: 'typing' }) });
+      expect(r.status).toBe(403);
+    }
+    const own = await fetch(`${limited.app.url}/v3/directline/conversations/${victim.conversationId}/activities`, {
+      method: 'POST',
+      headers: { ...from('198.51.100.8'), authorization: `Bearer ${victim.token}` },
+      body: JSON.stringify({ type: 'typing', from: { id: 'u-victim' } }),
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it('behind a proxy, a client flooding stream upgrades is limited by its own forwarded address, not everyone (found by attacking Sésame)', async () => {
+    const { default: WebSocket } = await import('ws');
+    const upgrade = (address: string, path: string) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${limited.app.url.replace('http', 'ws')}${path}`, { headers: { 'x-forwarded-for': address } });
+        socket.on('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.on('error', () => resolve(0));
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push(await upgrade('203.0.113.66', '/v3/directline/conversations/nothing/stream?t=bogus'));
+    expect(statuses.at(-1)).toBe(429);
+    const other = (await (await fetch(`${limited.app.url}/webchat/token`, { method: 'POST', headers: from('198.51.100.10'), body: JSON.stringify({ userId: 'u-ws' }) })).json()) as { conversationId: string; token: string };
+    expect(await upgrade('198.51.100.10', `/v3/directline/conversations/${other.conversationId}/stream?t=${other.token}`)).toBe(101);
   });
 
   it('a conversation posts 30 messages a minute; the secure pages take 60 forms per quarter hour per client', async () => {

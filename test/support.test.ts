@@ -171,11 +171,18 @@ describe('secrets are withheld from what the helpdesk reads', () => {
     ['482913', '•••'],
     ["j'ai reçu 482913 comme code", "j'ai reçu ••• comme code"],
     ['http://localhost:3978/compte/connexion/AbCdEf0123456789xyzXYZ', 'http://localhost:3978/compte/connexion/•••'],
+    // Found by attacking Sésame (#11 §13): the ways people actually type them.
+    ['pwd=Zq9-Secret-III9', 'pwd=•••'],
+    ['login 10100326494 pass Zq9-Secret-III9', 'login 10100326494 pass •••'],
+    ['mot2passe Zq9-Secret-III9', 'mot2passe •••'],
+    ['M0t-de-Passe: Zq9-Secret-III9', 'M0t-de-Passe: •••'],
+    ['identifiants : 10100326494 / Zq9-Secret-III9', 'identifiants : 10100326494 / •••'],
+    ['Zq9-Secret-III9', '•••'],
   ])('%s', (typed, kept) => {
     expect(redactSecrets(typed)).toBe(kept);
   });
 
-  it.each(['mot de passe oublié', 'mon code est refusé', 'mon rpps 10100326494', 'le code ne marche pas', 'claire.lefort@example.fr'])('leaves "%s" as typed', (typed) => {
+  it.each(['mot de passe oublié', 'mon code est refusé', 'mon rpps 10100326494', 'le code ne marche pas', 'claire.lefort@example.fr', 'Je ne passe pas l’étape 2', 'RPPS10100326494', 'Clinique Pasteur'])('leaves "%s" as typed', (typed) => {
     expect(redactSecrets(typed)).toBe(typed);
   });
 });

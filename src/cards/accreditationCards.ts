@@ -174,7 +174,7 @@ export function resendCard(t: Translator, view: CardView, last: { date: string; 
   const a = ns(t);
   const body: CardElement[] = [
     text(a('resend.title'), { size: 'medium', weight: 'bolder', style: 'heading' }),
-    text(a('resend.sent', { date: last.date, email: last.maskedEmail })),
+    ...(last.date ? [text(a('resend.sent', { date: last.date, email: last.maskedEmail }))] : []),
     text(a(canChangeEmail ? 'resend.spam' : 'resend.onFile')),
     ...errorSummary(t, view.errors),
   ];

@@ -415,7 +415,10 @@ export class AccreditationDialog extends InterruptibleDialog {
     const signedIn = await this.signedInAccount(context);
     const accountId = signedIn?.id ?? conversation.request?.accountId;
     if (!accountId) return { history: [], actions: ['register', 'signin', 'menu'] };
-    const history = (await this.registry.history(accountId))
+    // A request made elsewhere and only found by its number here (a duplicate) shows nothing of its
+    // history until its holder signs in: whoever typed a number learns no dates nor addresses.
+    const madeHere = signedIn || conversation.request?.canChangeEmail;
+    const history = (madeHere ? await this.registry.history(accountId) : [])
       .filter((e) => signedIn || e.type === 'REQUEST_CREATED' || e.type === 'CREDENTIALS_SENT' || e.type === 'EMAIL_CHANGED')
       .map((e) => ({ type: e.type, detail: e.detail, at: e.at.toISOString() }));
     // The decision is read only once signed in (the seed: "pour connaître la décision, connectez-vous").
@@ -456,7 +459,9 @@ export class AccreditationDialog extends InterruptibleDialog {
     const accountId = signedIn?.id ?? request?.accountId;
     if (!accountId) return step.replaceDialog(HUB);
     const account = await this.registry.account(accountId);
-    const last = (await this.registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1);
+    // When the last mail left is said only to the conversation the request was made or signed in from.
+    const madeHere = Boolean(signedIn) || Boolean(request?.canChangeEmail);
+    const last = madeHere ? (await this.registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1) : undefined;
     const canChangeEmail = Boolean(signedIn) || (Boolean(request?.canChangeEmail) && !account?.everSignedIn);
     return step.beginDialog(P_RESEND, {
       values: {
@@ -566,13 +571,16 @@ export class AccreditationDialog extends InterruptibleDialog {
     return this.registry.account(session.accountId);
   }
 
-  /** Signing out forgets the request too: the next person at a shared computer sees nothing of it. */
+  /**
+   * Signing out forgets the request too, signed in or not: the next person at a shared computer sees
+   * nothing of it and cannot send its credentials elsewhere.
+   */
   private async signOut(context: TurnContext, conversation: AccreditationConversation): Promise<void> {
     const t: Translator = tr(context);
-    const was = Boolean(conversation.session);
+    const said = conversation.session ? 'signedOut' : conversation.request ? 'forgotten' : 'notSignedIn';
     delete conversation.session;
-    if (was) delete conversation.request;
-    await context.sendActivity(t(was ? 'accreditation:signin.signedOut' : 'accreditation:signin.notSignedIn'));
+    delete conversation.request;
+    await context.sendActivity(t(`accreditation:signin.${said}`));
   }
 }
 

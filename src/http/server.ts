@@ -22,7 +22,7 @@ import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage } from './pages/attestationPage';
 import type { MedimailPages } from './pages/medimailPages';
 import { addressKey, type LimitName, type RateLimits } from '../services/rateLimits';
-import { wellFormed } from '../services/text';
+import { TooDeeplyNested, wellFormed } from '../services/text';
 
 /**
  * The only file that knows restify. Routes:
@@ -99,11 +99,19 @@ const EDGE_ERRORS: Record<string, string> = {
 export function createHttpServer(deps: ServerDeps): HttpServer {
   const { logger, adapter, bot, channel, i18n, limits } = deps;
   const server = restify.createServer({ name: 'sesame', handleUncaughtExceptions: false });
+  // Headers on every answer, restify's own refusals (404, 413) included.
+  server.pre(securityHeaders(deps.secureCookies));
+  // A compressed body is refused before any parser reads it: restify's gunzip has no error handler
+  // (a bad one stopped the process) and its size limit counts compressed bytes (a bomb passed it).
+  server.pre((req: Request, res: Response, next: () => void) => {
+    const encoding = (req.header('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding === 'identity') return next();
+    res.send(415, { error: { code: 'UnsupportedMediaType', message: 'Send the request body uncompressed (no Content-Encoding).' } });
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // restify's body reader honours maxBodySize; its typings omit it from the JSON parser's options.
   const bodyOptions = { mapParams: false, maxBodySize: 1024 * 1024 };
   server.use(restify.plugins.jsonBodyParser(bodyOptions));
-  server.use(securityHeaders(deps.secureCookies));
   server.on('restifyError', (_req: Request, _res: Response, error: Error & { body?: { code?: string } }, next: () => void) => {
     const code = error.body?.code ?? error.name.replace(/Error$/, '');
     Object.assign(error, { toJSON: () => ({ error: { code, message: EDGE_ERRORS[code] ?? 'Request refused.' } }) });
@@ -121,13 +129,29 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   const pageLocale = (req: Request): Locale => (req.query?.lang === 'en' ? 'en' : req.query?.lang === 'fr' ? 'fr' : deps.defaultLocale);
   const auth = (req: Request) => req.header('authorization') || undefined;
   /** The client's address: the connection's, or the one the trusted proxies saw. */
-  const clientOf = (req: Request): string => {
+  const clientOf = (req: IncomingMessage): string => {
     const direct = req.socket.remoteAddress ?? 'unknown';
     if (!deps.trustProxy) return addressKey(direct);
-    const chain = (req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const forwarded = req.headers['x-forwarded-for'];
+    const chain = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
     return addressKey(chain[chain.length - deps.trustProxy] ?? direct);
   };
-  const fail = (res: Response, error: unknown) => {
+  /** Takes one unit of a limit, or throws RateLimited (answered 429 with Retry-After and a sentence the chat or page shows). */
+  const limit = async (name: LimitName, key: string): Promise<void> => {
+    const taken = await limits.take(name, key);
+    if (!taken.ok) throw new RateLimited(name, taken.retryAt);
+  };
+  const tooMany = (req: Request, res: Response, error: RateLimited) => {
+    const seconds = Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000));
+    res.setHeader('retry-after', String(seconds));
+    logger.warn({ event: 'rateLimited', limit: error.limit, route: req.getRoute()?.path }, 'rate limited');
+    return i18n.getFixedT(pageLocale(req))('pages:tooMany', { seconds });
+  };
+  const fail = (req: Request, res: Response, error: unknown) => {
+    if (error instanceof RateLimited) {
+      res.send(429, { error: { code: 'TooManyRequests', message: tooMany(req, res, error) } });
+      return;
+    }
     if (error instanceof DirectLineError) {
       res.send(error.status, { error: { code: error.code, message: error.message } });
       return;
@@ -135,40 +159,26 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     logger.error({ err: error }, 'request failed');
     res.send(500, { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } });
   };
-  /**
-   * Takes one unit of each limit; on refusal answers 429 with Retry-After and a sentence the chat
-   * (or the page) can show, and returns false.
-   */
-  const within = async (req: Request, res: Response, wanted: [LimitName, string][], html = false): Promise<boolean> => {
-    for (const [name, key] of wanted) {
-      const taken = await limits.take(name, key);
-      if (taken.ok) continue;
-      const seconds = Math.max(1, Math.ceil((taken.retryAt.getTime() - Date.now()) / 1000));
-      const locale = pageLocale(req);
-      const t = i18n.getFixedT(locale);
-      const message = t('pages:tooMany', { seconds });
-      res.setHeader('retry-after', String(seconds));
-      logger.warn({ event: 'rateLimited', limit: name, route: req.getRoute()?.path }, 'rate limited');
-      if (html) respond(res, securePage(t, locale, { title: t('pages:tooManyTitle'), paragraphs: [message], status: 429 }));
-      else res.send(429, { error: { code: 'TooManyRequests', message } });
-      return false;
+  const json = (handler: (req: Request) => Promise<unknown>, status = 200) => async (req: Request, res: Response) => {
+    try {
+      res.send(status, await handler(req));
+    } catch (error) {
+      fail(req, res, error);
     }
-    return true;
   };
-  const json =
-    (handler: (req: Request) => Promise<unknown>, status = 200, limited: (req: Request) => [LimitName, string][] = () => []) =>
-    async (req: Request, res: Response) => {
-      try {
-        if (!(await within(req, res, limited(req)))) return;
-        res.send(status, await handler(req));
-      } catch (error) {
-        fail(res, error);
-      }
-    };
 
   // ---- Bot Framework ----
   server.post('/api/messages', async (req: Request, res: Response) => {
-    const parsed = botActivitySchema.safeParse(wellFormed(req.body));
+    let body: unknown;
+    try {
+      // Without credentials (development) nothing authenticates the caller: its turns are limited like a chat's.
+      if (deps.anonymous && !deps.isLocalChannel(auth(req))) await limit('activity', clientOf(req));
+      body = wellFormed(req.body);
+    } catch (error) {
+      fail(req, res, error instanceof TooDeeplyNested ? new DirectLineError(400, 'BadArgument', `Invalid activity: ${error.message}.`) : error);
+      return;
+    }
+    const parsed = botActivitySchema.safeParse(body);
     if (!parsed.success) {
       res.send(400, { error: { code: 'BadArgument', message: `Invalid activity: ${parsed.error.issues[0]?.message ?? 'not an activity'}.` } });
       return;
@@ -191,38 +201,60 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   });
 
   // ---- local Direct Line 3.0 ----
-  const perClient = (name: LimitName) => (req: Request): [LimitName, string][] => [[name, clientOf(req)]];
+  // Limits per client address come first; limits per conversation only once the caller proved it is
+  // that conversation's (so nobody can exhaust someone else's).
   server.post(
     '/v3/directline/tokens/generate',
-    json(
-      async (req) => {
-        if (!(await channel.mayStart(auth(req)))) throw new DirectLineError(403, 'BadArgument', 'A valid Direct Line secret is required.');
-        const parsed = tokenRequestSchema.safeParse(req.body ?? {});
-        if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: user.id and user.name are strings, locale a language tag.');
-        const { resumeKey: _kept, ...info } = await channel.generateToken(parsed.data);
-        return info;
-      },
-      200,
-      perClient('conversation'),
-    ),
+    json(async (req) => {
+      await limit('conversation', clientOf(req));
+      if (!(await channel.mayStart(auth(req)))) throw new DirectLineError(403, 'BadArgument', 'A valid Direct Line secret is required.');
+      const parsed = tokenRequestSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: user.id and user.name are strings, locale a language tag.');
+      const { resumeKey: _kept, ...info } = await channel.generateToken(parsed.data);
+      return info;
+    }),
   );
-  server.post('/v3/directline/tokens/refresh', json((req) => channel.refreshToken(auth(req)), 200, perClient('token')));
-  server.post('/v3/directline/conversations', json((req) => channel.startConversation(auth(req)), 201, perClient('conversation')));
+  server.post(
+    '/v3/directline/tokens/refresh',
+    json(async (req) => {
+      await limit('token', clientOf(req));
+      return channel.refreshToken(auth(req));
+    }),
+  );
+  server.post(
+    '/v3/directline/conversations',
+    json(async (req) => {
+      await limit('conversation', clientOf(req));
+      return channel.startConversation(auth(req));
+    }, 201),
+  );
   const watermarkOf = (req: Request) => (typeof req.query?.watermark === 'string' ? req.query.watermark : undefined);
-  server.get('/v3/directline/conversations/:conversationId', json((req) => channel.reconnect(auth(req), String(req.params.conversationId), watermarkOf(req)), 200, perClient('token')));
+  server.get(
+    '/v3/directline/conversations/:conversationId',
+    json(async (req) => {
+      await limit('token', clientOf(req));
+      return channel.reconnect(auth(req), String(req.params.conversationId), watermarkOf(req));
+    }),
+  );
   server.post(
     '/v3/directline/conversations/:conversationId/activities',
-    json((req) => channel.postActivity(auth(req), String(req.params.conversationId), req.body, clientOf(req)), 200, (req) => [
-      ['activity', clientOf(req)],
-      ['conversationActivity', String(req.params.conversationId)],
-    ]),
+    json(async (req) => {
+      const conversationId = String(req.params.conversationId);
+      await limit('activity', clientOf(req));
+      await channel.authorize(auth(req), conversationId);
+      await limit('conversationActivity', conversationId);
+      return channel.postActivity(auth(req), conversationId, req.body, clientOf(req));
+    }),
   );
   server.get(
     '/v3/directline/conversations/:conversationId/activities',
-    json((req) => channel.getActivities(auth(req), String(req.params.conversationId), watermarkOf(req)), 200, (req) => [
-      ['read', clientOf(req)],
-      ['conversationRead', String(req.params.conversationId)],
-    ]),
+    json(async (req) => {
+      const conversationId = String(req.params.conversationId);
+      await limit('read', clientOf(req));
+      await channel.authorize(auth(req), conversationId);
+      await limit('conversationRead', conversationId);
+      return channel.getActivities(auth(req), conversationId, watermarkOf(req));
+    }),
   );
 
   // ---- connector routes: the bot's replies to Direct Line conversations ----
@@ -266,7 +298,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       const parsed = pageTokenSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: userId (letters, digits, - or _), optional locale, conversationId and resumeKey.');
       const { userId, locale, conversationId, resumeKey } = parsed.data;
-      if (!(await within(req, res, [[conversationId && resumeKey ? 'token' : 'conversation', clientOf(req)]]))) return;
+      await limit(conversationId && resumeKey ? 'token' : 'conversation', clientOf(req));
       let browserKey = readCookie(req, browserCookie);
       if (!browserKey || !/^[\w-]{43}$/.test(browserKey)) {
         browserKey = crypto.randomBytes(32).toString('base64url');
@@ -281,7 +313,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       }
       res.send(200, await channel.generateToken({ user: { id: userId }, locale }, browserKey));
     } catch (error) {
-      fail(res, error);
+      fail(req, res, error);
     }
   });
 
@@ -312,9 +344,13 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     return { isChatBrowser: (reference) => channel.isChatBrowser(reference, key) };
   };
   const pageFailed = (req: Request, res: Response, error: unknown) => {
-    logger.error({ err: error, route: req.getRoute()?.path }, 'secure page failed');
     const locale = pageLocale(req);
     const t = i18n.getFixedT(locale);
+    if (error instanceof RateLimited) {
+      respond(res, securePage(t, locale, { title: t('pages:tooManyTitle'), paragraphs: [tooMany(req, res, error)], status: 429 }));
+      return;
+    }
+    logger.error({ err: error, route: req.getRoute()?.path }, 'secure page failed');
     respond(res, securePage(t, locale, { title: t('pages:failed.title'), paragraphs: [t('pages:failed.text')], status: 500 }));
   };
   const showPage = (handler: (token: string) => Promise<PageResponse>) => async (req: Request, res: Response) => {
@@ -326,7 +362,6 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   };
   /** A form posted to a secure page: every field a plain string (a crafted `a[b]=1` is named and refused), then its handler. */
   const postPage = (handler: (token: string, fields: Record<string, string>, visitor: Visitor) => Promise<PageResponse>) => async (req: Request, res: Response) => {
-    if (!(await within(req, res, [['page', clientOf(req)]], true))) return;
     const parsed = formFieldsSchema.safeParse(req.body && typeof req.body === 'object' ? req.body : {});
     if (!parsed.success) {
       const locale = pageLocale(req);
@@ -336,6 +371,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       return;
     }
     try {
+      await limit('page', clientOf(req));
       respond(res, await handler(String(req.params.token), parsed.data, visitorOf(req)));
     } catch (error) {
       pageFailed(req, res, error);
@@ -354,8 +390,8 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.get('/compte/medimail/mot-de-passe/:token', showPage((token) => mm.showPassword(token)));
   server.post('/compte/medimail/mot-de-passe/:token', form, postPage((token, f, v) => mm.submitPassword(token, f, v)));
   server.get('/compte/medimail/confirmation/:token', async (req: Request, res: Response) => {
-    if (!(await within(req, res, [['page', clientOf(req)]], true))) return;
     try {
+      await limit('page', clientOf(req));
       respond(res, await mm.confirm(String(req.params.token), visitorOf(req)));
     } catch (error) {
       pageFailed(req, res, error);
@@ -366,8 +402,8 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.post('/compte/medimail/connexion/:token/code', form, postPage((token, f) => mm.submitOtp(token, f)));
   server.post('/compte/medimail/connexion/:token/cgu', form, postPage((token, f, v) => mm.submitCgu(token, f, v)));
   server.get('/compte/attestation/:token', async (req: Request, res: Response) => {
-    if (!(await within(req, res, [['page', clientOf(req)]], true))) return;
     try {
+      await limit('page', clientOf(req));
       const file = await deps.attestationPage.get(String(req.params.token));
       const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
       res.writeHead(file.status, {
@@ -428,7 +464,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
       const conversationId = match ? decodeURIComponent(match[1]) : undefined;
-      const allowed = await limits.take('token', addressKey(req.socket.remoteAddress));
+      const allowed = await limits.take('token', clientOf(req));
       if (!allowed.ok) {
         socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.ceil((allowed.retryAt.getTime() - Date.now()) / 1000)}\r\n\r\n`);
         return;
@@ -487,6 +523,16 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
 }
 
 /** The value of one cookie of the request, if it has it. */
+/** A limit was reached: the request is answered 429, with when to retry. */
+class RateLimited extends Error {
+  constructor(
+    readonly limit: LimitName,
+    readonly retryAt: Date,
+  ) {
+    super(`rate limited: ${limit}`);
+  }
+}
+
 function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.header('cookie') ?? '').split(';')) {
     const at = part.indexOf('=');

@@ -4,17 +4,27 @@
  */
 export type PatientDataFinding = 'nir' | 'birthDate';
 
-// A French social security number (NIR): sex, year, month, department (2A/2B), commune, order, optional key.
-const NIR = String.raw`\b[12][\s.]?\d{2}[\s.]?(?:0[1-9]|1[0-2]|[2-9]\d)[\s.]?(?:\d{2}|2[AB])[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?\b`;
-const DATE = String.raw`\d{1,2}[\/.-]\d{1,2}[\/.-](?:19|20)?\d{2}`;
-const TITLE_NAME = String.raw`\b(?:M\.|Mme|Mlle|Mr|Mrs|Monsieur|Madame)\s+[A-ZÉÈ][\p{L}'-]+`;
-// A date of birth said as such, or a date right next to a person's name.
-const BIRTH = new RegExp(String.raw`\b(?:n[ée]e?s?\s+le|date\s+de\s+naissance|DDN|born\s+on|date\s+of\s+birth)\b|${TITLE_NAME}[\s,(]*(?:\w+\s){0,3}${DATE}`, 'iu');
+// A French social security number (NIR): sex, year, month, department (2A/2B), commune, order, optional
+// key — written with spaces, dots, hyphens or underscores between the groups, or none.
+const SEP = String.raw`[\s._-]?`;
+const NIR = String.raw`(?<![\d])[12]${SEP}\d{2}${SEP}(?:0[1-9]|1[0-2]|[2-9]\d)${SEP}(?:\d{2}|2[AB])${SEP}\d{3}${SEP}\d{3}(?:${SEP}\d{2})?(?![\d])`;
+// A date, day first (12/03/1950, 12.03.50) or ISO (1950-03-12).
+const DATE = String.raw`(?:\d{1,2}[\/.-]\d{1,2}[\/.-](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})(?![\d])`;
+/** A date in the last century: an event declared now is not that old, a patient's birth is. */
+const LAST_CENTURY = String.raw`(?:\d{1,2}[\/.-]\d{1,2}[\/.-]19\d{2}|19\d{2}-\d{2}-\d{2})(?![\d])`;
+// A title and a capitalised name (case matters: "patient opéré le …" names nobody).
+const TITLE_NAME = String.raw`\b(?:[Mm]\.|[Mm]me|[Mm]lle|M[Rr]s?|[Mm]onsieur|[Mm]adame|[Pp]atiente?)\s+(?:[A-ZÉÈ][\p{L}'-]+\s+)?[A-ZÉÈ][\p{L}'-]+`;
+// A date of birth said as such, or a date of the last century; or a date right next to a person's name.
+const BIRTH_SAID = new RegExp(String.raw`\b(?:n[ée]e?s?\s+(?:le|en)|date\s+de\s+naissance|DDN|DOB|born\s+on|date\s+of\s+birth)\b|${LAST_CENTURY}`, 'iu');
+const NAME_AND_DATE = new RegExp(String.raw`${TITLE_NAME}[\s,(]*(?:[\p{L}'-]+[\s,]+){0,3}${DATE}`, 'u');
+const hasBirth = (text: string) => BIRTH_SAID.test(text) || NAME_AND_DATE.test(text);
 
-export function patientDataFindings(text: string): PatientDataFinding[] {
+export function patientDataFindings(typed: string): PatientDataFinding[] {
+  // "née" typed as e + combining accent is the same word.
+  const text = typed.normalize('NFC');
   const found: PatientDataFinding[] = [];
   if (new RegExp(NIR, 'i').test(text)) found.push('nir');
-  if (BIRTH.test(text)) found.push('birthDate');
+  if (hasBirth(text)) found.push('birthDate');
   return found;
 }
 
@@ -23,9 +33,10 @@ export function patientDataFindings(text: string): PatientDataFinding[] {
  * of birth is given, every date and every "Mme Dupont" of the text. What remains says what happened,
  * not to whom.
  */
-export function redactPatientData(text: string, mark: string): string {
-  let out = text.replace(new RegExp(NIR, 'gi'), mark);
-  if (BIRTH.test(out)) {
+export function redactPatientData(typed: string, mark: string): string {
+  if (!patientDataFindings(typed).length) return typed;
+  let out = typed.normalize('NFC').replace(new RegExp(NIR, 'gi'), mark);
+  if (hasBirth(out)) {
     out = out.replace(new RegExp(DATE, 'g'), mark).replace(new RegExp(TITLE_NAME, 'gu'), (whole) => `${whole.split(/\s+/)[0]} ${mark}`);
   }
   return out;

@@ -22,10 +22,19 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The same JSON with every string made well-formed (a lone surrogate becomes U+FFFD): storable in any database, readable by any client. */
-export function wellFormed(value: unknown): unknown {
+/** A JSON body nested deeper than any activity or form is: refused, not walked. */
+export class TooDeeplyNested extends Error {}
+
+const MAX_DEPTH = 32;
+
+/**
+ * The same JSON with every string made well-formed (a lone surrogate becomes U+FFFD): storable in
+ * any database, readable by any client. Nesting deeper than MAX_DEPTH throws TooDeeplyNested.
+ */
+export function wellFormed(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.toWellFormed();
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) throw new TooDeeplyNested(`nested deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(value)) return value.map((item) => wellFormed(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v, depth + 1)]));
 }

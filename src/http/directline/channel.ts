@@ -4,7 +4,7 @@ import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import { forgetDeleted, type Db } from '../../services/db/database';
 import type { Logger } from '../../logger';
-import { wellFormed } from '../../services/text';
+import { TooDeeplyNested, wellFormed } from '../../services/text';
 
 /**
  * A local Direct Line 3.0 channel: what Azure's Direct Line service does for Web Chat and any
@@ -118,6 +118,11 @@ export class DirectLineChannel {
     return { kind: 'token', conversationId: row.conversationId };
   }
 
+  /** That the caller holds this conversation (its token, or the channel secret); throws otherwise. */
+  authorize(authorization: string | undefined, conversationId: string): Promise<Grant> {
+    return this.requireConversation(authorization, conversationId);
+  }
+
   private async requireConversation(authorization: string | undefined, conversationId: string): Promise<Grant> {
     const grant = await this.grant(authorization);
     if (!grant) throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
@@ -229,7 +234,14 @@ export class DirectLineChannel {
   /** `client`: the poster's address key, handed to the bot with the activity (for its per-client limits), never stored. */
   async postActivity(authorization: string | undefined, conversationId: string, body: unknown, client?: string): Promise<{ id: string }> {
     const grant = await this.requireConversation(authorization, conversationId);
-    const parsed = incomingActivitySchema.safeParse(wellFormed(body));
+    let clean: unknown;
+    try {
+      clean = wellFormed(body);
+    } catch (error) {
+      if (error instanceof TooDeeplyNested) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${error.message}.`);
+      throw error;
+    }
+    const parsed = incomingActivitySchema.safeParse(clean);
     if (!parsed.success) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${parsed.error.issues[0]?.message ?? 'not an activity'}.`);
     const incoming = parsed.data as unknown as WireActivity;
     // The channel's operator (holding the secret) speaks as the channel; a user's token never may send reserved events.

@@ -94,11 +94,12 @@ export class MedimailPages {
   async submitOtp(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.open(token, MEDIMAIL_SIGN_IN);
     if (!link?.accountId || link.stage !== 'otp') return expiredPage(t, locale);
+    // A new code is a mail: it counts like a code typed, so a link cannot flood the mailbox.
+    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
     if (form.action === 'new') {
       await this.medimail.sendOtp(link.accountId);
       return this.otpForm(t, locale, token, undefined, t('medimail:pages.otpSent'));
     }
-    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
     const result = await this.medimail.verifyOtp(link.accountId, form.code ?? '');
     if (result.status === 'wrong') return this.otpForm(t, locale, token, t('medimail:pages.otpWrong', { count: result.remaining }));
     if (result.status === 'expired') return this.otpForm(t, locale, token, t('medimail:pages.otpExpired'));

@@ -3,8 +3,14 @@
 // that identifies a patient.
 import { redactPatientData } from '../patientData';
 
-const SECRET_AFTER_WORD =
-  /\b(mot de passe|mots de passe|mdp|mdps|password|passwd|pwd|pass|code(?: otp| sms| a usage unique| à usage unique)?|otp|pin)(\s*(?:est|is|c'est|cest|=|:|->)?\s*)("[^"]+"|'[^']+'|\S+)/gi;
+// The words that announce a secret, as people type them: "mot de passe", "M0t-de-Passe", "mot2passe",
+// "mdp", "pwd", "pass"… (a whole word, not "Passe" inside a sentence).
+const SECRET_WORD = String.raw`m[o0]ts?[\s-]*(?:de|d'|2)?[\s-]*pa[s$5]{2}e?s?|mdps?|password|passwd|pwd|pass|code(?: otp| sms| a usage unique| à usage unique)?|otp|pin`;
+const SECRET_AFTER_WORD = new RegExp(String.raw`\b(${SECRET_WORD})(?![\p{L}\d])(\s*(?:est|is|c'est|cest|=|:|->)?\s*)("[^"]+"|'[^']+'|\S+)`, 'giu');
+/** "identifiants : 10100326494 / Xk9…": what follows the username is its password. */
+const CREDENTIALS_PAIR = /\b(identifiants?|login|credentials?)(\s*:?\s*\S+\s*[/|]\s*)(\S+)/gi;
+/** A message that is one word mixing capitals, small letters and digits (a password pasted alone). */
+const BARE_PASSWORD = /^\s*(?=\S*[A-Z])(?=\S*[a-z])(?=\S*\d)(?!\S*@)(?!\S*:\/\/)\S{8,64}\s*$/;
 const LINK_TOKEN = /(\/compte\/(?:[a-z-]+\/)*)[A-Za-z0-9_-]{16,}/g;
 /** A run of 4 to 8 digits alone is how one-time codes look; identifiers (9+ digits) are kept. */
 const BARE_CODE = /(^|[^\d])(\d{4,8})(?![\d])/g;
@@ -24,8 +30,10 @@ export function redactSecrets(text: string): string {
     if (plainWord && (!announced || STATE_WORD.test(value))) return whole;
     return `${word}${sep}${WITHHELD_MARK}`;
   });
-  // A code typed alone after "code"/"otp" is handled above; a message that is just a short number is a code.
-  if (/^\s*\d{4,8}\s*$/.test(out)) return WITHHELD_MARK;
+  out = out.replace(CREDENTIALS_PAIR, (_whole, word: string, between: string) => `${word}${between}${WITHHELD_MARK}`);
+  // A code typed alone after "code"/"otp" is handled above; a message that is just a short number is a
+  // code, one word of capitals, small letters and digits a password.
+  if (/^\s*\d{4,8}\s*$/.test(out) || BARE_PASSWORD.test(out)) return WITHHELD_MARK;
   return out.replace(BARE_CODE, (whole, before: string) => (/code|otp|pin/i.test(text) ? `${before}${WITHHELD_MARK}` : whole));
 }
 
