@@ -236,25 +236,22 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       return channel.reconnect(auth(req), String(req.params.conversationId), watermarkOf(req));
     }),
   );
-  server.post(
-    '/v3/directline/conversations/:conversationId/activities',
+  /** A conversation's route: its client's limit, then proof of holding it, then the conversation's own limit. */
+  const inConversation = (perClient: LimitName, perConversation: LimitName, action: (req: Request, conversationId: string) => Promise<unknown>) =>
     json(async (req) => {
       const conversationId = String(req.params.conversationId);
-      await limit('activity', clientOf(req));
+      await limit(perClient, clientOf(req));
       await channel.authorize(auth(req), conversationId);
-      await limit('conversationActivity', conversationId);
-      return channel.postActivity(auth(req), conversationId, req.body, clientOf(req));
-    }),
+      await limit(perConversation, conversationId);
+      return action(req, conversationId);
+    });
+  server.post(
+    '/v3/directline/conversations/:conversationId/activities',
+    inConversation('activity', 'conversationActivity', (req, id) => channel.postActivity(auth(req), id, req.body, clientOf(req))),
   );
   server.get(
     '/v3/directline/conversations/:conversationId/activities',
-    json(async (req) => {
-      const conversationId = String(req.params.conversationId);
-      await limit('read', clientOf(req));
-      await channel.authorize(auth(req), conversationId);
-      await limit('conversationRead', conversationId);
-      return channel.getActivities(auth(req), conversationId, watermarkOf(req));
-    }),
+    inConversation('read', 'conversationRead', (req, id) => channel.getActivities(auth(req), id, watermarkOf(req))),
   );
 
   // ---- connector routes: the bot's replies to Direct Line conversations ----
