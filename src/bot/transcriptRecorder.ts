@@ -46,7 +46,8 @@ function describeUserMessage(activity: Partial<Activity>): string {
     const verb = typeof value.verb === 'string' ? value.verb : '?';
     return `${TAG.submitted} ${verb}${fields.length ? ` — ${fields.join('; ')}` : ''}`;
   }
-  return redactForRecord(activity.text ?? '');
+  // A pasted document is kept by its start: the helpdesk needs the gist, not the whole.
+  return redactForRecord((activity.text ?? '').slice(0, 2000));
 }
 
 /**
