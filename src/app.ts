@@ -133,7 +133,7 @@ export function buildDialogs(
       return { email, facts, oaId, journey };
     },
   };
-  const support = new SupportDialog(tickets, transcripts, directory, supportContext);
+  const support = new SupportDialog(tickets, transcripts, directory, supportContext, limits);
   return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog, support }, freeText);
 }
 

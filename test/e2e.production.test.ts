@@ -121,11 +121,10 @@ type Activity = { id: string; type: string; text?: string; from: { role?: string
 
 describe('in production, with Bot Framework credentials', () => {
   it('Web Chat on the local channel is welcomed and answered', async () => {
-    const session = (await (await fetch(`${base}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u-prod' }) })).json()) as {
-      conversationId: string;
-      token: string;
-    };
-    const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
+    const started = await fetch(`${base}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u-prod' }) });
+    const session = (await started.json()) as { conversationId: string; token: string };
+    const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0];
+    const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', cookie };
     await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers });
     const activities = async () =>
       ((await (await fetch(`${base}/v3/directline/conversations/${session.conversationId}/activities`, { headers })).json()) as { activities: Activity[] }).activities;

@@ -34,10 +34,11 @@ describe('kill -9 in the middle of a conversation', () => {
     const base = `http://127.0.0.1:${port}`;
     await start(port);
 
-    const session = (await (
-      await fetch(`${base}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u-restart' }) })
-    ).json()) as { conversationId: string; token: string; resumeKey: string };
-    const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+    const started = await fetch(`${base}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u-restart' }) });
+    // The chat page's browser: its cookie goes with every request, its tokens work only with it.
+    const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0];
+    const session = (await started.json()) as { conversationId: string; token: string; resumeKey: string };
+    const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', cookie });
     const activities = async (token: string) =>
       ((await (await fetch(`${base}/v3/directline/conversations/${session.conversationId}/activities`, { headers: headers(token) })).json()) as { activities: Activity[] })
         .activities;
@@ -83,7 +84,7 @@ describe('kill -9 in the middle of a conversation', () => {
     // The page comes back with its resume key: same conversation, new token.
     const resumed = await fetch(`${base}/webchat/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({ userId: 'u-restart', conversationId: session.conversationId, resumeKey: session.resumeKey }),
     });
     expect(resumed.status).toBe(200);
@@ -116,5 +117,12 @@ describe('kill -9 in the middle of a conversation', () => {
       body: JSON.stringify({ userId: 'u-restart', conversationId: session.conversationId, resumeKey: 'not-the-key' }),
     });
     expect(forged.status).toBe(403);
+    // The right key in another browser (no cookie): no token for that conversation either.
+    const elsewhere = await fetch(`${base}/webchat/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'u-restart', conversationId: session.conversationId, resumeKey: session.resumeKey }),
+    });
+    expect(elsewhere.status).toBe(403);
   }, 90_000);
 });

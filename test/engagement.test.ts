@@ -122,6 +122,10 @@ describe('EPR: anonymous by design', () => {
     ['ne\u0301e le 3 avril', ['birthDate']],
     ['événement du 2026-01-15 au bloc', []],
     ['patient opéré le 12/03/2026, reprise le 13/03/2026', []],
+    ['Mr Durand 12 mars 1951, opéré le 2 janvier 2026', ['birthDate']],
+    ['sécu : 1 85  05 78 006 084 36', ['nir']],
+    ['Jean Martin né en 1950', ['birthDate']],
+    ['reprise au bloc le 2 janvier 2026', []],
   ])('%s → %j', (text, findings) => {
     expect(patientDataFindings(text)).toEqual(findings);
   });
@@ -130,6 +134,7 @@ describe('EPR: anonymous by design', () => {
     ['NIR 1 84 12 75 116 012 34 noté', 'NIR ••• noté'],
     ['chez Mme Dupont née le 12/03/1950, admise le 02/11/2026', 'chez Mme ••• née le •••, admise le •••'],
     ['M. Dupont, 12/03/1950, admis', 'M. •••, •••, admis'],
+    ['Mr Durand 12 mars 1951, opéré le 2 janvier 2026', 'Mr ••• •••, opéré le •••'],
     ['Intubation difficile chez une patiente de 75 ans le 12/03/2026', 'Intubation difficile chez une patiente de 75 ans le 12/03/2026'],
   ])('masks what identifies the patient: %s', (text, masked) => {
     expect(redactPatientData(text, '•••')).toBe(masked);

@@ -14,6 +14,8 @@ describe('MSS address', () => {
   it.each([
     ['Jean', 'Durand', 'medecin', 'jean.durand@medecin.oc.mssante.fr'],
     ['Élise', 'Lefèvre-Durand', 'pharmacien', 'elise.lefevre-durand@pharmacien.oc.mssante.fr'],
+    ['Hélène', 'Łęcka-Şahin', 'medecin', 'helene.lecka-sahin@medecin.oc.mssante.fr'],
+    ['Søren', 'Groß', 'medecin', 'soren.gross@medecin.oc.mssante.fr'],
     ['Jean-Baptiste', 'de la Tour', 'sage-femme', 'jean-baptiste.delatour@sage-femme.oc.mssante.fr'],
     ['Aminata', "N'Diaye", 'medecin', 'aminata.ndiaye@medecin.oc.mssante.fr'],
     ['Zoë', 'Lœwy', 'infirmier', 'zoe.loewy@infirmier.oc.mssante.fr'],
@@ -117,6 +119,20 @@ describe('Medimail accounts', () => {
     const second = await registered('anne.roux@example.fr');
     clock.now = new Date('2026-03-13T13:02:01Z');
     expect(await medimail.confirmationLink(second.confirmToken)).toBeUndefined();
+  });
+
+  it('a password link cannot flood the address, and a form begun elsewhere is not taken over (found by attacking Sésame)', async () => {
+    const start = await medimail.startRegistration({ lastName: 'Roux', firstName: 'Anne', email: 'anne.roux@example.fr', profession: 'medecin', locale: 'fr' }, { channelId: 'directline', conversation: { id: 'mine' } });
+    if (start.status !== 'ok') throw new Error('duplicate');
+    // Someone else, in another conversation, types the same address the same day: refused.
+    expect(await medimail.startRegistration({ lastName: 'Intrus', firstName: 'Paul', email: 'anne.roux@example.fr', profession: 'medecin', locale: 'fr' }, { channelId: 'directline', conversation: { id: 'theirs' } })).toMatchObject({ status: 'duplicate' });
+    for (let i = 0; i < 4; i++) expect((await medimail.setPassword(start.accountId, 'le ciel est bleu ici', 'le ciel est bleu ici')).status).toBe('ok');
+    await mail.outbox.drain();
+    expect(mail.sink.mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === 'anne.roux@example.fr')).toHaveLength(1);
+    // Abandoned for a day, the form may be taken up from another conversation.
+    const other = await medimail.startRegistration({ lastName: 'Ndiaye', firstName: 'Aminata', email: 'aminata@example.fr', profession: 'medecin', locale: 'fr' }, { channelId: 'directline', conversation: { id: 'first' } });
+    clock.now = new Date(clock.now.getTime() + 25 * 60 * 60_000);
+    expect(await medimail.startRegistration({ lastName: 'Ndiaye', firstName: 'Aminata', email: 'aminata@example.fr', profession: 'medecin', locale: 'fr' }, { channelId: 'directline', conversation: { id: 'second' } })).toMatchObject({ status: 'ok', accountId: (other as { accountId: string }).accountId });
   });
 
   it('two people with the same name get distinct MSS addresses; one e-mail, one account', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { RateLimits, LIMITS, addressKey } from '../src/services/rateLimits';
+import { RateLimits, LIMITS, addressKey, mailboxKey } from '../src/services/rateLimits';
 import { withinLimits } from '../src/dialogs/limits';
 import type { Db } from '../src/services/db/database';
 import { tempDatabase } from './helpers/db';
@@ -45,8 +45,11 @@ it('the database store is shared: two instances on one database count together',
   expect((await b.take('registration', 'shared')).ok).toBe(false);
 });
 
-it('a client address is itself in IPv4, its /64 network in IPv6', () => {
+it('a client address is itself in IPv4 (without the port a proxy may add), its /64 network in IPv6; a mailbox is itself however written', () => {
   expect(addressKey('::ffff:198.51.100.7')).toBe('198.51.100.7');
+  expect(addressKey('203.0.113.6:40001')).toBe('203.0.113.6');
+  expect(addressKey('[2001:db8:1:2::9]:443')).toBe('2001:db8:1:2::/64');
+  expect(mailboxKey(' Victim+1@Example.FR ')).toBe('victim@example.fr');
   expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
   expect(addressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
 });
@@ -72,6 +75,10 @@ it('in the chat, credentials mails are limited per client and per address, and t
   for (let i = 0; i < LIMITS.registration.points; i++) expect((await harness.say(`victim${i}@example.fr`))[0].text).toBe(`sent to victim${i}@example.fr`);
   const refused = await harness.say('another@example.fr');
   expect(refused[0].text).toMatch(/^Vous êtes allé\(e\) plus vite que ce que Sésame accepte pour cette action \(demandes et envois d'identifiants\)\. Vous pourrez recommencer à \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\.$/);
+
+  // Another physician, in another conversation, is not held back by the first one's requests.
+  const colleague = await dialogHarness(new Registering(limits), { channelId: 'colleague' });
+  expect((await colleague.say('colleague@example.fr'))[0].text).toBe('sent to colleague@example.fr');
 
   // One address, whoever asks: a sixth client cannot send it a sixth mail today.
   for (let i = 0; i < LIMITS.registrationAddress.points; i++) {

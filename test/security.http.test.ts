@@ -216,6 +216,11 @@ describe('rate limits at the edge (§9)', () => {
   });
   afterAll(async () => limited.close());
   const from = (address: string) => ({ 'x-forwarded-for': address, 'content-type': 'application/json' });
+  /** A chat page's conversation, as a browser at that address gets it: its token and its cookie. */
+  const pageSession = async (address: string, userId: string) => {
+    const response = await fetch(`${limited.app.url}/webchat/token`, { method: 'POST', headers: from(address), body: JSON.stringify({ userId }) });
+    return { session: (await response.json()) as { conversationId: string; token: string }, cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] };
+  };
 
   it('a client gets 20 conversations a minute, then 429 with Retry-After and a sentence; another client is not held back', async () => {
     const statuses: number[] = [];
@@ -232,15 +237,25 @@ describe('rate limits at the edge (§9)', () => {
     expect(other.status).toBe(200);
   });
 
+  it("the chat page's token works only in its browser: copied off a shared computer, it reads, posts and refreshes nothing (found by attacking Sésame)", async () => {
+    const { session, cookie } = await pageSession('198.51.100.11', 'u-shared');
+    const url = `${limited.app.url}/v3/directline/conversations/${session.conversationId}/activities`;
+    const elsewhere = { ...from('198.51.100.12'), authorization: `Bearer ${session.token}` };
+    expect((await fetch(url, { headers: elsewhere })).status).toBe(403);
+    expect((await fetch(url, { method: 'POST', headers: elsewhere, body: JSON.stringify({ type: 'typing' }) })).status).toBe(403);
+    expect((await fetch(`${limited.app.url}/v3/directline/tokens/refresh`, { method: 'POST', headers: elsewhere })).status).toBe(403);
+    expect((await fetch(url, { headers: { ...elsewhere, cookie } })).status).toBe(200);
+  });
+
   it("nobody exhausts someone else's conversation: its own limits count only its holder's requests", async () => {
-    const victim = (await (await fetch(`${limited.app.url}/webchat/token`, { method: 'POST', headers: from('198.51.100.8'), body: JSON.stringify({ userId: 'u-victim' }) })).json()) as { conversationId: string; token: string };
+    const { session: victim, cookie } = await pageSession('198.51.100.8', 'u-victim');
     for (let i = 0; i < 35; i++) {
       const r = await fetch(`${limited.app.url}/v3/directline/conversations/${victim.conversationId}/activities`, { method: 'POST', headers: from('198.51.100.9'), body: JSON.stringify({ type: 'typing' }) });
       expect(r.status).toBe(403);
     }
     const own = await fetch(`${limited.app.url}/v3/directline/conversations/${victim.conversationId}/activities`, {
       method: 'POST',
-      headers: { ...from('198.51.100.8'), authorization: `Bearer ${victim.token}` },
+      headers: { ...from('198.51.100.8'), authorization: `Bearer ${victim.token}`, cookie },
       body: JSON.stringify({ type: 'typing', from: { id: 'u-victim' } }),
     });
     expect(own.status).toBe(200);
@@ -248,9 +263,9 @@ describe('rate limits at the edge (§9)', () => {
 
   it('behind a proxy, a client flooding stream upgrades is limited by its own forwarded address, not everyone (found by attacking Sésame)', async () => {
     const { default: WebSocket } = await import('ws');
-    const upgrade = (address: string, path: string) =>
+    const upgrade = (address: string, path: string, cookie = '') =>
       new Promise<number>((resolve) => {
-        const socket = new WebSocket(`${limited.app.url.replace('http', 'ws')}${path}`, { headers: { 'x-forwarded-for': address } });
+        const socket = new WebSocket(`${limited.app.url.replace('http', 'ws')}${path}`, { headers: { 'x-forwarded-for': address, cookie } });
         socket.on('open', () => {
           socket.close();
           resolve(101);
@@ -261,13 +276,13 @@ describe('rate limits at the edge (§9)', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 61; i++) statuses.push(await upgrade('203.0.113.66', '/v3/directline/conversations/nothing/stream?t=bogus'));
     expect(statuses.at(-1)).toBe(429);
-    const other = (await (await fetch(`${limited.app.url}/webchat/token`, { method: 'POST', headers: from('198.51.100.10'), body: JSON.stringify({ userId: 'u-ws' }) })).json()) as { conversationId: string; token: string };
-    expect(await upgrade('198.51.100.10', `/v3/directline/conversations/${other.conversationId}/stream?t=${other.token}`)).toBe(101);
+    const { session: other, cookie } = await pageSession('198.51.100.10', 'u-ws');
+    expect(await upgrade('198.51.100.10', `/v3/directline/conversations/${other.conversationId}/stream?t=${other.token}`, cookie)).toBe(101);
   });
 
   it('a conversation posts 30 messages a minute; the secure pages take 60 forms per quarter hour per client', async () => {
-    const started = (await (await fetch(`${limited.app.url}/webchat/token`, { method: 'POST', headers: from('198.51.100.3'), body: JSON.stringify({ userId: 'u-typist' }) })).json()) as { conversationId: string; token: string };
-    const headers = { ...from('198.51.100.3'), authorization: `Bearer ${started.token}` };
+    const { session: started, cookie } = await pageSession('198.51.100.3', 'u-typist');
+    const headers = { ...from('198.51.100.3'), authorization: `Bearer ${started.token}`, cookie };
     const statuses: number[] = [];
     for (let i = 0; i < 33; i++) {
       const r = await fetch(`${limited.app.url}/v3/directline/conversations/${started.conversationId}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'typing', from: { id: 'u-typist' } }) });

@@ -96,6 +96,26 @@ describe('an unknown username is answered like a known one', () => {
     expect(known.at(-1)).toEqual({ status: 'locked' });
   });
 
+  it('someone keeping an account locked does not flood its holder: one lock mail a day', async () => {
+    const clock = { now: new Date('2026-03-12T13:02:00Z') };
+    const timed = await registryWithMail(db, clock);
+    try {
+      await timed.registry.register(DURAND);
+      for (let lock = 0; lock < 3; lock++) {
+        for (let i = 0; i < 5; i++) await timed.registry.signIn('10100326494', 'wrong');
+        clock.now = new Date(clock.now.getTime() + 16 * 60_000);
+      }
+      await timed.outbox.drain();
+      expect(timed.sink.mails.filter((m) => /bloqué pour 15 minutes/.test(m.subject ?? ''))).toHaveLength(1);
+      clock.now = new Date(clock.now.getTime() + 24 * 60 * 60_000);
+      for (let i = 0; i < 5; i++) await timed.registry.signIn('10100326494', 'wrong');
+      await timed.outbox.drain();
+      expect(timed.sink.mails.filter((m) => /bloqué pour 15 minutes/.test(m.subject ?? ''))).toHaveLength(2);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('a desk account never activated answers like a wrong password', async () => {
     const desk = new DeskAccounts(db, new SecureLinks(db, env.outbox.secrets));
     await desk.create('AGENT', 'agent@grades.example', 'Nina Agent');

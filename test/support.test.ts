@@ -175,14 +175,21 @@ describe('secrets are withheld from what the helpdesk reads', () => {
     ['pwd=Zq9-Secret-III9', 'pwd=•••'],
     ['login 10100326494 pass Zq9-Secret-III9', 'login 10100326494 pass •••'],
     ['mot2passe Zq9-Secret-III9', 'mot2passe •••'],
-    ['M0t-de-Passe: Zq9-Secret-III9', 'M0t-de-Passe: •••'],
+    ['M0t-de-Passe: Zq9-Secret-III9', '••• •••'],
     ['identifiants : 10100326494 / Zq9-Secret-III9', 'identifiants : 10100326494 / •••'],
     ['Zq9-Secret-III9', '•••'],
+    ['Mon mot de passe provisoire : Ab12cd34 ne fonctionne pas', 'Mon mot de passe provisoire : ••• ne fonctionne pas'],
+    ['le mot de passe reçu par mail est Kq7-pL2x-9Zb', 'le mot de passe reçu par mail est •••'],
+    ['mon nouveau mot de passe sera Soleil2024', 'mon nouveau mot de passe sera •••'],
+    ["j'ai tapé Renard2023! et ça ne marche pas", "j'ai tapé ••• et ça ne marche pas"],
+    ['mon mdp c’est azerty', 'mon mdp c’est •••'],
+    ['le code à 6 chiffres 482 913 est refusé', 'le code à 6 chiffres ••• est refusé'],
+    ["j'ai reçu 482913 par mail", "j'ai reçu ••• par mail"],
   ])('%s', (typed, kept) => {
     expect(redactSecrets(typed)).toBe(kept);
   });
 
-  it.each(['mot de passe oublié', 'mon code est refusé', 'mon rpps 10100326494', 'le code ne marche pas', 'claire.lefort@example.fr', 'Je ne passe pas l’étape 2', 'RPPS10100326494', 'Clinique Pasteur'])('leaves "%s" as typed', (typed) => {
+  it.each(['mot de passe oublié', 'mon code est refusé', 'mon rpps 10100326494', 'le code ne marche pas', 'claire.lefort@example.fr', 'Je ne passe pas l’étape 2', 'RPPS10100326494', 'Clinique Pasteur', 'COVID-19 au bloc', 'CP 31400 Toulouse', 'le 12/03/2026 à 14h30', 'Saint-Roch 2e étage', "N'écrivez jamais votre mot de passe."])('leaves "%s" as typed', (typed) => {
     expect(redactSecrets(typed)).toBe(typed);
   });
 });

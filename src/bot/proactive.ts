@@ -28,6 +28,12 @@ export class ProactiveNotifier {
         context.activity.value = value;
         // Only this path makes Sésame's own events: the bot ignores any posted from outside.
         setTrustedEvent(context, { name, value });
+        // Nothing the user sent is answered here: a replyToId (the synthetic event's) would make Web Chat
+        // wait seconds for an activity it never sees before showing the message.
+        context.onSendActivities(async (_context, activities, next) => {
+          for (const activity of activities) delete activity.replyToId;
+          return next();
+        });
         await this.bot.run(context);
       });
     } catch (error) {

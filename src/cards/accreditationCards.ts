@@ -100,7 +100,7 @@ export function registrationCard(t: Translator, view: CardView, notice: Registra
   ];
   if (notice.notice === 'badKey') {
     body.push(text(a('form.badKey', { value: notice.value }), { color: 'warning' }));
-    body.push({ type: 'Input.Toggle', id: 'confirmKey', title: a('form.confirmKey'), value: 'false', valueOn: 'true', valueOff: 'false' });
+    body.push({ type: 'Input.Toggle', id: 'confirmKey', title: a('form.confirmKey'), value: 'false', valueOn: 'true', valueOff: 'false', wrap: true });
   }
   if (notice.notice === 'nationalId') body.push(text(a('form.nationalId', { value: notice.value, rpps: notice.rpps }), { color: 'warning' }));
   body.push(

@@ -43,7 +43,7 @@ export type InputChoiceSet = {
 };
 export type InputNumber = { type: 'Input.Number'; id: string; label: string; value?: number; min?: number; max?: number; isRequired?: boolean; errorMessage?: string; placeholder?: string };
 export type InputDate = { type: 'Input.Date'; id: string; label: string; value?: string; max?: string; isRequired?: boolean; errorMessage?: string };
-export type InputToggle = { type: 'Input.Toggle'; id: string; title: string; label?: string; value?: string; valueOn?: string; valueOff?: string };
+export type InputToggle = { type: 'Input.Toggle'; id: string; title: string; label?: string; value?: string; valueOn?: string; valueOff?: string; wrap?: boolean };
 export type Container = { type: 'Container'; items: CardElement[]; style?: 'emphasis' | 'attention' | 'good' | 'warning' };
 export type CardElement = TextBlock | InputText | InputNumber | InputDate | InputChoiceSet | InputToggle | Container | FactSet;
 
@@ -81,20 +81,26 @@ export type FactSet = { type: 'FactSet'; facts: { title: string; value: string }
 
 export const text = (value: string, options: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock => ({ type: 'TextBlock', text: value, wrap: true, ...options });
 
-/** What a chat would turn into a link by itself: a URL, or a bare domain ("evil.example/dossier"), not an e-mail address. */
-const LINK_LIKE = /\b[a-z][a-z\d+.-]*:\/\/[^\s)\]>]+|(?<![@\p{L}\d.-])(?:[\p{L}\d-]+\.)+\p{L}{2,}(?![\p{L}\d.@-])(?:[/?#][^\s)\]>]*)?/giu;
 const ZERO_WIDTH_SPACE = '\u200B';
+
+/**
+ * What a chat would turn into a link by itself (a URL, a bare domain such as "evil.com." or
+ * "evil.xn--p1ai/login") no longer looks like one: an invisible space after "scheme:" and before
+ * every dot between letters or digits. An e-mail address is left whole (a mailto link is harmless).
+ */
+function unlinked(value: string): string {
+  return value.replace(/\S+/g, (word) => (word.includes('@') ? word : word.replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/(?<=[\p{L}\d])\.(?=[\p{L}\d])/gu, `${ZERO_WIDTH_SPACE}.`)));
+}
 
 /**
  * TextBlocks and messages render Markdown (Web Chat even HTML); anything a user typed is shown
  * literally to whoever reads it — an expert, an agent: markup escaped, and an address written in the
- * text is not made a link (an invisible space keeps the chat from linkifying it).
+ * text is not made a link.
  * Our own texts (from locales/) are trusted and not escaped.
  */
 export function plain(value: string): string {
   // Inline markers anywhere; block markers (heading, quote, list) only where a line starts.
-  return value
-    .replace(LINK_LIKE, (link) => link.replace('://', `:${ZERO_WIDTH_SPACE}//`).replace(/\./g, `${ZERO_WIDTH_SPACE}.`))
+  return unlinked(value)
     .replace(/([\\`*_[\]<>~|])/g, '\\$1')
     .replace(/^(\s*)([#+-])(?=\s)/gm, '$1\\$2')
     .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.');

@@ -74,6 +74,7 @@ export function summaryCard(t: Translator, view: CardView, account: AccountView,
   body.push(text(d(t)('summary.reasonHelp'), { isSubtle: true, size: 'small', spacing: 'none' }));
   body.push({
     type: 'Input.ChoiceSet',
+    wrap: true,
     id: 'section',
     label: d(t)('summary.section'),
     style: 'compact',

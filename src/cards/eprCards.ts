@@ -33,6 +33,7 @@ export function eprCard(t: Translator, view: CardView, themes: string[], today: 
     ...withError(
       {
         type: 'Input.ChoiceSet',
+        wrap: true,
         id: 'targeted',
         label: l('epr.targeted'),
         style: 'expanded',
@@ -47,7 +48,7 @@ export function eprCard(t: Translator, view: CardView, themes: string[], today: 
     ),
   ];
   if (themes.length) {
-    body.push(...withError({ type: 'Input.ChoiceSet', id: 'theme', label: l('epr.theme'), value: view.values.theme, style: 'compact', choices: themes.map((th) => ({ title: l(`theme.${th}`), value: th })) }, view.errors));
+    body.push(...withError({ type: 'Input.ChoiceSet', wrap: true, id: 'theme', label: l('epr.theme'), value: view.values.theme, style: 'compact', choices: themes.map((th) => ({ title: l(`theme.${th}`), value: th })) }, view.errors));
   } else {
     body.push(text(l('epr.noTheme'), { isSubtle: true, size: 'small' }));
   }

@@ -40,7 +40,8 @@ export const choice = (
   choices,
   value: view.values[id] ?? options.value,
   style: options.style ?? 'compact',
-  ...(options.wrap ? { wrap: true } : {}),
+  // A long choice ("En équipe (médecins de la même spécialité)") is read whole on a phone, never cut.
+  wrap: true,
   ...required(t, label, options.isRequired ?? true),
 });
 

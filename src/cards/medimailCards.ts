@@ -83,7 +83,7 @@ export function medimailFormCard(t: Translator, view: CardView, roleAddress: boo
   ];
   if (roleAddress) {
     body.push(text(m(t)('form.roleAddress', { email: plain(view.values.email ?? '') }), { color: 'warning' }));
-    body.push({ type: 'Input.Toggle', id: 'confirmNominative', title: f('confirmNominative'), value: 'false', valueOn: 'true', valueOff: 'false' });
+    body.push({ type: 'Input.Toggle', id: 'confirmNominative', title: f('confirmNominative'), value: 'false', valueOn: 'true', valueOff: 'false', wrap: true });
   }
   body.push(...withError(choice(t, 'profession', f('profession'), professionChoices(t), view), view.errors));
   return card(body, [submit(f('submit'), 'submit', view.promptId, { style: 'positive' })]);
@@ -139,7 +139,7 @@ export function finaliseCard(t: Translator, view: CardView, path: 'rpps' | 'stru
       choice(t, 'specialty', f('specialty'), SPECIALTIES.map((s) => ({ title: t(`accreditation:specialty.${s.code}`), value: s.code })), view, { isRequired: false }),
       view.errors,
     ),
-    { type: 'Input.Toggle', id: 'liberal', title: f('liberal'), value: view.values.liberal ?? 'false', valueOn: 'true', valueOff: 'false' },
+    { type: 'Input.Toggle', id: 'liberal', title: f('liberal'), value: view.values.liberal ?? 'false', valueOn: 'true', valueOff: 'false', wrap: true },
     ...withError(input(t, 'phone', f('phone'), view, { isRequired: true, style: 'tel', maxLength: 20, placeholder: f('phoneExample') }), view.errors),
     ...withError(input(t, 'phone2', f('phone2'), view, { style: 'tel', maxLength: 20 }), view.errors),
     ...withError(input(t, 'address', f('address'), view, { isRequired: true, maxLength: 200, placeholder: f('addressExample') }), view.errors),
@@ -147,8 +147,8 @@ export function finaliseCard(t: Translator, view: CardView, path: 'rpps' | 'stru
     ...withError(input(t, 'postalCode', f('postalCode'), view, { isRequired: true, maxLength: 5, placeholder: f('postalCodeExample') }), view.errors),
     ...withError(input(t, 'raisonSociale', f('raisonSociale'), view, { maxLength: 150 }), view.errors),
     ...withError(input(t, 'service', f('service'), view, { maxLength: 150 }), view.errors),
-    { type: 'Input.Toggle', id: 'directoryVisible', title: f('directory'), value: view.values.directoryVisible ?? 'true', valueOn: 'true', valueOff: 'false' },
-    { type: 'Input.Toggle', id: 'dematerialisation', title: f('demat'), value: view.values.dematerialisation ?? 'true', valueOn: 'true', valueOff: 'false' },
+    { type: 'Input.Toggle', id: 'directoryVisible', title: f('directory'), value: view.values.directoryVisible ?? 'true', valueOn: 'true', valueOff: 'false', wrap: true },
+    { type: 'Input.Toggle', id: 'dematerialisation', title: f('demat'), value: view.values.dematerialisation ?? 'true', valueOn: 'true', valueOff: 'false', wrap: true },
     text(f('dematAdvice'), { isSubtle: true, size: 'small', spacing: 'none' }),
   );
   return card(body, [submit(f('check'), 'submit', view.promptId, { style: 'positive' }), submit(f('back'), 'back', view.promptId)]);

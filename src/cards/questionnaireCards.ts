@@ -23,6 +23,7 @@ function inputFor(t: Translator, question: Question, value: string | undefined):
     case 'yesNo':
       return {
         type: 'Input.ChoiceSet',
+        wrap: true,
         id: question.id,
         label,
         style: 'expanded',
@@ -37,6 +38,7 @@ function inputFor(t: Translator, question: Question, value: string | undefined):
     case 'multiple':
       return {
         type: 'Input.ChoiceSet',
+        wrap: true,
         id: question.id,
         label,
         style: question.type === 'multiple' ? 'expanded' : 'compact',

@@ -4,7 +4,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
+import { ActivityTypes, Channels, TurnContext, type StatePropertyAccessor } from 'botbuilder';
 import { z } from 'zod';
 import {
   adminFileCard,
@@ -31,7 +31,7 @@ import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { normalize } from '../services/text';
 import { PERSON_NAME } from '../services/names';
 import type { SecureLinks } from '../services/identity/secureLinks';
-import { ATTESTATION_PURPOSE, SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
+import { ATTESTATION_PURPOSE, FORGET_CONVERSATION_EVENT, SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { QUESTIONNAIRE_DIALOG, QuestionnaireDialog } from './questionnaireDialog';
 import { PORTAL_DIALOG, PortalDialog } from './portalDialog';
@@ -581,6 +581,8 @@ export class AccreditationDialog extends InterruptibleDialog {
     delete conversation.session;
     delete conversation.request;
     await context.sendActivity(t(`accreditation:signin.${said}`));
+    // Sésame's chat page then starts afresh: the next person at the computer does not scroll back into this one.
+    if (said !== 'notSignedIn' && context.activity.channelId === Channels.Directline) await context.sendActivity({ type: ActivityTypes.Event, name: FORGET_CONVERSATION_EVENT });
   }
 }
 

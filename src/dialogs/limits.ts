@@ -1,13 +1,19 @@
 import type { TurnContext } from 'botbuilder';
-import type { LimitName, RateLimits } from '../services/rateLimits';
+import { mailboxKey, type LimitName, type RateLimits } from '../services/rateLimits';
 import { clientKey, tr } from './turn';
 
 /**
- * Whether this client may do one more of `what` (mail credentials or a confirmation link), and send
- * one more to each address; if not, the user is told until when, and false is returned.
+ * Whether this client may do one more of `what` (mail credentials or a confirmation link, send a
+ * ticket whose copy goes to an address), and send one more mail to each address; if not, the user is
+ * told until when, and false is returned.
  */
-export async function withinLimits(context: TurnContext, limits: RateLimits, what: 'registration', addresses: string[] = []): Promise<boolean> {
-  const checks: [LimitName, string][] = [[what, clientKey(context)], ...addresses.map((a): [LimitName, string] => ['registrationAddress', a.trim().toLowerCase()])];
+export async function withinLimits(context: TurnContext, limits: RateLimits, what: 'registration' | 'ticket', addresses: string[] = []): Promise<boolean> {
+  const { channelId, conversation } = context.activity;
+  const person: [LimitName, string][] = [
+    ['registration', `${channelId}/${conversation.id}`],
+    ['registrationNetwork', clientKey(context)],
+  ];
+  const checks: [LimitName, string][] = [...(what === 'registration' ? person : []), ...addresses.map((a): [LimitName, string] => ['registrationAddress', mailboxKey(a)])];
   for (const [name, key] of checks) {
     const taken = await limits.take(name, key);
     if (taken.ok) continue;

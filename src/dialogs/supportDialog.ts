@@ -11,6 +11,8 @@ import { redactForRecord } from '../services/support/redact';
 import { conversationKey, TAG, type TranscriptLine, type TranscriptStore } from '../services/support/transcripts';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { clientKey, tr, turnLocale } from './turn';
+import { withinLimits } from './limits';
+import type { RateLimits } from '../services/rateLimits';
 
 export const SUPPORT_DIALOG = 'support';
 const FLOW = 'support.flow';
@@ -73,6 +75,7 @@ export class SupportDialog extends ComponentDialog {
     private readonly transcripts: TranscriptStore,
     private readonly directory: OaDirectory,
     private readonly support: SupportContext,
+    private readonly limits: RateLimits,
   ) {
     super(SUPPORT_DIALOG);
     this.addDialog(
@@ -135,6 +138,8 @@ export class SupportDialog extends ComponentDialog {
     // A password pasted in the description goes neither to the helpdesk nor to a live-agent channel.
     const description = redactForRecord(values.description);
     const conversation = conversationKey(context.activity);
+    // The user's copy goes to the address typed: a mailbox gets a few a day, whoever asks.
+    if (!(await withinLimits(context, this.limits, 'ticket', [values.email]))) return step.endDialog();
     const transcript = await this.transcripts.recent(conversation);
     const outcome = await this.tickets.open({
       conversation,

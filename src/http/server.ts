@@ -12,7 +12,7 @@ import type { i18n as I18n } from 'i18next';
 import type { Logger } from '../logger';
 import type { Locale } from '../i18n';
 import type { CaughtMailbox } from '../services/mail/smtpCatcher';
-import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySet } from './directline/channel';
+import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySet, type Caller } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { escapeHtml } from './pages/html';
 import { WEBCHAT_START, webchatPage } from './pages/webchatPage';
@@ -128,6 +128,12 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
 
   const pageLocale = (req: Request): Locale => (req.query?.lang === 'en' ? 'en' : req.query?.lang === 'fr' ? 'fr' : deps.defaultLocale);
   const auth = (req: Request) => req.header('authorization') || undefined;
+  // The chat page's browser gets a key of its own (an HttpOnly cookie): a secure page opened in
+  // this same browser is recognised as the chat's and skips its code, and the chat page's Direct Line
+  // tokens work only with it.
+  const browserCookie = deps.secureCookies ? '__Host-sesame_browser' : 'sesame_browser';
+  /** Who calls a Direct Line route: its Authorization header and its browser's key. */
+  const caller = (req: Request): Caller => ({ authorization: auth(req), browserKey: cookieOf(req.header('cookie'), browserCookie) });
   /** The client's address: the connection's, or the one the trusted proxies saw. */
   const clientOf = (req: IncomingMessage): string => {
     const direct = req.socket.remoteAddress ?? 'unknown';
@@ -207,7 +213,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     '/v3/directline/tokens/generate',
     json(async (req) => {
       await limit('conversation', clientOf(req));
-      if (!(await channel.mayStart(auth(req)))) throw new DirectLineError(403, 'BadArgument', 'A valid Direct Line secret is required.');
+      if (!(await channel.mayStart(caller(req)))) throw new DirectLineError(403, 'BadArgument', 'A valid Direct Line secret is required.');
       const parsed = tokenRequestSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: user.id and user.name are strings, locale a language tag.');
       const { resumeKey: _kept, ...info } = await channel.generateToken(parsed.data);
@@ -218,14 +224,14 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     '/v3/directline/tokens/refresh',
     json(async (req) => {
       await limit('token', clientOf(req));
-      return channel.refreshToken(auth(req));
+      return channel.refreshToken(caller(req));
     }),
   );
   server.post(
     '/v3/directline/conversations',
     json(async (req) => {
       await limit('conversation', clientOf(req));
-      return channel.startConversation(auth(req));
+      return channel.startConversation(caller(req));
     }, 201),
   );
   const watermarkOf = (req: Request) => (typeof req.query?.watermark === 'string' ? req.query.watermark : undefined);
@@ -233,7 +239,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     '/v3/directline/conversations/:conversationId',
     json(async (req) => {
       await limit('token', clientOf(req));
-      return channel.reconnect(auth(req), String(req.params.conversationId), watermarkOf(req));
+      return channel.reconnect(caller(req), String(req.params.conversationId), watermarkOf(req));
     }),
   );
   /** A conversation's route: its client's limit, then proof of holding it, then the conversation's own limit. */
@@ -241,17 +247,17 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     json(async (req) => {
       const conversationId = String(req.params.conversationId);
       await limit(perClient, clientOf(req));
-      await channel.authorize(auth(req), conversationId);
+      await channel.authorize(caller(req), conversationId);
       await limit(perConversation, conversationId);
       return action(req, conversationId);
     });
   server.post(
     '/v3/directline/conversations/:conversationId/activities',
-    inConversation('activity', 'conversationActivity', (req, id) => channel.postActivity(auth(req), id, req.body, clientOf(req))),
+    inConversation('activity', 'conversationActivity', (req, id) => channel.postActivity(caller(req), id, req.body, clientOf(req))),
   );
   server.get(
     '/v3/directline/conversations/:conversationId/activities',
-    inConversation('read', 'conversationRead', (req, id) => channel.getActivities(auth(req), id, watermarkOf(req))),
+    inConversation('read', 'conversationRead', (req, id) => channel.getActivities(caller(req), id, watermarkOf(req))),
   );
 
   // ---- connector routes: the bot's replies to Direct Line conversations ----
@@ -287,16 +293,13 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     res.writeHead(200, { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-cache', 'content-length': Buffer.byteLength(WEBCHAT_START) });
     res.end(WEBCHAT_START);
   });
-  // The chat page's browser gets a key of its own (an HttpOnly cookie): a secure page opened in
-  // this same browser is recognised as the chat's and skips its code; any other browser must type it.
-  const browserCookie = deps.secureCookies ? '__Host-sesame_browser' : 'sesame_browser';
   server.post('/webchat/token', async (req: Request, res: Response) => {
     try {
       const parsed = pageTokenSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw new DirectLineError(400, 'BadArgument', 'Invalid token request: userId (letters, digits, - or _), optional locale, conversationId and resumeKey.');
       const { userId, locale, conversationId, resumeKey } = parsed.data;
       await limit(conversationId && resumeKey ? 'token' : 'conversation', clientOf(req));
-      let browserKey = readCookie(req, browserCookie);
+      let browserKey = cookieOf(req.header('cookie'), browserCookie);
       if (!browserKey || !/^[\w-]{43}$/.test(browserKey)) {
         browserKey = crypto.randomBytes(32).toString('base64url');
         const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${365 * 24 * 3600}`, ...(deps.secureCookies ? ['Secure'] : [])];
@@ -337,7 +340,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   };
   /** The browser asking, as the secure pages see it: the chat's own browser skips their code. */
   const visitorOf = (req: Request): Visitor => {
-    const key = readCookie(req, browserCookie);
+    const key = cookieOf(req.header('cookie'), browserCookie);
     return { isChatBrowser: (reference) => channel.isChatBrowser(reference, key) };
   };
   const pageFailed = (req: Request, res: Response, error: unknown) => {
@@ -386,14 +389,8 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   const mm = deps.medimailPages;
   server.get('/compte/medimail/mot-de-passe/:token', showPage((token) => mm.showPassword(token)));
   server.post('/compte/medimail/mot-de-passe/:token', form, postPage((token, f, v) => mm.submitPassword(token, f, v)));
-  server.get('/compte/medimail/confirmation/:token', async (req: Request, res: Response) => {
-    try {
-      await limit('page', clientOf(req));
-      respond(res, await mm.confirm(String(req.params.token), visitorOf(req)));
-    } catch (error) {
-      pageFailed(req, res, error);
-    }
-  });
+  server.get('/compte/medimail/confirmation/:token', showPage((token) => mm.showConfirm(token)));
+  server.post('/compte/medimail/confirmation/:token', form, postPage((token, _f, v) => mm.confirm(token, v)));
   server.get('/compte/medimail/connexion/:token', showPage((token) => mm.showSignIn(token)));
   server.post('/compte/medimail/connexion/:token', form, postPage((token, f) => mm.submitSignIn(token, f)));
   server.post('/compte/medimail/connexion/:token/code', form, postPage((token, f) => mm.submitOtp(token, f)));
@@ -466,7 +463,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
         socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.ceil((allowed.retryAt.getTime() - Date.now()) / 1000)}\r\n\r\n`);
         return;
       }
-      if (!conversationId || !(await channel.authorizeStream(conversationId, url.searchParams.get('t') ?? undefined))) {
+      if (!conversationId || !(await channel.authorizeStream(conversationId, url.searchParams.get('t') ?? undefined, cookieOf(req.headers.cookie, browserCookie)))) {
         socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
         return;
       }
@@ -530,8 +527,9 @@ class RateLimited extends Error {
   }
 }
 
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.header('cookie') ?? '').split(';')) {
+/** The value of one cookie of a Cookie header, if it has it. */
+function cookieOf(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
     const at = part.indexOf('=');
     if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
   }

@@ -20,9 +20,11 @@ export const LIMITS = {
   conversationRead: { points: 240, seconds: 60 },
   /** Forms posted to the secure pages, per client address. */
   page: { points: 60, seconds: 15 * 60 },
-  /** Requests and resends that mail credentials or a confirmation link, per client. */
+  /** Requests and resends that mail credentials or a confirmation link, per conversation (one person)… */
   registration: { points: 5, seconds: 60 * 60 },
-  /** Such mails to one address, whoever asks. */
+  /** …and per client address or channel user: a hospital's network holds many physicians. */
+  registrationNetwork: { points: 60, seconds: 60 * 60 },
+  /** Such mails, and ticket copies, to one mailbox (see mailboxKey), whoever asks. */
   registrationAddress: { points: 5, seconds: 24 * 60 * 60 },
 } as const;
 
@@ -78,9 +80,16 @@ export class RateLimits {
   }
 }
 
-/** The key of a client address: IPv4 as is, IPv6 by its /64 (one subscriber's whole network). */
+/**
+ * The key of a client address: IPv4 as is, IPv6 by its /64 (one subscriber's whole network). A port
+ * is dropped — Azure's proxies write "203.0.113.6:40001" in X-Forwarded-For, a new one per connection.
+ */
 export function addressKey(address: string | undefined): string {
-  const ip = (address ?? 'unknown').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  const ip = (address ?? 'unknown')
+    .trim()
+    .replace(/^\[([^\]]+)\](?::\d+)?$/, '$1')
+    .replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1')
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
   if (!ip.includes(':')) return ip;
   const groups = expandIpv6(ip);
   return groups ? `${groups.slice(0, 4).join(':')}::/64` : ip;
@@ -93,4 +102,10 @@ function expandIpv6(ip: string): string[] | undefined {
   if (tail === undefined && left.length !== 8) return undefined;
   const middle = Array(8 - left.length - right.length).fill('0');
   return [...left, ...middle, ...right].map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
+}
+
+/** One mailbox, however its address is written: case, spaces, and a "+tag" all reach the same inbox. */
+export function mailboxKey(email: string): string {
+  const [local = '', domain = ''] = email.trim().toLowerCase().split('@');
+  return `${local.split('+')[0]}@${domain}`;
 }

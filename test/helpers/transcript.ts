@@ -138,8 +138,9 @@ export class TranscriptRunner {
     return this.elsewhere || !this.session.cookie ? {} : { cookie: this.session.cookie };
   }
 
+  /** The chat page's requests: its token, and its browser's cookie (the token works only with it). */
   private headers() {
-    return { authorization: `Bearer ${this.session.token}`, 'content-type': 'application/json' };
+    return { authorization: `Bearer ${this.session.token}`, 'content-type': 'application/json', cookie: this.session.cookie };
   }
 
   private async refresh(): Promise<void> {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { forgetDeleted, type Db } from '../../services/db/database';
 import type { Logger } from '../../logger';
 import { TooDeeplyNested, wellFormed } from '../../services/text';
+import { FORGET_CONVERSATION_EVENT } from '../../services/identity/linkPurposes';
 
 /**
  * A local Direct Line 3.0 channel: what Azure's Direct Line service does for Web Chat and any
@@ -87,7 +88,17 @@ const incomingActivitySchema = z
 const RESERVED_EVENT = /^(sesame\.|handoff\.)/;
 
 /** Who is asking: a conversation token (one conversation) or the channel secret (all). */
-type Grant = { kind: 'secret' } | { kind: 'token'; conversationId: string };
+type Grant = { kind: 'secret' } | { kind: 'token'; conversationId: string; browserHash: string | null };
+
+/**
+ * A request's credentials: its Authorization header, and the chat page's browser key (cookie) when
+ * it comes from a browser. A token the chat page got is good only with that browser's key: copied
+ * out of a shared computer's browser, it is of no use elsewhere.
+ */
+export interface Caller {
+  authorization?: string;
+  browserKey?: string;
+}
 
 const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
 const newToken = () => crypto.randomBytes(32).toString('base64url');
@@ -109,22 +120,23 @@ export class DirectLineChannel {
 
   // ---- authorisation -------------------------------------------------------------------
 
-  private async grant(authorization: string | undefined): Promise<Grant | undefined> {
-    const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+  private async grant(caller: Caller): Promise<Grant | undefined> {
+    const presented = bearer(caller);
     if (!presented) return undefined;
     if (this.options.secret && safeEqual(presented, this.options.secret)) return { kind: 'secret' };
     const row = await this.db.directLineToken.findUnique({ where: { hash: sha256(presented) } });
     if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
-    return { kind: 'token', conversationId: row.conversationId };
+    if (row.browserHash && !(caller.browserKey && safeEqual(row.browserHash, sha256(caller.browserKey)))) return undefined;
+    return { kind: 'token', conversationId: row.conversationId, browserHash: row.browserHash };
   }
 
   /** That the caller holds this conversation (its token, or the channel secret); throws otherwise. */
-  authorize(authorization: string | undefined, conversationId: string): Promise<Grant> {
-    return this.requireConversation(authorization, conversationId);
+  authorize(caller: Caller, conversationId: string): Promise<Grant> {
+    return this.requireConversation(caller, conversationId);
   }
 
-  private async requireConversation(authorization: string | undefined, conversationId: string): Promise<Grant> {
-    const grant = await this.grant(authorization);
+  private async requireConversation(caller: Caller, conversationId: string): Promise<Grant> {
+    const grant = await this.grant(caller);
     if (!grant) throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
     if (grant.kind === 'token' && grant.conversationId !== conversationId) {
       throw new DirectLineError(403, 'BadArgument', 'This token is for another conversation.');
@@ -135,17 +147,18 @@ export class DirectLineChannel {
   }
 
   /** Starting a conversation needs the secret when one is configured; otherwise it is open (public chat page). */
-  async mayStart(authorization: string | undefined): Promise<boolean> {
+  async mayStart(caller: Caller): Promise<boolean> {
     if (!this.options.secret) return true;
-    return (await this.grant(authorization))?.kind === 'secret';
+    return (await this.grant(caller))?.kind === 'secret';
   }
 
-  private async issueToken(conversationId: string): Promise<string> {
+  /** `browserHash`: the token works only with that browser's key (tokens of the chat page). */
+  private async issueToken(conversationId: string, browserHash: string | null = null): Promise<string> {
     const token = newToken();
     // Tokens expired for a day are of no use to anyone: they go as new ones come.
     await this.db.directLineToken.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 60 * 60 * 1000) } } });
     await this.db.directLineToken.create({
-      data: { hash: sha256(token), conversationId, expiresAt: new Date(Date.now() + this.ttl * 1000) },
+      data: { hash: sha256(token), conversationId, browserHash, expiresAt: new Date(Date.now() + this.ttl * 1000) },
     });
     return token;
   }
@@ -170,18 +183,18 @@ export class DirectLineChannel {
         browserHash: browserKey ? sha256(browserKey) : null,
       },
     });
-    return { conversationId, token: await this.issueToken(conversationId), expires_in: this.ttl, resumeKey };
+    return { conversationId, token: await this.issueToken(conversationId, browserKey ? sha256(browserKey) : null), expires_in: this.ttl, resumeKey };
   }
 
-  /** A new token for a conversation, given its resume key; undefined if the key does not match. */
-  async resumeToken(conversationId: string, resumeKey: string, browserKey?: string): Promise<ConversationInfo | undefined> {
+  /**
+   * A new token for a conversation, given its resume key, in the browser that holds it; undefined if
+   * the key does not match, or the browser is another one (the page then starts a new conversation).
+   */
+  async resumeToken(conversationId: string, resumeKey: string, browserKey: string): Promise<ConversationInfo | undefined> {
     const conversation = await this.db.directLineConversation.findUnique({ where: { id: conversationId } });
     if (!conversation?.resumeHash || !safeEqual(conversation.resumeHash, sha256(resumeKey))) return undefined;
-    // The resume key proves the conversation is this browser's (its cookie may have been cleared since).
-    if (browserKey && conversation.browserHash !== sha256(browserKey)) {
-      await this.db.directLineConversation.update({ where: { id: conversationId }, data: { browserHash: sha256(browserKey) } });
-    }
-    return { conversationId, token: await this.issueToken(conversationId), expires_in: this.ttl };
+    if (!conversation.browserHash || !safeEqual(conversation.browserHash, sha256(browserKey))) return undefined;
+    return { conversationId, token: await this.issueToken(conversationId, conversation.browserHash), expires_in: this.ttl };
   }
 
   /** Whether a browser (its key, from the chat page's cookie) is the one that holds a conversation of this channel. */
@@ -193,13 +206,13 @@ export class DirectLineChannel {
   }
 
   /** POST /conversations: starts the conversation the token is bound to, or a new one with the secret. */
-  async startConversation(authorization: string | undefined): Promise<ConversationInfo> {
-    const grant = await this.grant(authorization);
+  async startConversation(caller: Caller): Promise<ConversationInfo> {
+    const grant = await this.grant(caller);
     let conversationId: string;
     let token: string;
     if (grant?.kind === 'token') {
       conversationId = grant.conversationId;
-      token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')![1].trim();
+      token = bearer(caller)!;
     } else if (grant?.kind === 'secret' || (!grant && !this.options.secret)) {
       conversationId = crypto.randomUUID();
       await this.db.directLineConversation.create({ data: { id: conversationId } });
@@ -217,23 +230,23 @@ export class DirectLineChannel {
   }
 
   /** GET /conversations/{id}?watermark=: reconnect (a fresh streamUrl). */
-  async reconnect(authorization: string | undefined, conversationId: string, watermark?: string): Promise<ConversationInfo> {
-    await this.requireConversation(authorization, conversationId);
-    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')![1].trim();
+  async reconnect(caller: Caller, conversationId: string, watermark?: string): Promise<ConversationInfo> {
+    await this.requireConversation(caller, conversationId);
+    const token = bearer(caller)!;
     return { conversationId, token, expires_in: this.ttl, streamUrl: this.streamUrl(conversationId, token, watermark), referenceGrammarId: '' };
   }
 
   /** POST /tokens/refresh: a new token for the same conversation. */
-  async refreshToken(authorization: string | undefined): Promise<ConversationInfo> {
-    const grant = await this.grant(authorization);
+  async refreshToken(caller: Caller): Promise<ConversationInfo> {
+    const grant = await this.grant(caller);
     if (grant?.kind !== 'token') throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
-    return { conversationId: grant.conversationId, token: await this.issueToken(grant.conversationId), expires_in: this.ttl };
+    return { conversationId: grant.conversationId, token: await this.issueToken(grant.conversationId, grant.browserHash), expires_in: this.ttl };
   }
 
   /** POST /conversations/{id}/activities: the user's activity, echoed with an id, then handed to the bot. */
   /** `client`: the poster's address key, handed to the bot with the activity (for its per-client limits), never stored. */
-  async postActivity(authorization: string | undefined, conversationId: string, body: unknown, client?: string): Promise<{ id: string }> {
-    const grant = await this.requireConversation(authorization, conversationId);
+  async postActivity(caller: Caller, conversationId: string, body: unknown, client?: string): Promise<{ id: string }> {
+    const grant = await this.requireConversation(caller, conversationId);
     let clean: unknown;
     try {
       clean = wellFormed(body);
@@ -277,8 +290,8 @@ export class DirectLineChannel {
   }
 
   /** GET /conversations/{id}/activities?watermark=: polling. */
-  async getActivities(authorization: string | undefined, conversationId: string, watermark?: string): Promise<ActivitySet> {
-    await this.requireConversation(authorization, conversationId);
+  async getActivities(caller: Caller, conversationId: string, watermark?: string): Promise<ActivitySet> {
+    await this.requireConversation(caller, conversationId);
     return this.activitiesSince(conversationId, watermark);
   }
 
@@ -292,10 +305,10 @@ export class DirectLineChannel {
     return { activities: rows.map((r) => JSON.parse(r.body) as WireActivity), watermark: String(last) };
   }
 
-  /** Authorises a WebSocket stream (token in the URL, as Azure's streamUrl does). */
-  async authorizeStream(conversationId: string, token: string | undefined): Promise<boolean> {
+  /** Authorises a WebSocket stream (token in the URL, as Azure's streamUrl does; the browser's key from its cookie). */
+  async authorizeStream(conversationId: string, token: string | undefined, browserKey: string | undefined): Promise<boolean> {
     try {
-      await this.requireConversation(token ? `Bearer ${token}` : undefined, conversationId);
+      await this.requireConversation({ authorization: token ? `Bearer ${token}` : undefined, browserKey }, conversationId);
       return true;
     } catch {
       return false;
@@ -314,6 +327,10 @@ export class DirectLineChannel {
   async receiveFromBot(conversationId: string, body: WireActivity, replyToId?: string): Promise<{ id: string }> {
     const exists = await this.db.directLineConversation.findUnique({ where: { id: conversationId }, select: { id: true } });
     if (!exists) throw new DirectLineError(404, 'BadArgument', 'Conversation not found.');
+    // The user signed out: this conversation can no longer be resumed (the page will start a new one).
+    if (body.type === 'event' && body.name === FORGET_CONVERSATION_EVENT) {
+      await this.db.directLineConversation.update({ where: { id: conversationId }, data: { resumeHash: null } });
+    }
     const stored = await this.append(conversationId, {
       ...body,
       replyToId: body.replyToId ?? replyToId,
@@ -421,6 +438,10 @@ export class DirectLineChannel {
     if (watermark) query.set('watermark', watermark);
     return `${base}/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
   }
+}
+
+function bearer(caller: Caller): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(caller.authorization ?? '')?.[1]?.trim() || undefined;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -66,7 +66,7 @@ export class DeskPages {
     }
     // An activation link is made by the administrator's command, for no conversation: nothing to hand over.
     await this.links.complete(link.id, account.id, true);
-    return donePage(t, locale, t('desk:pages.activated'));
+    return donePage(t, locale, t('desk:pages.activated'), t('desk:pages.activatedTitle'));
   }
 
   private signInForm(t: Translator, locale: Locale, token: string, error?: string, email = ''): PageResponse {

@@ -51,20 +51,40 @@ export class MedimailPages {
     const account = link?.accountId ? await this.medimail.account(link.accountId) : undefined;
     if (!link || !account) return expiredPage(t, locale);
     const result = await this.medimail.setPassword(account.id, form.password ?? '', form.confirmation ?? '');
+    if (result.status === 'closed') return expiredPage(t, locale);
     if (result.status === 'rejected') {
       return this.passwordForm(t, locale, token, account.mssAddress, passwordProblems(t, result.problems));
     }
-    return finishLink(this.links, link, account.id, visitor, this.events.passwordSet, { t, locale, message: t('medimail:pages.passwordDone') });
+    return finishLink(this.links, link, account.id, visitor, this.events.passwordSet, { t, locale, message: t('medimail:pages.passwordDone'), title: t('medimail:pages.passwordDoneTitle') });
   }
 
   // ---- the confirmation link (from the mail) ----
 
+  /**
+   * The link of the mail opens a page with a button: the address is confirmed when the person presses
+   * it (a POST), not when a mail filter fetches the link to inspect it — that would spend it.
+   */
+  async showConfirm(token: string): Promise<PageResponse> {
+    const { t, locale, link } = await this.confirmation(token);
+    if (!link) return this.confirmExpired(t, locale);
+    const html = `<form method="post" action="/compte/medimail/confirmation/${encodeURIComponent(token)}"><button type="submit">${escapeHtml(t('medimail:pages.confirmSubmit'))}</button></form>`;
+    return securePage(t, locale, { title: t('medimail:pages.confirmTitle'), paragraphs: [t('medimail:pages.confirmIntro')], html });
+  }
+
   async confirm(token: string, visitor: Visitor): Promise<PageResponse> {
-    const link = await this.medimail.confirmationLink(token);
-    const locale: Locale = (link?.conversation as { locale?: string } | null)?.locale === 'en' ? 'en' : 'fr';
-    const t = this.i18n.getFixedT(locale);
-    if (!link?.accountId) return expiredPage(t, locale);
+    const { t, locale, link } = await this.confirmation(token);
+    if (!link?.accountId) return this.confirmExpired(t, locale);
     return finishLink(this.links, link, link.accountId, visitor, this.events.confirmed, { t, locale, message: t('medimail:pages.confirmed'), title: t('medimail:pages.confirmedTitle') });
+  }
+
+  private confirmExpired(t: Translator, locale: Locale): PageResponse {
+    return securePage(t, locale, { title: t('medimail:pages.confirmExpiredTitle'), paragraphs: [t('medimail:pages.confirmExpired')], status: 410 });
+  }
+
+  private async confirmation(token: string) {
+    const link = /^[\w-]{20,64}$/.test(token) ? await this.medimail.confirmationLink(token) : undefined;
+    const locale: Locale = (link?.conversation as { locale?: string } | null)?.locale === 'en' ? 'en' : 'fr';
+    return { link, locale, t: this.i18n.getFixedT(locale) };
   }
 
   // ---- first sign-in: password, one-time code, terms of use ----

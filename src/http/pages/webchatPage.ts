@@ -14,6 +14,7 @@ export function webchatPage(t: Translator, locale: string): string {
     placeholder: t('pages:webchat.placeholder'),
     connectionError: t('pages:webchat.connectionError'),
     sendFailed: t('pages:webchat.sendFailed'),
+    signedOut: t('pages:webchat.signedOut'),
   };
   const body = `<header><h1>${escapeHtml(t('pages:webchat.heading'))}</h1><p>${escapeHtml(t('pages:webchat.tagline'))}</p></header>
 <noscript><p>${escapeHtml(t('pages:webchat.noscript'))}</p></noscript>
@@ -60,7 +61,15 @@ export const WEBCHAT_START = `(async function () {
     window.sesameDirectLine = directLine;
     // A message the channel refused (too many at once, connection lost) is said in words, not only "Send failed".
     const store = window.WebChat.createStore({}, () => (next) => (action) => {
-      if (action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') say(settings.sendFailed);
+      // IMPEDED: Web Chat still retries; REJECTED: it gave up. Either way, say why in words.
+      if (action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') say(settings.sendFailed);
+      // Signed out: this browser forgets the conversation and starts afresh (a shared computer's next user sees nothing of it).
+      const incoming = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload.activity : undefined;
+      if (incoming && incoming.type === 'event' && incoming.name === 'sesame.forgetConversation') {
+        localStorage.removeItem(KEY);
+        say(settings.signedOut);
+        setTimeout(() => location.reload(), 4000);
+      }
       else if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED') say('');
       return next(action);
     });

@@ -220,7 +220,7 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
     });
     if (attempt.status === 'invalid') return { status: 'invalid', remaining: attempt.remaining };
     if (attempt.status === 'locked') {
-      if (attempt.justLocked && account) await this.tellLocked(account, attempt.until);
+      if (attempt.tell && account) await this.tellLocked(account, attempt.until);
       return { status: 'locked', until: attempt.until };
     }
     const { account: signedIn, temporary } = attempt.value;

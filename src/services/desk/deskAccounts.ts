@@ -64,7 +64,7 @@ export class DeskAccounts {
     const attempt = await this.throttle.attempt('desk', address, async () => ((await verifyOrWaste(password, account?.passwordHash)) ? account : undefined));
     if (attempt.status === 'invalid') return { status: 'invalid', remaining: attempt.remaining };
     if (attempt.status === 'locked') {
-      if (attempt.justLocked && account?.passwordHash) await this.onLocked(account.email, attempt.until);
+      if (attempt.tell && account?.passwordHash) await this.onLocked(account.email, attempt.until);
       return { status: 'locked', until: attempt.until };
     }
     return { status: 'ok', account: (await this.get(attempt.value!.id))! };

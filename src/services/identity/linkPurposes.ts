@@ -22,3 +22,6 @@ export const EVENT_OF_PURPOSE: Record<string, string> = {
   [MEDIMAIL_CONFIRM]: MEDIMAIL_CONFIRMED_EVENT,
   [MEDIMAIL_SIGN_IN]: MEDIMAIL_ACTIVE_EVENT,
 };
+
+/** From the bot to the chat page: the user signed out; the page forgets this conversation and starts a new one. */
+export const FORGET_CONVERSATION_EVENT = 'sesame.forgetConversation';

@@ -5,8 +5,8 @@ import { hashPassword, verifyPassword } from './passwords';
 export type ThrottledAttempt<T> =
   | { status: 'ok'; value: T }
   | { status: 'invalid'; remaining: number }
-  /** `justLocked`: this attempt was the one that locked (its holder is told by mail). */
-  | { status: 'locked'; until: Date; justLocked: boolean };
+  /** `tell`: this attempt locked the account and its holder was not told of a lock in the last day (a mail is due). */
+  | { status: 'locked'; until: Date; tell: boolean };
 
 export interface ThrottleOptions {
   maxFailures?: number;
@@ -49,13 +49,13 @@ export class SignInThrottle {
   async attempt<T>(kind: string, username: string, verify: () => Promise<T | undefined>): Promise<ThrottledAttempt<T>> {
     const key = crypto.createHash('sha256').update(`${kind}:${username}`).digest('hex');
     const counted = await this.count(key);
-    if (counted.status === 'locked') return { status: 'locked', until: counted.until, justLocked: false };
+    if (counted.status === 'locked') return { status: 'locked', until: counted.until, tell: false };
     const value = await verify();
     if (value !== undefined) {
       await this.db.signInThrottle.update({ where: { key }, data: { failures: 0, lockedUntil: null } });
       return { status: 'ok', value };
     }
-    if (counted.lockedUntil) return { status: 'locked', until: counted.lockedUntil, justLocked: true };
+    if (counted.lockedUntil) return { status: 'locked', until: counted.lockedUntil, tell: await this.claimNotice(key) };
     return { status: 'invalid', remaining: this.maxFailures - counted.failures };
   }
 
@@ -78,6 +78,17 @@ export class SignInThrottle {
       if (count === 1) return { status: 'counted', failures, lockedUntil };
     }
     throw new Error('sign-in throttle: the counter could not be updated');
+  }
+
+  /**
+   * One lock mail a day at most: someone who keeps a known username locked (every 15 minutes) does
+   * not flood its holder's mailbox.
+   */
+  private async claimNotice(key: string): Promise<boolean> {
+    const now = this.now();
+    const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+    const { count } = await this.db.signInThrottle.updateMany({ where: { key, OR: [{ notifiedAt: null }, { notifiedAt: { lt: dayAgo } }] }, data: { notifiedAt: now } });
+    return count === 1;
   }
 
   private async create(key: string) {

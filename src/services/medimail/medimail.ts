@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database';
 import type { Outbox } from '../mail/outbox';
 import type { DeskAccounts } from '../desk/deskAccounts';
-import type { SecureLinks, SecureLinkView } from '../identity/secureLinks';
+import { conversationKeyOf, type SecureLinks, type SecureLinkView } from '../identity/secureLinks';
 import { checkNewPassword, hashPassword, type PasswordProblem } from '../identity/passwords';
 import type { SecretBox } from '../identity/secretBox';
 import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
@@ -121,22 +121,36 @@ export class MedimailService {
     z.object({ lastName: z.string().trim().regex(PERSON_NAME), firstName: z.string().trim().regex(PERSON_NAME) }).parse(form);
     const existing = await this.db.medimailAccount.findUnique({ where: { email } });
     if (existing && existing.status !== 'FORM') return { status: 'duplicate', maskedEmail: maskEmail(email) };
+    // A form begun in another conversation is not taken over by typing its address — unless abandoned for a day.
+    const begunElsewhere = existing && conversationKeyOf(JSON.parse(existing.conversation ?? 'null')) !== conversationKeyOf(conversation);
+    if (existing && begunElsewhere && existing.createdAt.getTime() > this.now().getTime() - 24 * 60 * 60 * 1000) {
+      return { status: 'duplicate', maskedEmail: maskEmail(email) };
+    }
     const mssAddress = await this.previewAddress(form.firstName, form.lastName, form.profession, existing?.id);
     const data = { lastName: form.lastName.trim(), firstName: form.firstName.trim(), profession: form.profession, mssAddress, locale: form.locale, conversation: JSON.stringify(conversation) };
     const id = existing?.id ?? crypto.randomUUID();
     if (existing) await this.db.medimailAccount.update({ where: { id }, data });
-    else await this.db.medimailAccount.create({ data: { id, status: 'FORM', email, ...data } });
+    else await this.db.medimailAccount.create({ data: { id, status: 'FORM', email, createdAt: this.now(), ...data } });
     const { token } = await this.links.create(MEDIMAIL_PASSWORD, conversation, 30, id);
     return { status: 'ok', accountId: id, mssAddress, token };
   }
 
-  /** The password page: policy checked, then the confirmation mail (link valid 24 hours, once). */
-  async setPassword(accountId: string, password: string, confirmation: string): Promise<{ status: 'ok'; maskedEmail: string } | { status: 'rejected'; problems: PasswordProblem[] }> {
+  /**
+   * The password page, until the address is confirmed: policy checked, then — the first time only —
+   * the confirmation mail (link valid 24 hours, once). A new password chosen before confirming sends
+   * no new mail ("Je n'ai pas reçu le mail" does, within its limits): a password link cannot flood a mailbox.
+   */
+  async setPassword(
+    accountId: string,
+    password: string,
+    confirmation: string,
+  ): Promise<{ status: 'ok'; maskedEmail: string } | { status: 'rejected'; problems: PasswordProblem[] } | { status: 'closed' }> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    if (account.status !== 'FORM' && account.status !== 'EMAIL_SENT') return { status: 'closed' };
     const problems = checkNewPassword(password, confirmation, { username: account.email.split('@')[0], names: [account.lastName, account.firstName] });
     if (problems.length) return { status: 'rejected', problems };
     await this.db.medimailAccount.update({ where: { id: accountId }, data: { passwordHash: await hashPassword(password), status: 'EMAIL_SENT' } });
-    await this.sendConfirmation(accountId);
+    if (account.status === 'FORM') await this.sendConfirmation(accountId);
     return { status: 'ok', maskedEmail: maskEmail(account.email) };
   }
 
@@ -247,7 +261,7 @@ export class MedimailService {
     const attempt = await this.throttle.attempt('medimail', address, async () => ((await verifyOrWaste(password, account?.passwordHash)) ? account : undefined));
     if (attempt.status === 'invalid') return { status: 'invalid', remaining: attempt.remaining };
     if (attempt.status === 'locked') {
-      if (attempt.justLocked && account?.passwordHash) {
+      if (attempt.tell && account?.passwordHash) {
         await this.outbox.enqueue(this.db, { ...lockedMail(this.i18n, account.locale, account.email, 'medimail', attempt.until, this.options.publicUrl()), from: this.options.from });
         this.outbox.nudge();
       }

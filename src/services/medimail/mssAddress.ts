@@ -24,14 +24,16 @@ export const PROFESSIONS = [
 export type ProfessionCode = (typeof PROFESSIONS)[number]['code'];
 export const PROFESSION_CODES = PROFESSIONS.map((p) => p.code) as [ProfessionCode, ...ProfessionCode[]];
 
-/** One name part as an address part: "Lefèvre-Durand" → "lefevre-durand", "de la Tour" → "delatour". */
+/** Letters that are not a Latin letter plus an accent, spelt out as the registries do. */
+const SPELT: Record<string, string> = { ł: 'l', đ: 'd', ð: 'd', ø: 'o', ß: 'ss', þ: 'th', ı: 'i', ħ: 'h', ŀ: 'l', æ: 'ae', œ: 'oe' };
+
+/** One name part as an address part: "Lefèvre-Durand" → "lefevre-durand", "de la Tour" → "delatour", "Łęcka-Şahin" → "lecka-sahin". */
 function part(name: string): string {
   return name
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/œ/g, 'oe')
+    .replace(/[łđðøßþıħŀæœ]/g, (c) => SPELT[c])
     .replace(/[^a-z0-9-]/g, '')
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
