@@ -39,6 +39,7 @@ import {
   hubCard,
   notEligibleCard,
   registrationCard,
+  resendByNumberCard,
   resendCard,
   signInWaitCard,
 } from '../src/cards/accreditationCards';
@@ -101,6 +102,7 @@ function every(t: Translator): [string, AdaptiveCard][] {
     ['registration badKey', registrationCard(t, view(), { notice: 'badKey', value: '10107350777' })],
     ['hub', hubCard(t, { promptId: 'p-1', signedInAs: { civility: 'dr', firstName: 'Jean', lastName: 'Durand' }, history: [{ type: 'REQUEST_CREATED', at: new Date().toISOString() }], next: 'nextAdminFile', actions: ['adminFile', 'signout', 'menu'] })],
     ['resend', resendCard(t, view({ email: 'a@b.fr' }), { date: '12/03/2026 à 14 h 02', maskedEmail: 'a•••@b.fr' }, true)],
+    ['resend by number', resendByNumberCard(t, view({ identifier: '10100326494' }))],
     ['signInWait', signInWaitCard(t, 'p-1')],
     ['adminFile', adminFileCard(t, view({}, { postalCode: 'Code postal : 5 chiffres.' }))],
     ['adminRecap', adminRecapCard(t, view({ department: '31' }), [{ title: 'Adresse', value: '10 rue *des* Ponts' }])],

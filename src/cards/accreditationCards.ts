@@ -182,6 +182,18 @@ export function resendCard(t: Translator, view: CardView, last: { date: string; 
   return card(body, [submit(a('resend.submit'), 'submit', view.promptId, { style: 'positive' }), submit(a('resend.back'), 'back', view.promptId)]);
 }
 
+/** "Je n'ai pas reçu le mail" where the conversation holds no request (a new device, after signing out): by number. */
+export function resendByNumberCard(t: Translator, view: CardView): AdaptiveCard {
+  const a = ns(t);
+  const body: CardElement[] = [
+    text(a('resend.title'), { size: 'medium', weight: 'bolder', style: 'heading' }),
+    text(a('resend.byNumber')),
+    ...errorSummary(t, view.errors),
+    ...withError(input(t, 'identifier', a('form.identifier'), view, { isRequired: true, maxLength: 20, placeholder: '10100326494' }), view.errors),
+  ];
+  return card(body, [submit(a('resend.submit'), 'submit', view.promptId, { style: 'positive' }), submit(a('resend.back'), 'back', view.promptId)]);
+}
+
 export function signInWaitCard(t: Translator, promptId: string): AdaptiveCard {
   const a = ns(t);
   return card(

@@ -15,6 +15,7 @@ import {
   hubCard,
   notEligibleCard,
   registrationCard,
+  resendByNumberCard,
   resendCard,
   signInWaitCard,
   type HubView,
@@ -58,6 +59,7 @@ const P_NOT_ELIGIBLE = 'acc.notEligibleCard';
 const P_FORM = 'acc.formCard';
 const P_HUB = 'acc.hubCard';
 const P_RESEND = 'acc.resendCard';
+const P_RESEND_NUMBER = 'acc.resendByNumberCard';
 const P_WAIT = 'acc.signInWaitCard';
 const P_ADMIN = 'acc.adminFileCard';
 const P_RECAP = 'acc.adminRecapCard';
@@ -106,6 +108,13 @@ const registrationSchema = z
   });
 
 const resendSchema = z.object({ email: emailSchema.optional() });
+
+const resendByNumberSchema = z.object({
+  identifier: z.string().superRefine((value, ctx) => {
+    const check = checkProfessionalId(value);
+    if (check.status === 'invalid') ctx.addIssue({ code: 'custom', message: check.reason === 'empty' ? 'required' : check.reason === 'letters' ? 'identifierLetters' : 'identifierLength' });
+  }),
+});
 
 const finessField = z
   .string()
@@ -215,6 +224,15 @@ export class AccreditationDialog extends InterruptibleDialog {
         fields: { email: { label: 'accreditation:resend.email', example: 'accreditation:form.emailExample' } },
         render: (t, v) =>
           resendCard(t, v, { date: v.values.lastAt ? dateTime(t, new Date(v.values.lastAt)) : '', maskedEmail: v.values.lastEmail ?? '' }, v.values.canChangeEmail === 'true'),
+      }),
+    );
+    this.addDialog(
+      new CardPrompt(P_RESEND_NUMBER, {
+        verbs: ['submit', 'back'],
+        validate: ['submit'],
+        schema: resendByNumberSchema,
+        fields: { identifier: { label: 'accreditation:form.identifier', example: 'accreditation:form.identifierExample' } },
+        render: resendByNumberCard,
       }),
     );
     this.addDialog(
@@ -414,7 +432,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     const conversation = await this.state.get(context, {});
     const signedIn = await this.signedInAccount(context);
     const accountId = signedIn?.id ?? conversation.request?.accountId;
-    if (!accountId) return { history: [], actions: ['register', 'signin', 'menu'] };
+    if (!accountId) return { history: [], actions: ['register', 'signin', 'resend', 'menu'] };
     // A request made elsewhere and only found by its number here (a duplicate) shows nothing of its
     // history until its holder signs in: whoever typed a number learns no dates nor addresses.
     const madeHere = signedIn || conversation.request?.canChangeEmail;
@@ -457,7 +475,8 @@ export class AccreditationDialog extends InterruptibleDialog {
     const request = (await this.state.get(step.context, {})).request;
     const signedIn = await this.signedInAccount(step.context);
     const accountId = signedIn?.id ?? request?.accountId;
-    if (!accountId) return step.replaceDialog(HUB);
+    // No request here (a new device, after signing out): the number is asked, the mail goes to the address on file.
+    if (!accountId) return step.beginDialog(P_RESEND_NUMBER);
     const account = await this.registry.account(accountId);
     // When the last mail left is said only to the conversation the request was made or signed in from.
     const madeHere = Boolean(signedIn) || Boolean(request?.canChangeEmail);
@@ -474,13 +493,13 @@ export class AccreditationDialog extends InterruptibleDialog {
   }
 
   private async doResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { verb, values } = step.result as CardPromptResult<{ email?: string }>;
+    const { verb, values } = step.result as CardPromptResult<{ email?: string; identifier?: string }>;
     if (verb !== 'submit') return step.replaceDialog(HUB);
     const t = tr(step.context);
     const request = (await this.state.get(step.context, {})).request;
     const signedIn = await this.signedInAccount(step.context);
     const accountId = signedIn?.id ?? request?.accountId;
-    if (!accountId) return step.replaceDialog(HUB);
+    if (!accountId) return this.resendByNumber(step, values.identifier ?? '');
     if (!(await withinLimits(step.context, this.limits, 'registration', values.email ? [values.email] : []))) return step.replaceDialog(HUB);
     const result = await this.registry.resendCredentials(accountId, request?.canChangeEmail || signedIn ? values.email : undefined, { signedIn: Boolean(signedIn) });
     if (result.status === 'rateLimited') await step.context.sendActivity(t('accreditation:resend.rateLimited', { time: time(t, result.retryAt) }));
@@ -488,6 +507,21 @@ export class AccreditationDialog extends InterruptibleDialog {
       await step.context.sendActivity(t('accreditation:resend.done', { email: result.maskedEmail }));
       await step.context.sendActivity(t('accreditation:created.spam'));
     }
+    return step.replaceDialog(HUB);
+  }
+
+  /**
+   * A new temporary password for a number, to the address of its request only, and the same answer
+   * whether a request exists or not: typing numbers tells nobody who is registered.
+   */
+  private async resendByNumber(step: WaterfallStepContext, typed: string): Promise<DialogTurnResult> {
+    const t = tr(step.context);
+    if (!(await withinLimits(step.context, this.limits, 'registration'))) return step.replaceDialog(HUB);
+    const id = checkProfessionalId(typed);
+    const number = id.status === 'nationalId' ? id.rpps : id.value;
+    // Sent, unknown, or already sent three times this hour: one answer (a request's own limit is not a hint).
+    await this.registry.resendByIdentifier(number);
+    await step.context.sendActivity(t('accreditation:resend.byNumberDone', { identifier: number }));
     return step.replaceDialog(HUB);
   }
 

@@ -24,6 +24,11 @@ export interface AccreditationRegistry {
   setPersonalPassword(accountId: string, password: string, confirmation: string): Promise<{ status: 'ok' } | { status: 'rejected'; problems: PasswordProblem[] }>;
   saveAdministrativeFile(accountId: string, file: AdministrativeFile): Promise<void>;
   account(accountId: string): Promise<AccountView | undefined>;
+  /**
+   * "Je n'ai pas reçu le mail" from a conversation that holds no request: a new temporary password to
+   * the address on file of the number's request, if there is one — in the same time either way.
+   */
+  resendByIdentifier(identifier: string): Promise<ResendResult | { status: 'unknown' }>;
   history(accountId: string): Promise<AccreditationEventView[]>;
 }
 
@@ -291,6 +296,13 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
       adminFile: a.adminFile ? administrativeFileSchema.parse(JSON.parse(a.adminFile)) : undefined,
       adminFileSavedAt: a.adminFileSavedAt ?? undefined,
     };
+  }
+
+  async resendByIdentifier(identifier: string): Promise<ResendResult | { status: 'unknown' }> {
+    const account = /^\d{1,20}$/.test(identifier) ? await this.db.accreditationAccount.findUnique({ where: { identifier }, select: { id: true } }) : null;
+    if (account) return this.resendCredentials(account.id);
+    await hashPassword(temporaryPassword()); // the time a real resend takes: no answer tells who is registered
+    return { status: 'unknown' };
   }
 
   async history(accountId: string): Promise<AccreditationEventView[]> {
