@@ -26,10 +26,10 @@ async function turns(): Promise<void> {
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CONVERSATIONS }, async (_, c) => {
-        const session = (await (
-          await fetch(`${app.url}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: `bench-${c}` }) })
-        ).json()) as { conversationId: string; token: string };
-        const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
+        const page = await fetch(`${app.url}/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: `bench-${c}` }) });
+        const session = (await page.json()) as { conversationId: string; token: string };
+        // As the chat page does: its browser's cookie goes with its token.
+        const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] };
         await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers });
         for (let i = 0; i < TURNS / CONVERSATIONS; i += 1) {
           const before = (await (await fetch(`${app.url}/v3/directline/conversations/${session.conversationId}/activities`, { headers })).json()) as { watermark: string };
