@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MEDIMAIL_CONFIRM } from '../src/services/identity/linkPurposes';
 import { distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
 import { businessHoursBetween, isOpen, publicHolidays } from '../src/services/businessHours';
 import { MedimailService, type MedimailDetails } from '../src/services/medimail/medimail';
@@ -112,13 +113,13 @@ describe('Medimail accounts', () => {
     const first = await registered();
     const sent = mail.sink.mails.at(-1)!;
     expect(sent.from?.value[0]).toMatchObject({ name: 'Medimail', address: 'cerbere@mipih.fr' });
-    const link = await medimail.confirmationLink(first.confirmToken);
+    const link = await links.open(first.confirmToken, MEDIMAIL_CONFIRM);
     expect(link?.accountId).toBe(first.accountId);
     await links.complete(link!.id, first.accountId, true);
-    expect(await medimail.confirmationLink(first.confirmToken)).toBeUndefined();
+    expect(await links.open(first.confirmToken, MEDIMAIL_CONFIRM)).toBeUndefined();
     const second = await registered('anne.roux@example.fr');
     clock.now = new Date('2026-03-13T13:02:01Z');
-    expect(await medimail.confirmationLink(second.confirmToken)).toBeUndefined();
+    expect(await links.open(second.confirmToken, MEDIMAIL_CONFIRM)).toBeUndefined();
   });
 
   it('a password link cannot flood the address, and a form begun elsewhere is not taken over (found by attacking Sésame)', async () => {

@@ -1,6 +1,6 @@
 import type { i18n as I18n } from 'i18next';
 import type { Translator, Locale } from '../../i18n';
-import { MEDIMAIL_PASSWORD, MEDIMAIL_SIGN_IN } from '../../services/identity/linkPurposes';
+import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD, MEDIMAIL_SIGN_IN } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import type { MedimailService } from '../../services/medimail/medimail';
 import { time } from '../../cards/format';
@@ -81,10 +81,11 @@ export class MedimailPages {
     return securePage(t, locale, { title: t('medimail:pages.confirmExpiredTitle'), paragraphs: [t('medimail:pages.confirmExpired')], status: 410 });
   }
 
+  /** The mail's link while its account exists. */
   private async confirmation(token: string) {
-    const link = /^[\w-]{20,64}$/.test(token) ? await this.medimail.confirmationLink(token) : undefined;
-    const locale: Locale = (link?.conversation as { locale?: string } | null)?.locale === 'en' ? 'en' : 'fr';
-    return { link, locale, t: this.i18n.getFixedT(locale) };
+    const opened = await this.open(token, MEDIMAIL_CONFIRM);
+    const account = opened.link?.accountId ? await this.medimail.account(opened.link.accountId) : undefined;
+    return { ...opened, link: account ? opened.link : undefined };
   }
 
   // ---- first sign-in: password, one-time code, terms of use ----

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database';
 import type { Outbox } from '../mail/outbox';
 import type { DeskAccounts } from '../desk/deskAccounts';
-import { conversationKeyOf, type SecureLinks, type SecureLinkView } from '../identity/secureLinks';
+import { conversationKeyOf, type SecureLinks } from '../identity/secureLinks';
 import { checkNewPassword, hashPassword, type PasswordProblem } from '../identity/passwords';
 import type { SecretBox } from '../identity/secretBox';
 import { SignInThrottle, verifyOrWaste } from '../identity/signInThrottle';
@@ -171,13 +171,6 @@ export class MedimailService {
     });
     this.outbox.nudge();
     return { maskedEmail: maskEmail(email), sentAt: this.now() };
-  }
-
-  /** The confirmation link of the mail, while it can be used (the account exists, the link is valid). */
-  async confirmationLink(token: string): Promise<SecureLinkView | undefined> {
-    const link = await this.links.open(token, MEDIMAIL_CONFIRM);
-    const account = link?.accountId ? await this.db.medimailAccount.findUnique({ where: { id: link.accountId }, select: { id: true } }) : null;
-    return account ? link : undefined;
   }
 
   /**
