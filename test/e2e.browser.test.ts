@@ -182,4 +182,30 @@ describe('Web Chat in a real browser', () => {
     await context.close();
     await new Promise<void>((r) => tracker.close(() => r()));
   }, 90_000);
+
+  it('says at once, in words, that a message was refused for going too fast, and keeps the send box on a phone screen (#11 §6)', async () => {
+    // Real limits (factor 1): a conversation may post 30 messages a minute.
+    const limited = await startTestApp({ RATE_LIMIT_FACTOR: '1' });
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(limited.app.url);
+      await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+      const box = page.getByPlaceholder('Écrivez votre message');
+      for (let i = 0; i < 34; i += 1) {
+        await box.fill(`message ${i}`);
+        await page.keyboard.press('Enter');
+      }
+      const status = page.locator('#status');
+      await status.waitFor({ state: 'visible', timeout: 30_000 });
+      // The server's own sentence, with when to try again — not only Web Chat's « Échec de l'envoi ».
+      await expect(status.textContent()).resolves.toMatch(/Trop de demandes .* Réessayez dans \d+ secondes/);
+      const send = await box.boundingBox();
+      expect(send && send.y + send.height).toBeLessThanOrEqual(844);
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-too-many.png` });
+    } finally {
+      await context.close();
+      await limited.close();
+    }
+  }, 90_000);
 });

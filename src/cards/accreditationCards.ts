@@ -191,7 +191,8 @@ export function resendByNumberCard(t: Translator, view: CardView): AdaptiveCard 
     ...errorSummary(t, view.errors),
     ...withError(input(t, 'identifier', a('form.identifier'), view, { isRequired: true, maxLength: 20, placeholder: '10100326494' }), view.errors),
   ];
-  return card(body, [submit(a('resend.submit'), 'submit', view.promptId, { style: 'positive' }), submit(a('resend.back'), 'back', view.promptId)]);
+  // « Retour » leaves without the number: the field's own check must not hold it back.
+  return card(body, [submit(a('resend.submit'), 'submit', view.promptId, { style: 'positive' }), submit(a('resend.back'), 'back', view.promptId, { associatedInputs: 'none' })]);
 }
 
 export function signInWaitCard(t: Translator, promptId: string): AdaptiveCard {

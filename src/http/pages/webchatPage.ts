@@ -23,14 +23,44 @@ export function webchatPage(t: Translator, locale: string): string {
 <script type="application/json" id="sesame-settings">${scriptJson(settings)}</script>
 <script src="webchat/webchat.js"></script>
 <script src="webchat/start.js"></script>`;
-  return page(locale, t('pages:webchat.title'), body, '<style>#webchat{max-width:56rem;margin:0 auto;background:#fff}#status{padding:1rem;color:#a4262c}</style>');
+  // The status line lies over the top of the chat: shown or not, the send box stays on the screen.
+  return page(
+    locale,
+    t('pages:webchat.title'),
+    body,
+    '<style>#webchat{max-width:56rem;margin:0 auto;background:#fff}#status{position:fixed;top:0;left:0;right:0;z-index:10;padding:0.75rem 1rem;color:#a4262c;background:#fde7e9;border-bottom:1px solid #a4262c;font-weight:600}</style>',
+  );
 }
 
 /** What starts Web Chat on the chat page (served as /webchat/start.js). */
 export const WEBCHAT_START = `(async function () {
   const settings = JSON.parse(document.getElementById('sesame-settings').textContent);
   const status = document.getElementById('status');
-  const say = (text) => { status.textContent = text; status.hidden = !text; };
+  // What the status line says, and whether it is the server's own refusal (kept over the general sentence).
+  let refusal = false;
+  let refusedAt = 0;
+  const say = (text, fromServer = false) => {
+    status.textContent = text;
+    status.hidden = !text;
+    refusal = fromServer && Boolean(text);
+    if (refusal) refusedAt = Date.now();
+  };
+  // A message refused for going too fast (429) is explained at once, with the server's own sentence
+  // (when to try again) — Web Chat alone would retry silently for about twenty seconds.
+  const open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    this.addEventListener('load', () => {
+      if (this.status !== 429) return;
+      let sentence = settings.sendFailed;
+      // Web Chat asks for JSON (responseType 'json'): the body is then in response, and responseText throws.
+      try {
+        const body = this.responseType === 'json' ? this.response : JSON.parse(this.responseText);
+        sentence = (body && body.error && body.error.message) || sentence;
+      } catch (_) { /* not JSON: the general sentence */ }
+      say(sentence, true);
+    });
+    return open.call(this, method, url, ...rest);
+  };
   const KEY = 'sesame.webchat.v1';
   const saved = JSON.parse(localStorage.getItem(KEY) || '{}');
   const userId = saved.userId || ('u-' + crypto.randomUUID());
@@ -62,15 +92,16 @@ export const WEBCHAT_START = `(async function () {
     // A message the channel refused (too many at once, connection lost) is said in words, not only "Send failed".
     const store = window.WebChat.createStore({}, () => (next) => (action) => {
       // IMPEDED: Web Chat still retries; REJECTED: it gave up. Either way, say why in words.
-      if (action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') say(settings.sendFailed);
+      if ((action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') && !refusal) say(settings.sendFailed);
       // Signed out: this browser forgets the conversation and starts afresh (a shared computer's next user sees nothing of it).
       const incoming = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload.activity : undefined;
       if (incoming && incoming.type === 'event' && incoming.name === 'sesame.forgetConversation') {
         localStorage.removeItem(KEY);
         say(settings.signedOut);
-        setTimeout(() => location.reload(), 4000);
+        setTimeout(() => location.reload(), 2500);
       }
-      else if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED') say('');
+      // A message sent well after the refusal clears it (earlier ones still arriving do not).
+      else if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED' && (!refusal || Date.now() - refusedAt > 3000)) say('');
       return next(action);
     });
     window.WebChat.renderWebChat({
