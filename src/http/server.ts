@@ -12,7 +12,7 @@ import type { i18n as I18n } from 'i18next';
 import type { Logger } from '../logger';
 import type { Locale } from '../i18n';
 import type { CaughtMailbox } from '../services/mail/smtpCatcher';
-import { DirectLineChannel, DirectLineError, tokenRequestSchema, type ActivitySet, type Caller } from './directline/channel';
+import { DirectLineChannel, DirectLineError, tokenRequestSchema, wellFormedActivity, type ActivitySet, type Caller, type Grant } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { escapeHtml } from './pages/html';
 import { WEBCHAT_START, webchatPage } from './pages/webchatPage';
@@ -22,7 +22,6 @@ import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage } from './pages/attestationPage';
 import type { MedimailPages } from './pages/medimailPages';
 import { addressKey, type LimitName, type RateLimits } from '../services/rateLimits';
-import { TooDeeplyNested, wellFormed } from '../services/text';
 
 /**
  * The only file that knows restify. Routes:
@@ -96,6 +95,9 @@ const EDGE_ERRORS: Record<string, string> = {
   MethodNotAllowed: 'This address does not take this method.',
 };
 
+/** What a caller is told of a failure on our side: never its internals. */
+const SERVICE_ERROR = { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } };
+
 export function createHttpServer(deps: ServerDeps): HttpServer {
   const { logger, adapter, bot, channel, i18n, limits } = deps;
   const server = restify.createServer({ name: 'sesame', handleUncaughtExceptions: false });
@@ -163,7 +165,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
       return;
     }
     logger.error({ err: error }, 'request failed');
-    res.send(500, { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } });
+    res.send(500, SERVICE_ERROR);
   };
   const json = (handler: (req: Request) => Promise<unknown>, status = 200) => async (req: Request, res: Response) => {
     try {
@@ -179,9 +181,9 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     try {
       // Without credentials (development) nothing authenticates the caller: its turns are limited like a chat's.
       if (deps.anonymous && !deps.isLocalChannel(auth(req))) await limit('activity', clientOf(req));
-      body = wellFormed(req.body);
+      body = wellFormedActivity(req.body);
     } catch (error) {
-      fail(req, res, error instanceof TooDeeplyNested ? new DirectLineError(400, 'BadArgument', `Invalid activity: ${error.message}.`) : error);
+      fail(req, res, error);
       return;
     }
     const parsed = botActivitySchema.safeParse(body);
@@ -198,7 +200,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     // The adapter answers a failure with its error's message: the caller is told what to fix (401), never an internal one.
     const guarded = new Proxy(res, {
       get(target, property) {
-        if (property === 'send') return (body: unknown) => target.send(target.statusCode >= 500 ? { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } } : body);
+        if (property === 'send') return (body: unknown) => target.send(target.statusCode >= 500 ? SERVICE_ERROR : body);
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
@@ -243,27 +245,30 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }),
   );
   /** A conversation's route: its client's limit, then proof of holding it, then the conversation's own limit. */
-  const inConversation = (perClient: LimitName, perConversation: LimitName, action: (req: Request, conversationId: string) => Promise<unknown>) =>
+  const inConversation = (perClient: LimitName, perConversation: LimitName, action: (req: Request, conversationId: string, grant: Grant) => Promise<unknown>) =>
     json(async (req) => {
       const conversationId = String(req.params.conversationId);
       await limit(perClient, clientOf(req));
-      await channel.authorize(caller(req), conversationId);
+      const grant = await channel.authorize(caller(req), conversationId);
       await limit(perConversation, conversationId);
-      return action(req, conversationId);
+      return action(req, conversationId, grant);
     });
   server.post(
     '/v3/directline/conversations/:conversationId/activities',
-    inConversation('activity', 'conversationActivity', (req, id) => channel.postActivity(caller(req), id, req.body, clientOf(req))),
+    inConversation('activity', 'conversationActivity', (req, id, grant) => channel.postActivity(grant, id, req.body, clientOf(req))),
   );
   server.get(
     '/v3/directline/conversations/:conversationId/activities',
-    inConversation('read', 'conversationRead', (req, id) => channel.getActivities(caller(req), id, watermarkOf(req))),
+    inConversation('read', 'conversationRead', (req, id) => channel.activitiesSince(id, watermarkOf(req))),
   );
 
   // ---- connector routes: the bot's replies to Direct Line conversations ----
   // Only the bot of this process, by its key: behind a reverse proxy every caller is loopback.
-  const fromBot = json(async (req) => {
+  const botOnly = (req: Request) => {
     if (!deps.isLocalChannel(auth(req))) throw new DirectLineError(401, 'Unauthorized', 'Connector routes take only the bot of this server.');
+  };
+  const fromBot = json(async (req) => {
+    botOnly(req);
     return channel.receiveFromBot(String(req.params.conversationId), req.body ?? {}, req.params.activityId);
   });
   server.post('/v3/conversations/:conversationId/activities', fromBot);
@@ -271,7 +276,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.del(
     '/v3/conversations/:conversationId/activities/:activityId',
     json(async (req) => {
-      if (!deps.isLocalChannel(auth(req))) throw new DirectLineError(401, 'Unauthorized', 'Connector routes take only the bot of this server.');
+      botOnly(req);
       await channel.deleteFromBot(String(req.params.conversationId), String(req.params.activityId));
       return {};
     }),
@@ -516,7 +521,6 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   };
 }
 
-/** The value of one cookie of the request, if it has it. */
 /** A limit was reached: the request is answered 429, with when to retry. */
 class RateLimited extends Error {
   constructor(

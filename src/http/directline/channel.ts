@@ -88,7 +88,7 @@ const incomingActivitySchema = z
 const RESERVED_EVENT = /^(sesame\.|handoff\.)/;
 
 /** Who is asking: a conversation token (one conversation) or the channel secret (all). */
-type Grant = { kind: 'secret' } | { kind: 'token'; conversationId: string; browserHash: string | null };
+export type Grant = { kind: 'secret' } | { kind: 'token'; conversationId: string; browserHash: string | null };
 
 /**
  * A request's credentials: its Authorization header, and the chat page's browser key (cookie) when
@@ -130,12 +130,8 @@ export class DirectLineChannel {
     return { kind: 'token', conversationId: row.conversationId, browserHash: row.browserHash };
   }
 
-  /** That the caller holds this conversation (its token, or the channel secret); throws otherwise. */
-  authorize(caller: Caller, conversationId: string): Promise<Grant> {
-    return this.requireConversation(caller, conversationId);
-  }
-
-  private async requireConversation(caller: Caller, conversationId: string): Promise<Grant> {
+  /** That the caller holds this conversation (its token, or the channel secret); throws otherwise. The grant is its proof. */
+  async authorize(caller: Caller, conversationId: string): Promise<Grant> {
     const grant = await this.grant(caller);
     if (!grant) throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
     if (grant.kind === 'token' && grant.conversationId !== conversationId) {
@@ -231,7 +227,7 @@ export class DirectLineChannel {
 
   /** GET /conversations/{id}?watermark=: reconnect (a fresh streamUrl). */
   async reconnect(caller: Caller, conversationId: string, watermark?: string): Promise<ConversationInfo> {
-    await this.requireConversation(caller, conversationId);
+    await this.authorize(caller, conversationId);
     const token = bearer(caller)!;
     return { conversationId, token, expires_in: this.ttl, streamUrl: this.streamUrl(conversationId, token, watermark), referenceGrammarId: '' };
   }
@@ -243,18 +239,13 @@ export class DirectLineChannel {
     return { conversationId: grant.conversationId, token: await this.issueToken(grant.conversationId, grant.browserHash), expires_in: this.ttl };
   }
 
-  /** POST /conversations/{id}/activities: the user's activity, echoed with an id, then handed to the bot. */
-  /** `client`: the poster's address key, handed to the bot with the activity (for its per-client limits), never stored. */
-  async postActivity(caller: Caller, conversationId: string, body: unknown, client?: string): Promise<{ id: string }> {
-    const grant = await this.requireConversation(caller, conversationId);
-    let clean: unknown;
-    try {
-      clean = wellFormed(body);
-    } catch (error) {
-      if (error instanceof TooDeeplyNested) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${error.message}.`);
-      throw error;
-    }
-    const parsed = incomingActivitySchema.safeParse(clean);
+  /**
+   * POST /conversations/{id}/activities: the user's activity, echoed with an id, then handed to the bot.
+   * `grant`: what authorize() gave for this conversation (the route proves it once, before its limits).
+   * `client`: the poster's address key, handed to the bot with the activity (for its per-client limits), never stored.
+   */
+  async postActivity(grant: Grant, conversationId: string, body: unknown, client?: string): Promise<{ id: string }> {
+    const parsed = incomingActivitySchema.safeParse(wellFormedActivity(body));
     if (!parsed.success) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${parsed.error.issues[0]?.message ?? 'not an activity'}.`);
     const incoming = parsed.data as unknown as WireActivity;
     // The channel's operator (holding the secret) speaks as the channel; a user's token never may send reserved events.
@@ -289,12 +280,7 @@ export class DirectLineChannel {
     return { id: echoed.id! };
   }
 
-  /** GET /conversations/{id}/activities?watermark=: polling. */
-  async getActivities(caller: Caller, conversationId: string, watermark?: string): Promise<ActivitySet> {
-    await this.requireConversation(caller, conversationId);
-    return this.activitiesSince(conversationId, watermark);
-  }
-
+  /** The activities after a watermark: GET /conversations/{id}/activities (polling), and a new stream's backlog. */
   async activitiesSince(conversationId: string, watermark?: string): Promise<ActivitySet> {
     const after = Number.parseInt(watermark ?? '', 10);
     const rows = await this.db.directLineActivity.findMany({
@@ -308,7 +294,7 @@ export class DirectLineChannel {
   /** Authorises a WebSocket stream (token in the URL, as Azure's streamUrl does; the browser's key from its cookie). */
   async authorizeStream(conversationId: string, token: string | undefined, browserKey: string | undefined): Promise<boolean> {
     try {
-      await this.requireConversation({ authorization: token ? `Bearer ${token}` : undefined, browserKey }, conversationId);
+      await this.authorize({ authorization: token ? `Bearer ${token}` : undefined, browserKey }, conversationId);
       return true;
     } catch {
       return false;
@@ -437,6 +423,16 @@ export class DirectLineChannel {
     const query = new URLSearchParams({ t: token });
     if (watermark) query.set('watermark', watermark);
     return `${base}/conversations/${encodeURIComponent(conversationId)}/stream?${query.toString()}`;
+  }
+}
+
+/** An activity's body with its text made well-formed (lone surrogates replaced); one nested too deeply is refused (400). */
+export function wellFormedActivity(body: unknown): unknown {
+  try {
+    return wellFormed(body);
+  } catch (error) {
+    if (error instanceof TooDeeplyNested) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${error.message}.`);
+    throw error;
   }
 }
 
