@@ -29,7 +29,7 @@ import { addressKey, type LimitName, type RateLimits } from '../services/rateLim
  *   /v3/directline/*                    local Direct Line 3.0 channel (+ WebSocket stream)
  *   POST /v3/conversations/{id}/...     connector routes the bot replies to (loopback only)
  *   GET  /                              Web Chat page;  POST /webchat/token: its token
- *   GET  /healthz /readyz               liveness, readiness
+ *   GET|HEAD /healthz /readyz           liveness, readiness
  *   GET  /dev/mail                      mails caught by the embedded SMTP server (not in production)
  */
 export interface ServerDeps {
@@ -418,13 +418,18 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   });
 
   // ---- health ----
-  server.get('/healthz', async (_req: Request, res: Response) => {
+  // Load balancers probe with HEAD as often as with GET: both answer, HEAD without a body.
+  const healthz = async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });
-  });
-  server.get('/readyz', async (_req: Request, res: Response) => {
+  };
+  const readyz = async (_req: Request, res: Response) => {
     const ready = await deps.isReady();
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
-  });
+  };
+  server.get('/healthz', healthz);
+  server.head('/healthz', healthz);
+  server.get('/readyz', readyz);
+  server.head('/readyz', readyz);
 
   // ---- development mail page ----
   // It shows temporary passwords and codes: only to a browser on this machine, never through a proxy.

@@ -81,6 +81,9 @@ export class Nlu {
 
   static async train(localesDir = path.join(ROOT, 'locales')): Promise<Nlu> {
     const container = await containerBootstrap();
+    // NLP.js's own defaults for every language's classifier, but silent: its neural network
+    // otherwise prints an "Epoch n loss" line per epoch on the console (our logs are JSON lines).
+    container.registerConfiguration('nlu-??', { keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false }, true);
     container.use(Nlp);
     container.use(LangFr);
     container.use(LangEn);

@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './helpers/db';
+import { waitFor } from './helpers/smtp';
+import { freePort } from './helpers/net';
+
+// The real `npm start` entry point, as an operator sees it start: what it prints, how it answers probes.
+const root = path.resolve(__dirname, '..');
+const dir = tempDir();
+let child: ChildProcess | undefined;
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('start', () => {
+  it('prints only JSON log lines and the one-line banner, and answers HEAD and GET probes', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let out = '';
+    let err = '';
+    child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/index.ts'], {
+      cwd: root,
+      // The defaults of `npm start` (info level, development), on a fresh database.
+      env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`, NODE_ENV: 'development', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.ok, 30_000, 'the server to be ready');
+
+    for (const probe of ['/healthz', '/readyz']) {
+      const head = await fetch(`${base}${probe}`, { method: 'HEAD' });
+      expect(head.status, `HEAD ${probe}`).toBe(200);
+      expect(await head.text()).toBe('');
+      expect((await fetch(`${base}${probe}`)).status, `GET ${probe}`).toBe(200);
+    }
+
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child!.once('exit', resolve));
+    const lines = out.split('\n').filter((line) => line.trim() !== '');
+    const banners = lines.filter((line) => /^\s*Sésame: http:\/\/\S+\s+·\s+mails: http:\/\/\S+\/dev\/mail$/.test(line));
+    expect(banners).toHaveLength(1);
+    for (const line of lines.filter((l) => !banners.includes(l))) {
+      expect(() => JSON.parse(line), `not a JSON log line: ${line}`).not.toThrow();
+    }
+    expect(out).not.toMatch(/Epoch \d+ loss/);
+    expect(lines.some((line) => line.includes('"msg":"Sésame is listening"'))).toBe(true);
+    expect(err.trim()).toBe('');
+  });
+});
