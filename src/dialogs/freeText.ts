@@ -1,4 +1,5 @@
 import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { dateTime } from '../dates';
 import faqActions from '../../data/faqActions.json';
 import type { i18n as I18n } from 'i18next';
 import type { Translator } from '../i18n';
@@ -148,7 +149,7 @@ export class FreeTextAnswerer {
     const parts = [t(`faq:${intent}.answer`)];
     if (intent === 'H04') {
       const last = await this.situation.lastCredentialsMail(context);
-      if (last) parts.push(t('understand.mailSent', { date: last.at.toLocaleString(t('format.locale'), { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }), email: last.maskedEmail }));
+      if (last) parts.push(t('understand.mailSent', { date: dateTime(t, last.at), email: last.maskedEmail }));
     }
     if (intent === 'H24' || intent === 'M14') parts.push(await this.contacts(context, t, intent === 'M14' ? 'medimail' : 'accreditation'));
     const verbs = [...new Set(((faqActions as Record<string, string[]>)[intent] ?? []).map((a) => SUGGESTION_VERBS[a]).filter(Boolean))];

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { dateTime } from '../dates';
 import { mailboxKey, type LimitName, type RateLimits } from '../services/rateLimits';
 import { clientKey, tr } from './turn';
 
@@ -18,7 +19,7 @@ export async function withinLimits(context: TurnContext, limits: RateLimits, wha
     const taken = await limits.take(name, key);
     if (taken.ok) continue;
     const t = tr(context);
-    const time = taken.retryAt.toLocaleString(t('format.locale'), { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+    const time = dateTime(t, taken.retryAt);
     await context.sendActivity(t('throttled', { what: t(`throttledWhat.${what}`), time }));
     return false;
   }

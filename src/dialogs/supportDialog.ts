@@ -1,4 +1,5 @@
 import { Channels, EventFactory, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
+import { time as clockTime } from '../dates';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { ticketCard } from '../cards/supportCards';
@@ -157,7 +158,7 @@ export class SupportDialog extends ComponentDialog {
       channelId: context.activity.channelId,
     });
     if (outcome.status === 'rateLimited') {
-      const time = outcome.retryAt.toLocaleTimeString(t('format.locale'), { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+      const time = clockTime(t, outcome.retryAt);
       await context.sendActivity(t('support.rateLimited', { last: outcome.last, time }));
       return step.endDialog();
     }

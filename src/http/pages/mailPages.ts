@@ -1,14 +1,14 @@
 import type { Translator } from '../../i18n';
 import type { CaughtMailDetail, CaughtMailSummary } from '../../services/mail/smtpCatcher';
 import { escapeHtml, page } from './html';
+import { dateTime } from '../../dates';
 
-const when = (d: Date, locale: string) => d.toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' });
 
 export function mailListPage(t: Translator, locale: string, mails: CaughtMailSummary[]): string {
   const rows = mails
     .map(
       (m) =>
-        `<tr><td>${escapeHtml(when(m.receivedAt, locale))}</td><td>${escapeHtml(m.to)}</td><td><a href="/dev/mail/${m.id}">${escapeHtml(m.subject || '—')}</a></td></tr>`,
+        `<tr><td>${escapeHtml(dateTime(t, m.receivedAt))}</td><td>${escapeHtml(m.to)}</td><td><a href="/dev/mail/${m.id}">${escapeHtml(m.subject || '—')}</a></td></tr>`,
     )
     .join('\n');
   const table = mails.length
@@ -26,7 +26,7 @@ export function mailPage(t: Translator, locale: string, mail: CaughtMailDetail):
 <tr><th>${escapeHtml(t('pages:mail.from'))}</th><td>${escapeHtml(mail.from)}</td></tr>
 <tr><th>${escapeHtml(t('pages:mail.to'))}</th><td>${escapeHtml(mail.to)}</td></tr>
 ${mail.replyTo ? `<tr><th>${escapeHtml(t('pages:mail.replyTo'))}</th><td>${escapeHtml(mail.replyTo)}</td></tr>` : ''}
-<tr><th>${escapeHtml(t('pages:mail.received'))}</th><td>${escapeHtml(when(mail.receivedAt, locale))}</td></tr>
+<tr><th>${escapeHtml(t('pages:mail.received'))}</th><td>${escapeHtml(dateTime(t, mail.receivedAt))}</td></tr>
 </table>
 ${html}
 <h2>${escapeHtml(t('pages:mail.textVersion'))}</h2>

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { day } from '../../dates';
 import type { i18n as I18n } from 'i18next';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/database';
@@ -323,7 +324,7 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
       name: `${t(`civility.${account.civility}`)} ${account.lastName}`,
       username: account.identifier,
       password: '{{secret:password}}',
-      expires: expires.toLocaleDateString(account.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' }),
+      expires: day(t, expires),
       url: this.options.publicUrl(),
     };
     await this.outbox.enqueue(tx, { to: account.email, subject: t('credentials.subject'), text: t('credentials.text', params) }, { password });

@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import { time as clockTime } from '../../dates';
 import type { MailMessage } from '../mail/outbox';
 
 export type LockedAccount = 'accreditation' | 'desk' | 'medimail';
@@ -10,6 +11,6 @@ export type LockedAccount = 'accreditation' | 'desk' | 'medimail';
 export function lockedMail(i18n: I18n, locale: string, to: string, account: LockedAccount, until: Date, url: string): MailMessage {
   const lng = locale === 'en' ? 'en' : 'fr';
   const t = i18n.getFixedT(lng, 'mail');
-  const time = until.toLocaleTimeString(lng === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+  const time = clockTime(t, until);
   return { to, subject: t('locked.subject', { account: t(`locked.account.${account}`) }), text: t('locked.text', { account: t(`locked.account.${account}`), time, url }) };
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { dateTime, longDateTime } from '../../dates';
 import type { i18n as I18n } from 'i18next';
 import type { Locale, Translator } from '../../i18n';
 import type { Db } from '../db/database';
@@ -242,13 +243,13 @@ export class SupportTickets {
 
   /** The conversation as a text file a person reads: time, who, what. Secrets were withheld when recorded. */
   private attachment(t: Translator, number: string, request: TicketRequest, at: Date) {
-    const time = (d: Date) => d.toLocaleString(t('format.locale'), { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+    const time = (d: Date) => dateTime(t, d);
     const lines = request.transcript.map((l) => `[${time(l.at)}] ${t(`mail:ticket.role.${l.role}`)} : ${localizeTags(l.text, (tag) => t(`mail:ticket.tag.${tag}`)).replace(/\n+/g, '\n    ')}`);
     const header = t('mail:ticket.transcriptHeader', { number, date: this.when(t, at), channel: request.channelId });
     return { filename: this.filename(number), contentType: 'text/plain; charset=utf-8', content: `${header}\n\n${lines.join('\n') || t('mail:ticket.none')}\n` };
   }
 
   private when(t: Translator, d: Date): string {
-    return d.toLocaleString(t('format.locale'), { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+    return longDateTime(t, d);
   }
 }
