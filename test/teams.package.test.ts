@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createI18n } from '../src/i18n';
 import { teamsAppPackage } from '../src/teams/appPackage';
-import { unzip } from '../src/teams/zip';
+import { unzip, zip } from '../src/teams/zip';
+import { MANIFEST_VERSION } from '../src/teams/manifest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { validateTeamsPackage } from '../scripts/teamsValidate';
 import type { i18n as I18n } from 'i18next';
 
@@ -38,6 +41,26 @@ describe('Teams app package', () => {
     const files = unzip(archive);
     expect(pngSize(files.get('color.png')!)).toEqual({ width: 192, height: 192, colorType: 6 });
     expect(pngSize(files.get('outline.png')!)).toEqual({ width: 32, height: 32, colorType: 6 });
+  });
+
+  it("is on the newest manifest schema Microsoft's @microsoft/app-manifest ships", () => {
+    const dir = path.join(path.dirname(require.resolve('@microsoft/app-manifest')), 'json-schemas', 'teams');
+    const versions = fs.readdirSync(dir).filter((v) => /^v\d+\.\d+$/.test(v)).map((v) => v.slice(1).split('.').map(Number));
+    const newest = versions.sort((a, b) => a[0] - b[0] || a[1] - b[1]).at(-1)!.join('.');
+    expect(MANIFEST_VERSION).toBe(newest);
+  });
+
+  it('dates every zip entry (a zeroed MS-DOS date is no date)', () => {
+    const at = new Date('2026-12-02T10:42:36Z');
+    const archive = zip([{ name: 'a.txt', data: Buffer.from('a') }, { name: 'b.txt', data: Buffer.from('b') }], at);
+    const central = archive.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    for (const [where, timeAt] of [[0, 10], [central, 12]] as const) {
+      const time = archive.readUInt16LE(where + timeAt);
+      const date = archive.readUInt16LE(where + timeAt + 2);
+      expect({ year: 1980 + (date >> 9), month: (date >> 5) & 15, day: date & 31, hours: time >> 11, minutes: (time >> 5) & 63, seconds: (time & 31) * 2 }).toEqual({ year: 2026, month: 12, day: 2, hours: 10, minutes: 42, seconds: 36 });
+    }
+    const { archive: app } = teamsAppPackage(i18n, { appId: APP_ID, publicUrl: 'https://sesame.example.fr', version: '0.1.0' });
+    expect(app.readUInt16LE(12)).not.toBe(0);
   });
 
   it('a broken manifest is reported, not packaged silently', async () => {

@@ -1,6 +1,6 @@
 import type { i18n as I18n } from 'i18next';
 
-export const MANIFEST_VERSION = '1.19';
+export const MANIFEST_VERSION = '1.30';
 const SCHEMA = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
 const LOCALIZATION_SCHEMA = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.Localization.schema.json`;
 

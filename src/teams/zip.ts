@@ -1,7 +1,21 @@
 import zlib from 'node:zlib';
 
-/** A zip archive of a few files (deflated), as Teams expects an app package. */
-export function zip(files: { name: string; data: Buffer }[]): Buffer {
+/**
+ * The MS-DOS time and date of a zip entry (2-second precision, years from 1980), from the UTC
+ * clock so that one instant gives one archive wherever it is built. Zero is not a date: tools and
+ * Teams' upload read a zeroed field as 1979-11-30 or reject it.
+ */
+export function dosDateTime(at: Date): { time: number; date: number } {
+  const year = Math.min(Math.max(at.getUTCFullYear(), 1980), 2107);
+  return {
+    time: (at.getUTCHours() << 11) | (at.getUTCMinutes() << 5) | Math.floor(at.getUTCSeconds() / 2),
+    date: ((year - 1980) << 9) | ((at.getUTCMonth() + 1) << 5) | at.getUTCDate(),
+  };
+}
+
+/** A zip archive of a few files (deflated), as Teams expects an app package, dated `modified`. */
+export function zip(files: { name: string; data: Buffer }[], modified: Date = new Date()): Buffer {
+  const { time, date } = dosDateTime(modified);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -14,7 +28,8 @@ export function zip(files: { name: string; data: Buffer }[]): Buffer {
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
     local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(0, 10); // time, date
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(date, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(compressed.length, 18);
     local.writeUInt32LE(file.data.length, 22);
@@ -26,7 +41,8 @@ export function zip(files: { name: string; data: Buffer }[]): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
     central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(0, 12);
+    central.writeUInt16LE(time, 12);
+    central.writeUInt16LE(date, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(compressed.length, 20);
     central.writeUInt32LE(file.data.length, 24);
