@@ -48,3 +48,21 @@ export function toLocale(tag: string | undefined | null): Locale | undefined {
   const base = (tag ?? '').toLowerCase().split(/[-_]/)[0];
   return (LOCALES as readonly string[]).includes(base) ? (base as Locale) : undefined;
 }
+
+/**
+ * The first of our languages a browser asks for, by its Accept-Language header
+ * ("en-US,en;q=0.9,fr;q=0.8" → "en"), or undefined when it asks for none of them.
+ */
+export function preferredLocale(acceptLanguage: string | undefined | null): Locale | undefined {
+  const wanted = (acceptLanguage ?? '')
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { locale: toLocale(tag), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((w): w is { locale: Locale; q: number; index: number } => w.locale !== undefined && w.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return wanted[0]?.locale;
+}

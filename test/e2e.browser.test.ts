@@ -65,6 +65,35 @@ describe('Web Chat in a real browser', () => {
     await context.close();
   });
 
+  it("speaks the browser's language on first load, and after « english » Web Chat's own strings switch too", async () => {
+    const english = await browser.newContext({ locale: 'en-GB' });
+    const first = await english.newPage();
+    await first.goto(app.url);
+    await first.getByText('Hello, I am Sésame').first().waitFor({ timeout: 30_000 });
+    await expect(first.title()).resolves.toBe('Sésame — assistant for health professionals');
+    await first.getByPlaceholder('Type your message').waitFor();
+    await first.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    await english.close();
+
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Envoyer', exact: true }).waitFor();
+    await page.getByPlaceholder('Écrivez votre message').fill('english');
+    await page.keyboard.press('Enter');
+    // The send box, its button and the page itself switch, without a reload…
+    await page.getByPlaceholder('Type your message').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en');
+    await expect(page.locator('#tagline').textContent()).resolves.toBe('Accreditation of physicians · Medimail secure messaging');
+    // …and stay switched on the next visit, although the browser asks for French.
+    await page.reload();
+    await page.getByPlaceholder('Type your message').waitFor({ timeout: 30_000 });
+    await expect(page.title()).resolves.toBe('Sésame — assistant for health professionals');
+    await context.close();
+  });
+
   it('renders a form card that can be filled and sent: the accreditation eligibility check', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();

@@ -1,10 +1,10 @@
-import { ActivityHandler, ActivityTypes, HandoffEventNames, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, Channels, HandoffEventNames, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { i18n as I18n } from 'i18next';
 import { toLocale, type Locale } from '../i18n';
 import type { Logger } from '../logger';
 import { setLanguageSwitch, setTrustedEvent, setTurnLanguage, tr, trustedEvent, withholdMessage, type TrustedEvent } from '../dialogs/turn';
-import { EVENT_OF_PURPOSE, NOTICE_EVENT } from '../services/identity/linkPurposes';
+import { EVENT_OF_PURPOSE, LOCALE_EVENT, NOTICE_EVENT } from '../services/identity/linkPurposes';
 import { typedCode, type SecureLinks } from '../services/identity/secureLinks';
 import { isSensitive, redactPatient } from '../services/support/redact';
 import type { EtagState } from './state';
@@ -203,6 +203,8 @@ export class SesameBot extends ActivityHandler {
       current.locale = chosen;
       await this.profile.set(context, current);
       setTurnLanguage(context, chosen, this.i18n.getFixedT(chosen));
+      // The chat page switches Web Chat's own strings (send box, timestamps) too.
+      if (context.activity.channelId === Channels.Directline) await context.sendActivity({ type: ActivityTypes.Event, name: LOCALE_EVENT, value: chosen });
     });
   }
 }

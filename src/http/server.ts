@@ -10,7 +10,7 @@ import helmet from 'helmet';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
 import type { Logger } from '../logger';
-import type { Locale } from '../i18n';
+import { preferredLocale, type Locale } from '../i18n';
 import type { CaughtMailbox } from '../services/mail/smtpCatcher';
 import { DirectLineChannel, DirectLineError, tokenRequestSchema, wellFormedActivity, type ActivitySet, type Caller, type Grant } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
@@ -128,7 +128,9 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     );
   });
 
-  const pageLocale = (req: Request): Locale => (req.query?.lang === 'en' ? 'en' : req.query?.lang === 'fr' ? 'fr' : deps.defaultLocale);
+  // A page speaks the language asked in its address (?lang=), else the browser's, else the default.
+  const pageLocale = (req: Request): Locale =>
+    req.query?.lang === 'en' ? 'en' : req.query?.lang === 'fr' ? 'fr' : (preferredLocale(req.header('accept-language')) ?? deps.defaultLocale);
   const auth = (req: Request) => req.header('authorization') || undefined;
   // The chat page's browser gets a key of its own (an HttpOnly cookie): a secure page opened in
   // this same browser is recognised as the chat's and skips its code, and the chat page's Direct Line
@@ -285,7 +287,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   // ---- the chat page ----
   server.get('/', async (req: Request, res: Response) => {
     const locale = pageLocale(req);
-    sendHtml(res, webchatPage(i18n.getFixedT(locale), locale));
+    sendHtml(res, webchatPage(i18n, locale));
   });
   let bundle: Buffer | undefined;
   server.get('/webchat/webchat.js', async (_req: Request, res: Response) => {

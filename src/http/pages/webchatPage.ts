@@ -1,5 +1,10 @@
 import type { Translator } from '../../i18n';
 import { escapeHtml, page, scriptJson } from './html';
+import { LOCALES, type Locale } from '../../i18n';
+import { LOCALE_EVENT } from '../../services/identity/linkPurposes';
+
+/** Web Chat's own strings (send box, timestamps, "Send failed") for each of our languages. */
+const WEBCHAT_LOCALE: Record<Locale, string> = { fr: 'fr-FR', en: 'en-US' };
 
 /**
  * The chat page: Web Chat from the botframework-webchat bundle served by Sésame itself (no CDN),
@@ -8,15 +13,30 @@ import { escapeHtml, page, scriptJson } from './html';
  * script: the Content-Security-Policy allows scripts from this server only, so the settings travel
  * as a JSON data block read by /webchat/start.js.
  */
-export function webchatPage(t: Translator, locale: string): string {
-  const settings = {
-    locale: locale === 'en' ? 'en-US' : 'fr-FR',
-    placeholder: t('pages:webchat.placeholder'),
-    connectionError: t('pages:webchat.connectionError'),
-    sendFailed: t('pages:webchat.sendFailed'),
-    signedOut: t('pages:webchat.signedOut'),
-  };
-  const body = `<header><h1>${escapeHtml(t('pages:webchat.heading'))}</h1><p>${escapeHtml(t('pages:webchat.tagline'))}</p></header>
+export function webchatPage(i18n: { getFixedT(lng: string): Translator }, locale: Locale): string {
+  const t = i18n.getFixedT(locale);
+  // Both languages travel with the page: after « english » in the chat (or a language chosen on an
+  // earlier visit) the page and Web Chat's own strings switch without a reload.
+  const strings = Object.fromEntries(
+    LOCALES.map((lng) => {
+      const tl = i18n.getFixedT(lng);
+      return [
+        lng,
+        {
+          webchatLocale: WEBCHAT_LOCALE[lng],
+          title: tl('pages:webchat.title'),
+          heading: tl('pages:webchat.heading'),
+          tagline: tl('pages:webchat.tagline'),
+          placeholder: tl('pages:webchat.placeholder'),
+          connectionError: tl('pages:webchat.connectionError'),
+          sendFailed: tl('pages:webchat.sendFailed'),
+          signedOut: tl('pages:webchat.signedOut'),
+        },
+      ];
+    }),
+  );
+  const settings = { locale, strings, localeEvent: LOCALE_EVENT };
+  const body = `<header><h1 id="heading">${escapeHtml(t('pages:webchat.heading'))}</h1><p id="tagline">${escapeHtml(t('pages:webchat.tagline'))}</p></header>
 <noscript><p>${escapeHtml(t('pages:webchat.noscript'))}</p></noscript>
 <div id="status" role="status" hidden></div>
 <div id="webchat" role="main"></div>
@@ -51,7 +71,7 @@ export const WEBCHAT_START = `(async function () {
   XMLHttpRequest.prototype.open = function (method, url, ...rest) {
     this.addEventListener('load', () => {
       if (this.status !== 429) return;
-      let sentence = settings.sendFailed;
+      let sentence = strings.sendFailed;
       // Web Chat asks for JSON (responseType 'json'): the body is then in response, and responseText throws.
       try {
         const body = this.responseType === 'json' ? this.response : JSON.parse(this.responseText);
@@ -63,6 +83,16 @@ export const WEBCHAT_START = `(async function () {
   };
   const KEY = 'sesame.webchat.v1';
   const saved = JSON.parse(localStorage.getItem(KEY) || '{}');
+  // The language: the one chosen in the chat on this browser, else the page's (the browser's language).
+  let locale = settings.strings[saved.locale] ? saved.locale : settings.locale;
+  let strings = settings.strings[locale];
+  const showLanguage = () => {
+    document.documentElement.lang = locale;
+    document.title = strings.title;
+    document.getElementById('heading').textContent = strings.heading;
+    document.getElementById('tagline').textContent = strings.tagline;
+  };
+  showLanguage();
   const userId = saved.userId || ('u-' + crypto.randomUUID());
   const post = (url, body) => fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     .then(async (r) => {
@@ -74,14 +104,15 @@ export const WEBCHAT_START = `(async function () {
   let session;
   try {
     if (saved.conversationId && saved.resumeKey) {
-      session = await post('webchat/token', { userId, locale: settings.locale, conversationId: saved.conversationId, resumeKey: saved.resumeKey }).catch((error) => {
+      session = await post('webchat/token', { userId, locale: strings.webchatLocale, conversationId: saved.conversationId, resumeKey: saved.resumeKey }).catch((error) => {
         if (error.reason) throw error;
         return undefined;
       });
     }
     const resumed = Boolean(session);
-    if (!session) session = await post('webchat/token', { userId, locale: settings.locale });
-    localStorage.setItem(KEY, JSON.stringify({ userId, conversationId: session.conversationId, resumeKey: session.resumeKey || saved.resumeKey }));
+    if (!session) session = await post('webchat/token', { userId, locale: strings.webchatLocale });
+    const remember = () => localStorage.setItem(KEY, JSON.stringify({ userId, locale: saved.locale, conversationId: session.conversationId, resumeKey: session.resumeKey || saved.resumeKey }));
+    remember();
     const directLine = window.WebChat.createDirectLine({
       token: session.token,
       conversationId: resumed ? session.conversationId : undefined,
@@ -89,31 +120,44 @@ export const WEBCHAT_START = `(async function () {
       webSocket: true,
     });
     window.sesameDirectLine = directLine;
+    let switchTo = () => {};
     // A message the channel refused (too many at once, connection lost) is said in words, not only "Send failed".
     const store = window.WebChat.createStore({}, () => (next) => (action) => {
       // IMPEDED: Web Chat still retries; REJECTED: it gave up. Either way, say why in words.
-      if ((action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') && !refusal) say(settings.sendFailed);
+      if ((action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') && !refusal) say(strings.sendFailed);
       // Signed out: this browser forgets the conversation and starts afresh (a shared computer's next user sees nothing of it).
       const incoming = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload.activity : undefined;
       if (incoming && incoming.type === 'event' && incoming.name === 'sesame.forgetConversation') {
         localStorage.removeItem(KEY);
-        say(settings.signedOut);
+        say(strings.signedOut);
         setTimeout(() => location.reload(), 2500);
       }
+      // The user chose a language in the chat: the page and Web Chat's own strings follow.
+      else if (incoming && incoming.type === 'event' && incoming.name === settings.localeEvent) setTimeout(() => switchTo(incoming.value));
       // A message sent well after the refusal clears it (earlier ones still arriving do not).
       else if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED' && (!refusal || Date.now() - refusedAt > 3000)) say('');
       return next(action);
     });
-    window.WebChat.renderWebChat({
+    const render = () => window.WebChat.renderWebChat({
       directLine,
       store,
       userID: userId,
-      locale: settings.locale,
+      locale: strings.webchatLocale,
       styleOptions: { hideUploadButton: true, botAvatarInitials: 'S', userAvatarInitials: '', rootHeight: 'calc(100vh - 4.5rem)', sendBoxTextWrap: true },
-      overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: settings.placeholder },
+      overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: strings.placeholder },
     }, document.getElementById('webchat'));
+    switchTo = (chosen) => {
+      if (!settings.strings[chosen] || chosen === locale) return;
+      locale = chosen;
+      strings = settings.strings[chosen];
+      saved.locale = chosen;
+      remember();
+      showLanguage();
+      render();
+    };
+    render();
   } catch (error) {
-    say((error && error.reason) || settings.connectionError);
+    say((error && error.reason) || strings.connectionError);
   }
 })();
 `;

@@ -25,3 +25,6 @@ export const EVENT_OF_PURPOSE: Record<string, string> = {
 
 /** From the bot to the chat page: the user signed out; the page forgets this conversation and starts a new one. */
 export const FORGET_CONVERSATION_EVENT = 'sesame.forgetConversation';
+
+/** From the bot to the chat page: the user chose a language ("english"); the page's and Web Chat's own strings follow. */
+export const LOCALE_EVENT = 'sesame.locale';
