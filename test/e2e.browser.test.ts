@@ -6,6 +6,19 @@ import { startTestApp } from './helpers/app';
 import { launchBrowser } from './helpers/browser';
 import { DURAND } from './helpers/registry';
 import type { App } from '../src/app';
+import fs from 'node:fs';
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.2 A and AA violations on the page as it is (injected by the test, not by the page). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}: ${n.failureSummary ?? ''}`));
+  });
+}
 
 /** Every Content-Security-Policy violation and script error of a page, as it happens. */
 async function watchPolicy(page: Page): Promise<string[]> {
@@ -93,6 +106,37 @@ describe('Web Chat in a real browser', () => {
     await expect(page.title()).resolves.toBe('Sésame — assistant for health professionals');
     await context.close();
   });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`passes axe-core (WCAG 2.2 AA) on a phone in the ${colorScheme} theme: chat with a form, accessibility statement, secure page`, async () => {
+      const context = await browser.newContext({ locale: 'fr-FR', colorScheme, viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      await page.goto(app.url);
+      await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+      await page.locator('button.ac-pushButton', { hasText: "M'engager dans l'accréditation" }).first().click();
+      await page.locator('button.ac-pushButton', { hasText: 'Pas encore inscrit' }).first().click();
+      await page.getByText('Avant le formulaire : êtes-vous concerné(e) ?').first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+      // The theme is the system's: the page and the chat's cards are dark in the dark theme.
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).toBe(colorScheme === 'dark' ? 'rgb(18, 20, 23)' : 'rgb(244, 246, 249)');
+      const cardText = await page.getByText('Avant le formulaire : êtes-vous concerné(e) ?').first().evaluate((e) => getComputedStyle(e).color);
+      expect(cardText).toBe(colorScheme === 'dark' ? 'rgb(230, 232, 235)' : 'rgb(0, 0, 0)');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-a11y-${colorScheme}.png` });
+
+      // The statement is one tap away, in the page's language.
+      await page.getByRole('link', { name: 'Accessibilité : non conforme' }).click();
+      await page.getByRole('heading', { name: "Déclaration d'accessibilité" }).waitFor();
+      await page.getByText(/axe-core/).first().waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // A secure page (here, the one an unknown link opens) in the same theme.
+      await page.goto(`${app.url}/compte/connexion/inconnu`);
+      expect(await axeViolations(page)).toEqual([]);
+      await context.close();
+    });
+  }
 
   it('renders a form card that can be filled and sent: the accreditation eligibility check', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });

@@ -324,8 +324,8 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }
   });
 
-  // The privacy and terms pages the Teams manifest points to.
-  for (const [route, key] of [['/confidentialite', 'privacy'], ['/conditions', 'terms']] as const) {
+  // The privacy and terms pages the Teams manifest points to, and the accessibility statement the chat page links to.
+  for (const [route, key] of [['/confidentialite', 'privacy'], ['/conditions', 'terms'], ['/accessibilite', 'accessibility']] as const) {
     server.get(route, async (req: Request, res: Response) => {
       const locale = pageLocale(req);
       const t = i18n.getFixedT(locale);

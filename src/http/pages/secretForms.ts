@@ -68,13 +68,13 @@ export interface PageResponse {
 // and the "done" / "link no longer valid" pages.
 
 const FORM_STYLE = `<style>
-  form { display: grid; gap: 0.4rem; max-width: 26rem; background: #fff; padding: 1rem; border: 1px solid #dde3ea; margin-bottom: 1rem; }
+  form { display: grid; gap: 0.4rem; max-width: 26rem; background: var(--surface); padding: 1rem; border: 1px solid var(--border); margin-bottom: 1rem; }
   label { font-weight: 600; margin-top: 0.5rem; }
-  input { font-size: 1.1rem; padding: 0.5rem; }
-  button { margin-top: 1rem; font-size: 1.05rem; padding: 0.6rem; background: #00437a; color: #fff; border: 0; }
-  .help { color: #555; font-size: 0.9rem; margin: 0; }
-  .error { color: #a4262c; font-weight: 600; }
-  .code { font-size: 2.2rem; font-weight: 700; letter-spacing: 0.2em; background: #fff; border: 2px solid #00437a; padding: 0.5rem 1rem; display: inline-block; font-variant-numeric: tabular-nums; }
+  input { font-size: 1.1rem; padding: 0.5rem; min-height: 24px; background: var(--surface); color: var(--text); border: 1px solid var(--muted); }
+  button { margin-top: 1rem; font-size: 1.05rem; padding: 0.6rem; min-height: 44px; background: var(--brand); color: var(--on-brand); border: 0; }
+  .help { color: var(--muted); font-size: 0.9rem; margin: 0; }
+  .error { color: var(--error); font-weight: 600; }
+  .code { font-size: 2.2rem; font-weight: 700; letter-spacing: 0.2em; background: var(--surface); border: 2px solid var(--brand); padding: 0.5rem 1rem; display: inline-block; font-variant-numeric: tabular-nums; }
 </style>`;
 
 function header(t: Translator): string {

@@ -31,12 +31,14 @@ export function webchatPage(i18n: { getFixedT(lng: string): Translator }, locale
           connectionError: tl('pages:webchat.connectionError'),
           sendFailed: tl('pages:webchat.sendFailed'),
           signedOut: tl('pages:webchat.signedOut'),
+          accessibility: tl('pages:accessibility.link'),
+          accessibilityHref: `accessibilite?lang=${lng}`,
         },
       ];
     }),
   );
   const settings = { locale, strings, localeEvent: LOCALE_EVENT };
-  const body = `<header><h1 id="heading">${escapeHtml(t('pages:webchat.heading'))}</h1><p id="tagline">${escapeHtml(t('pages:webchat.tagline'))}</p></header>
+  const body = `<header><h1 id="heading">${escapeHtml(t('pages:webchat.heading'))}</h1><p id="tagline">${escapeHtml(t('pages:webchat.tagline'))}</p><a id="accessibility" href="accessibilite?lang=${locale}">${escapeHtml(t('pages:accessibility.link'))}</a></header>
 <noscript><p>${escapeHtml(t('pages:webchat.noscript'))}</p></noscript>
 <div id="status" role="status" hidden></div>
 <div id="webchat" role="main"></div>
@@ -48,13 +50,75 @@ export function webchatPage(i18n: { getFixedT(lng: string): Translator }, locale
     locale,
     t('pages:webchat.title'),
     body,
-    '<style>#webchat{max-width:56rem;margin:0 auto;background:#fff}#status{position:fixed;top:0;left:0;right:0;z-index:10;padding:0.75rem 1rem;color:#a4262c;background:#fde7e9;border-bottom:1px solid #a4262c;font-weight:600}</style>',
+    WEBCHAT_STYLE,
   );
 }
+
+/**
+ * The chat page's own styles. Web Chat and its Adaptive Cards get their colours from the start
+ * script (light or dark, as the system asks); here: the layout, the status line over the chat, and
+ * two fixes axe-core asked for — the forms' main button at 4.5:1 or more (Web Chat's #0078d7 gives
+ * 4.49:1) and radio buttons and check boxes of at least 24 × 24 pixels (13 × 13 by default).
+ */
+const WEBCHAT_STYLE = `<style>
+  header { position: relative; }
+  #accessibility { position: absolute; top: 0.6rem; right: 1rem; color: var(--on-brand); font-size: 0.8rem; }
+  #webchat { max-width: 56rem; margin: 0 auto; background: var(--surface); }
+  #status { position: fixed; top: 0; left: 0; right: 0; z-index: 10; padding: 0.75rem 1rem; color: var(--error); background: var(--error-bg); border-bottom: 1px solid var(--error); font-weight: 600; }
+  #webchat .ac-pushButton.style-positive, #webchat .ac-pushButton.primary { background-color: #005a9e !important; border-color: #005a9e !important; color: #fff !important; }
+  #webchat .ac-input input[type=radio], #webchat .ac-input input[type=checkbox], #webchat input.ac-input[type=checkbox] { width: 24px; height: 24px; }
+  @media (prefers-color-scheme: dark) {
+    #webchat .ac-pushButton:not(.style-positive):not(.primary) { background-color: #1c2026 !important; color: #9ccbff !important; border-color: #9ccbff !important; }
+    #webchat .ac-input, #webchat .ac-input input, #webchat .ac-input select, #webchat .ac-input textarea, #webchat input.ac-input, #webchat textarea.ac-input, #webchat select.ac-input { background-color: #1c2026 !important; color: #e6e8eb !important; border-color: #8b949e !important; }
+  }
+</style>`;
 
 /** What starts Web Chat on the chat page (served as /webchat/start.js). */
 export const WEBCHAT_START = `(async function () {
   const settings = JSON.parse(document.getElementById('sesame-settings').textContent);
+  // Web Chat's colours in the dark theme (its Adaptive Cards take theirs from these), all at 4.5:1 or more.
+  const DARK = {
+    backgroundColor: '#121417',
+    bubbleBackground: '#1c2026', bubbleBorderColor: '#3a4149', bubbleTextColor: '#e6e8eb',
+    bubbleFromUserBackground: '#0b3a66', bubbleFromUserBorderColor: '#3a4149', bubbleFromUserTextColor: '#ffffff',
+    accent: '#9ccbff', subtle: '#b4bcc4', timestampColor: '#b4bcc4',
+    cardEmphasisBackgroundColor: '#262b32',
+    sendBoxBackground: '#1c2026', sendBoxTextColor: '#e6e8eb', sendBoxButtonColor: '#c8cdd3', sendBoxPlaceholderColor: '#b4bcc4', sendBoxBorderTop: 'solid 1px #3a4149',
+    suggestedActionBackgroundColor: '#1c2026', suggestedActionBorderColor: '#9ccbff', suggestedActionTextColor: '#9ccbff',
+    transcriptOverlayButtonBackground: '#3a4149', transcriptOverlayButtonColor: '#ffffff',
+    notificationText: '#e6e8eb',
+  };
+  // Web Chat builds its Adaptive Cards host config from its style options, but keeps dark text on
+  // emphasis containers and its attention/warning/good colours made for white: in the dark theme
+  // the whole host config is ours, the same as Web Chat's but for the colours.
+  const colours = (text, subtle) => ({
+    default: { default: text, subtle },
+    accent: { default: '#9ccbff', subtle: '#9ccbff' },
+    attention: { default: '#ffb3b8', subtle: '#ffb3b8' },
+    dark: { default: '#e6e8eb', subtle: '#b4bcc4' },
+    good: { default: '#9be39b', subtle: '#9be39b' },
+    light: { default: '#ffffff', subtle: '#e6e8eb' },
+    warning: { default: '#ffd08a', subtle: '#ffd08a' },
+  });
+  const DARK_CARDS = {
+    containerStyles: {
+      default: { foregroundColors: colours('#e6e8eb', '#b4bcc4') },
+      emphasis: { backgroundColor: '#262b32', foregroundColors: colours('#e6e8eb', '#b4bcc4') },
+      accent: { backgroundColor: '#0b3a66', foregroundColors: colours('#ffffff', '#e6e8eb') },
+      good: { backgroundColor: '#163d16', foregroundColors: colours('#ffffff', '#e6e8eb') },
+      attention: { backgroundColor: '#4d1a1d', foregroundColors: colours('#ffffff', '#e6e8eb') },
+      warning: { backgroundColor: '#4a3410', foregroundColors: colours('#ffffff', '#e6e8eb') },
+    },
+    supportsInteractivity: true,
+    fontFamily: "Calibri, 'Helvetica Neue', Arial, 'sans-serif'",
+    fontSizes: { small: 12, default: 14, medium: 17, large: 21, extraLarge: 26 },
+    imageSizes: { small: 40, medium: 80, large: 160 },
+    actions: { actionAlignment: 'stretch', actionsOrientation: 'vertical', buttonSpacing: 8, maxActions: 100, showCard: { actionMode: 'inline', inlineTopMargin: 8 }, spacing: 'default' },
+    adaptiveCard: { allowCustomStyle: false },
+    imageSet: { imageSize: 'medium', maxImageHeight: 100 },
+    factSet: { title: { color: 'default', size: 'default', isSubtle: false, weight: 'bolder', wrap: true, maxWidth: 150 }, value: { color: 'default', size: 'default', isSubtle: false, weight: 'default', wrap: true }, spacing: 8 },
+    textBlock: { headingLevel: 2 },
+  };
   const status = document.getElementById('status');
   // What the status line says, and whether it is the server's own refusal (kept over the general sentence).
   let refusal = false;
@@ -91,6 +155,9 @@ export const WEBCHAT_START = `(async function () {
     document.title = strings.title;
     document.getElementById('heading').textContent = strings.heading;
     document.getElementById('tagline').textContent = strings.tagline;
+    const statement = document.getElementById('accessibility');
+    statement.textContent = strings.accessibility;
+    statement.setAttribute('href', strings.accessibilityHref);
   };
   showLanguage();
   const userId = saved.userId || ('u-' + crypto.randomUUID());
@@ -138,12 +205,15 @@ export const WEBCHAT_START = `(async function () {
       else if (action.type === 'DIRECT_LINE/POST_ACTIVITY_FULFILLED' && (!refusal || Date.now() - refusedAt > 3000)) say('');
       return next(action);
     });
+    // Light or dark, as the system asks, and again whenever it changes.
+    const darkScheme = window.matchMedia('(prefers-color-scheme: dark)');
     const render = () => window.WebChat.renderWebChat({
       directLine,
       store,
       userID: userId,
       locale: strings.webchatLocale,
-      styleOptions: { hideUploadButton: true, botAvatarInitials: 'S', userAvatarInitials: '', rootHeight: 'calc(100vh - 4.5rem)', sendBoxTextWrap: true },
+      styleOptions: { hideUploadButton: true, botAvatarInitials: 'S', userAvatarInitials: '', rootHeight: 'calc(100vh - 4.5rem)', sendBoxTextWrap: true, ...(darkScheme.matches ? DARK : {}) },
+      adaptiveCardsHostConfig: darkScheme.matches ? DARK_CARDS : undefined,
       overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: strings.placeholder },
     }, document.getElementById('webchat'));
     switchTo = (chosen) => {
@@ -155,6 +225,7 @@ export const WEBCHAT_START = `(async function () {
       showLanguage();
       render();
     };
+    darkScheme.addEventListener('change', render);
     render();
   } catch (error) {
     say((error && error.reason) || strings.connectionError);
