@@ -36,6 +36,7 @@ import { Nlu } from './services/nlu';
 import { DeskDialog } from './dialogs/deskDialog';
 import { DeskPages } from './http/pages/deskPages';
 import { AttestationPage } from './http/pages/attestationPage';
+import { DataExportPage } from './http/pages/dataExportPage';
 import { ProactiveNotifier } from './bot/proactive';
 import { SignInPages } from './http/pages/signInPages';
 import {
@@ -232,6 +233,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT));
   const deskPages = new DeskPages(desk, links, i18n, continueWith(DESK_SIGNED_IN_EVENT));
   const attestationPage = new AttestationPage(links, registry, engagements, i18n);
+  const dataExportPage = new DataExportPage(links, services.dataRights, i18n);
   const medimailPages = new MedimailPages(medimail, links, i18n, {
     passwordSet: continueWith(MEDIMAIL_PASSWORD_EVENT),
     confirmed: continueWith(MEDIMAIL_CONFIRMED_EVENT),
@@ -250,6 +252,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     signInPages,
     deskPages,
     attestationPage,
+    dataExportPage,
     medimailPages,
     secureCookies: publicUrl().startsWith('https:'),
     isLocalChannel: (authorization) => auth.isLocal(authorization),

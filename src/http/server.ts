@@ -19,7 +19,8 @@ import { WEBCHAT_START, webchatPage } from './pages/webchatPage';
 import type { PageResponse, SignInPages } from './pages/signInPages';
 import { securePage, type Visitor } from './pages/secretForms';
 import type { DeskPages } from './pages/deskPages';
-import type { AttestationPage } from './pages/attestationPage';
+import type { AttestationPage, FileResponse } from './pages/attestationPage';
+import type { DataExportPage } from './pages/dataExportPage';
 import type { MedimailPages } from './pages/medimailPages';
 import { addressKey, type LimitName, type RateLimits } from '../services/rateLimits';
 
@@ -44,6 +45,7 @@ export interface ServerDeps {
   signInPages: SignInPages;
   deskPages: DeskPages;
   attestationPage: AttestationPage;
+  dataExportPage: DataExportPage;
   medimailPages: MedimailPages;
   /** The public address is https: cookies are Secure and __Host- prefixed, HSTS is sent. */
   secureCookies: boolean;
@@ -402,22 +404,24 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.post('/compte/medimail/connexion/:token', form, postPage((token, f) => mm.submitSignIn(token, f)));
   server.post('/compte/medimail/connexion/:token/code', form, postPage((token, f) => mm.submitOtp(token, f)));
   server.post('/compte/medimail/connexion/:token/cgu', form, postPage((token, f, v) => mm.submitCgu(token, f, v)));
-  server.get('/compte/attestation/:token', async (req: Request, res: Response) => {
+  const sendFile = (get: (token: string) => Promise<FileResponse>) => async (req: Request, res: Response) => {
     try {
       await limit('page', clientOf(req));
-      const file = await deps.attestationPage.get(String(req.params.token));
+      const file = await get(String(req.params.token));
       const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body);
       res.writeHead(file.status, {
         'content-type': file.contentType,
         'content-length': body.length,
         'cache-control': 'no-store',
-        ...(file.filename ? { 'content-disposition': `inline; filename="${file.filename}"` } : {}),
+        ...(file.filename ? { 'content-disposition': `${file.download ? 'attachment' : 'inline'}; filename="${file.filename}"` } : {}),
       });
       res.end(body);
     } catch (error) {
       pageFailed(req, res, error);
     }
-  });
+  };
+  server.get('/compte/attestation/:token', sendFile((token) => deps.attestationPage.get(token)));
+  server.get('/compte/donnees/:token', sendFile((token) => deps.dataExportPage.get(token)));
 
   // ---- health ----
   // Load balancers probe with HEAD as often as with GET: both answer, HEAD without a body.

@@ -1,3 +1,4 @@
+import { DataRights } from './privacy/dataRights';
 import path from 'node:path';
 import type { i18n as I18n } from 'i18next';
 import { ROOT } from '../paths';
@@ -58,7 +59,8 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   const transcripts = new TranscriptStore(db);
   const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
   const limits = new RateLimits(db, settings.rateLimits);
-  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets, limits };
+  const dataRights = new DataRights(db, { lines: (key) => transcripts.all(key), erase: (key) => transcripts.erase(key) }, registry, engagements, eprs, medimailService);
+  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets, limits, dataRights };
 }
 
 export type Services = ReturnType<typeof createServices>;

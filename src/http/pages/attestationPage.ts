@@ -7,7 +7,8 @@ import type { SecureLinks } from '../../services/identity/secureLinks';
 import { dateTime } from '../../cards/format';
 import { expiredPage, openSecureLink } from './secretForms';
 
-export type FileResponse = { status: number; contentType: string; body: Uint8Array | string; filename?: string };
+/** A file a page gives: shown in the browser (a PDF), or saved (`download`: a data export). */
+export type FileResponse = { status: number; contentType: string; body: Uint8Array | string; filename?: string; download?: boolean };
 
 /** The attestation d'engagement as a PDF, behind a personal one-time link sent in the chat (a new one on each request). */
 export class AttestationPage {

@@ -28,3 +28,6 @@ export const FORGET_CONVERSATION_EVENT = 'sesame.forgetConversation';
 
 /** From the bot to the chat page: the user chose a language ("english"); the page's and Web Chat's own strings follow. */
 export const LOCALE_EVENT = 'sesame.locale';
+
+/** A copy of the user's data, as a file, from a one-time link sent in the chat (RGPD art. 15). */
+export const DATA_EXPORT_PURPOSE = 'privacy.export';

@@ -61,6 +61,17 @@ export class TranscriptStore {
     return rows.reverse().map((r) => ({ at: r.at, role: 'error', text: r.text }));
   }
 
+  /** Everything a conversation's record holds, oldest first: the user's copy of their data. */
+  async all(conversation: string): Promise<TranscriptLine[]> {
+    const rows = await this.db.transcriptEntry.findMany({ where: { conversation }, orderBy: { id: 'asc' } });
+    return rows.map((r) => ({ at: r.at, role: r.role as TranscriptRole, text: r.text }));
+  }
+
+  /** Erases a conversation's record (the user asked); returns how many lines went. */
+  async erase(conversation: string): Promise<number> {
+    return (await this.db.transcriptEntry.deleteMany({ where: { conversation } })).count;
+  }
+
   /** Deletes what is older than the retention period; returns how many lines went. */
   async prune(retentionDays: number): Promise<number> {
     const { count } = await this.db.transcriptEntry.deleteMany({ where: { at: { lt: new Date(this.now().getTime() - retentionDays * DAY) } } });
