@@ -1,4 +1,19 @@
 import { commonSchemas } from './common';
+import { questionnaireSchemas } from './questionnaire';
+import { eprSchemas } from './epr';
+import { deskSchemas } from './desk';
+import { supportSchemas } from './support';
+import questionnaire_section from './templates/questionnaire/section.json';
+import questionnaire_missing from './templates/questionnaire/missing.json';
+import questionnaire_sent from './templates/questionnaire/sent.json';
+import epr_portal from './templates/epr/portal.json';
+import epr_epr from './templates/epr/epr.json';
+import epr_list from './templates/epr/list.json';
+import desk_queue from './templates/desk/queue.json';
+import desk_summary from './templates/desk/summary.json';
+import desk_eprs from './templates/desk/eprs.json';
+import desk_wait from './templates/desk/wait.json';
+import support_ticket from './templates/support/ticket.json';
 import { centreSchemas, medimailSchemas } from './medimail';
 import medimail_orientation from './templates/medimail/orientation.json';
 import medimail_types from './templates/medimail/types.json';
@@ -60,4 +75,15 @@ export const CARDS = {
   'medimail/orgMailbox': { template: medimail_orgMailbox, schema: medimailSchemas.orgMailbox },
   'centre/queue': { template: centre_queue, schema: centreSchemas.queue },
   'centre/summary': { template: centre_summary, schema: centreSchemas.summary },
+  'questionnaire/section': { template: questionnaire_section, schema: questionnaireSchemas.section },
+  'questionnaire/missing': { template: questionnaire_missing, schema: questionnaireSchemas.missing },
+  'questionnaire/sent': { template: questionnaire_sent, schema: questionnaireSchemas.sent },
+  'epr/portal': { template: epr_portal, schema: eprSchemas.portal },
+  'epr/epr': { template: epr_epr, schema: eprSchemas.epr },
+  'epr/list': { template: epr_list, schema: eprSchemas.list },
+  'desk/queue': { template: desk_queue, schema: deskSchemas.queue },
+  'desk/summary': { template: desk_summary, schema: deskSchemas.summary },
+  'desk/eprs': { template: desk_eprs, schema: deskSchemas.eprs },
+  'desk/wait': { template: desk_wait, schema: deskSchemas.wait },
+  'support/ticket': { template: support_ticket, schema: supportSchemas.ticket },
 };

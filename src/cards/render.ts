@@ -37,7 +37,12 @@ const setAside = (data: unknown): unknown =>
 export function renderCard<N extends CardName>(name: N, data: CardData<N>): AdaptiveCard {
   const parsed = CARDS[name].schema.safeParse(data);
   if (!parsed.success) throw new CardDataError(name, z.prettifyError(parsed.error));
-  const expanded = JSON.stringify(new Template(CARDS[name].template).expand({ $root: setAside(parsed.data) }));
+  return expandTemplate(name, CARDS[name].template, parsed.data);
+}
+
+/** A template expanded from checked data; a `${…}` the data did not resolve is a CardDataError. */
+export function expandTemplate(name: string, template: object, data: unknown): AdaptiveCard {
+  const expanded = JSON.stringify(new Template(template).expand({ $root: setAside(data) }));
   const left = /\$\{[^}]*\}?/.exec(expanded);
   if (left) throw new CardDataError(name, `${left[0]} left after expansion`);
   return JSON.parse(expanded.replaceAll(SET_ASIDE, '${')) as AdaptiveCard;
