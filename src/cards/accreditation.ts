@@ -5,6 +5,7 @@ import { DEPARTMENTS, REGIONS } from '../services/geography';
 import { plain } from './adaptive';
 import type { CardView } from './form';
 import { dateTime } from './format';
+import { shortTitle } from './medimail';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 
 // The data of every card of the accreditation journey (knowledge.md §1, seed 000): the schema each
@@ -198,8 +199,8 @@ export function registrationData(t: Translator, view: CardView, notice: Registra
           kind: 'emailSuggestion' as const,
           text: a('emailSuggestion', { suggestion: plain(notice.suggestion), email: plain(email) }),
           suggestion: notice.suggestion,
-          useSuggestion: a('useSuggestion', { suggestion: notice.suggestion }),
-          keepEmail: a('keepEmail', { email }),
+          useSuggestion: shortTitle(a('useSuggestion', { suggestion: notice.suggestion })),
+          keepEmail: shortTitle(a('keepEmail', { email })),
         }
       : notice.notice === 'badKey'
         ? { kind: 'badKey' as const, text: a('badKey', { value: plain(notice.value ?? '') }) }

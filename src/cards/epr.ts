@@ -3,7 +3,8 @@ import type { Translator } from '../i18n';
 import type { EprView } from '../services/accreditation/epr';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { calendarDay, dateTime } from './format';
+import { calendarDay, dateTime, day } from './format';
+import { shortTitle } from './medimail';
 import { choice, fact, form, formData, pick, requiredMessage, text, texts, values } from './schema';
 
 // The "Portail OA-Accréditation" (templates/epr/): the specialty programme and the EPR.
@@ -59,6 +60,6 @@ export function eprListData(t: Translator, promptId: string, eprs: EprView[]) {
       title: e.status === 'SENT' ? a(t, 'epr.sentOn', { date: dateTime(t, new Date(e.sentAt!)) }) : a(t, 'epr.draft', { date: dateTime(t, new Date(e.createdAt)) }),
       value: plain(eprLine(t, e.answers)) || '—',
     })),
-    drafts: eprs.filter((e) => e.status === 'DRAFT').map((e) => ({ title: a(t, 'epr.open', { date: dateTime(t, new Date(e.createdAt)) }), eprId: e.id })),
+    drafts: eprs.filter((e) => e.status === 'DRAFT').map((e) => ({ title: shortTitle(a(t, 'epr.open', { date: day(t, new Date(e.createdAt)) })), eprId: e.id })),
   };
 }
