@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { CardPrompt, type CardPromptResult } from '../src/dialogs/cardPrompt';
-import { card, submit, type InputText } from '../src/cards/adaptive';
-import { errorSummary, withError } from '../src/cards/form';
+import type { AdaptiveCard, CardElement, InputText } from '../src/cards/adaptive';
 import { accreditationWorld } from './helpers/accreditationWorld';
 import { cardOf, cardTexts, dialogHarness, promptIdOf } from './helpers/dialogHarness';
 
@@ -19,12 +18,22 @@ function testForm() {
     validate: ['submit'],
     schema,
     fields: { name: { label: 'Nom' }, email: { label: 'Adresse e-mail', example: 'jean.durand@gmail.com' } },
-    render: (_t, view) => {
-      const input = (id: string, label: string): InputText => ({ type: 'Input.Text', id, label, value: view.values[id] ?? '' });
-      return card(
-        [...errorSummary(_t, view.errors), ...withError(input('name', 'Nom'), view.errors), ...withError(input('email', 'Adresse e-mail'), view.errors)],
-        [submit('Valider', 'submit', view.promptId), submit('Retour', 'back', view.promptId)],
-      );
+    render: (_t, view): AdaptiveCard => {
+      const input = (id: string, label: string): CardElement[] => {
+        const field: InputText = { type: 'Input.Text', id, label, value: view.values[id] ?? '' };
+        return view.errors[id] ? [field, { type: 'TextBlock', text: view.errors[id], color: 'attention' }] : [field];
+      };
+      const count = Object.keys(view.errors).length;
+      return {
+        type: 'AdaptiveCard',
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        version: '1.5',
+        body: [...(count ? [{ type: 'TextBlock' as const, text: _t('prompt.fixErrors', { count }) }] : []), ...input('name', 'Nom'), ...input('email', 'Adresse e-mail')],
+        actions: [
+          { type: 'Action.Submit', title: 'Valider', data: { verb: 'submit', promptId: view.promptId } },
+          { type: 'Action.Submit', title: 'Retour', data: { verb: 'back', promptId: view.promptId } },
+        ],
+      };
     },
   });
   const results: CardPromptResult<Record<string, string>>[] = [];

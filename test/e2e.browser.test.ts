@@ -143,7 +143,7 @@ describe('Web Chat in a real browser', () => {
     const page = await context.newPage();
     await page.goto(app.url);
     await page.locator('button.ac-pushButton', { hasText: "M'engager dans l'accréditation" }).first().click();
-    await page.locator('button.ac-pushButton', { hasText: 'Pas encore inscrit : faire ma demande' }).first().click();
+    await page.locator('button.ac-pushButton', { hasText: 'Pas encore inscrit : ma demande' }).first().click();
     await page.getByText('Avant le formulaire : êtes-vous concerné(e) ?').first().waitFor({ timeout: 30_000 });
     await page.locator('.ac-adaptiveCard select').last().selectOption('anesthesie-reanimation');
     await page.locator('button.ac-pushButton', { hasText: 'Continuer' }).last().click();

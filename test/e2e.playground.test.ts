@@ -49,7 +49,7 @@ describe('Microsoft 365 Agents Playground (Teams)', () => {
     await page.keyboard.press('Enter');
     await page.getByText("D'accord, je continue en français.").first().waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: "M'engager dans l'accréditation" }).last().click();
-    await page.getByRole('button', { name: 'Pas encore inscrit : faire ma demande' }).first().click();
+    await page.getByRole('button', { name: 'Pas encore inscrit : ma demande' }).first().click();
     await page.getByText('Avant le formulaire : êtes-vous concerné(e) ?').first().waitFor({ timeout: 30_000 });
     // The playground draws choice lists as Fluent comboboxes, like Teams.
     await page.getByRole('combobox').last().click();

@@ -1,7 +1,7 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 
 /**
- * The subset of Adaptive Cards 1.5 that Sésame uses, typed. 1.5 is the highest version Teams
+ * The subset of Adaptive Cards 1.5 that Sésame's templates (src/cards/templates) expand to, typed. 1.5 is the highest version Teams
  * renders; Action.Submit is the only action (Teams and Web Chat both honour it).
  */
 export type TextBlock = {
@@ -58,28 +58,11 @@ export type AdaptiveCard = {
   actions?: SubmitAction[];
 };
 
-export function card(body: CardElement[], actions: SubmitAction[] = []): AdaptiveCard {
-  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions };
-}
-
 export function toAttachment(adaptiveCard: AdaptiveCard): Attachment {
   return CardFactory.adaptiveCard(adaptiveCard);
 }
 
-/** A button; `extra` travels in its data alongside the card's inputs. */
-export function submit(
-  title: string,
-  verb: string,
-  promptId: string,
-  options: Partial<Omit<SubmitAction, 'type' | 'title' | 'data'>> = {},
-  extra: Record<string, string> = {},
-): SubmitAction {
-  return { type: 'Action.Submit', title, data: { ...extra, verb, promptId }, ...options };
-}
-
 export type FactSet = { type: 'FactSet'; facts: { title: string; value: string }[] };
-
-export const text = (value: string, options: Omit<TextBlock, 'type' | 'text'> = {}): TextBlock => ({ type: 'TextBlock', text: value, wrap: true, ...options });
 
 const ZERO_WIDTH_SPACE = '\u200B';
 

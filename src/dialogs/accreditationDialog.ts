@@ -7,20 +7,21 @@ import {
 import { ActivityTypes, Channels, TurnContext, type StatePropertyAccessor } from 'botbuilder';
 import { z } from 'zod';
 import {
-  adminFileCard,
-  adminRecapCard,
-  eligibilityCard,
-  entryCard,
+  adminFileData,
+  adminRecapData,
+  eligibilityData,
+  entryData,
   HUB_ACTIONS,
-  hubCard,
-  notEligibleCard,
-  registrationCard,
-  resendByNumberCard,
-  resendCard,
-  signInWaitCard,
+  hubData,
+  notEligibleData,
+  registrationData,
+  resendByNumberData,
+  resendData,
+  signInWaitData,
   type HubView,
   type RegistrationNotice,
-} from '../cards/accreditationCards';
+} from '../cards/accreditation';
+import { renderCard } from '../cards/render';
 import { dateTime, time } from '../cards/format';
 import type { Translator } from '../i18n';
 import type { AccreditationRegistry, AccountView, AdministrativeFile } from '../services/accreditation/registry';
@@ -191,13 +192,13 @@ export class AccreditationDialog extends InterruptibleDialog {
     this.addDialog(new QuestionnaireDialog(engagements, signedIn));
     this.addDialog(new PortalDialog(engagements, eprs, signedIn));
 
-    this.addDialog(new CardPrompt(P_ENTRY, { verbs: ['register', 'signin', 'status'], schema: z.object({}), render: (t, v) => entryCard(t, v.promptId) }));
-    this.addDialog(new CardPrompt(P_ELIGIBILITY, { verbs: ['submit'], validate: ['submit'], schema: eligibilitySchema, fields: ELIGIBILITY_FIELDS, render: eligibilityCard }));
+    this.addDialog(new CardPrompt(P_ENTRY, { verbs: ['register', 'signin', 'status'], schema: z.object({}), render: (t, v) => renderCard('accreditation/entry', entryData(t, v.promptId)) }));
+    this.addDialog(new CardPrompt(P_ELIGIBILITY, { verbs: ['submit'], validate: ['submit'], schema: eligibilitySchema, fields: ELIGIBILITY_FIELDS, render: (t, v) => renderCard('accreditation/eligibility', eligibilityData(t, v)) }));
     this.addDialog(
       new CardPrompt(P_NOT_ELIGIBLE, {
         verbs: ['menu', 'continue'],
         schema: z.object({}),
-        render: (t, v) => notEligibleCard(t, v.promptId, v.values.reason ?? 'specialty'),
+        render: (t, v) => renderCard('accreditation/notEligible', notEligibleData(t, v.promptId, v.values.reason ?? 'specialty')),
       }),
     );
     this.addDialog(
@@ -206,14 +207,14 @@ export class AccreditationDialog extends InterruptibleDialog {
         validate: ['submit'],
         schema: registrationSchema,
         fields: REGISTRATION_FIELDS,
-        render: (t, v) => registrationCard(t, v, noticeOf(v.values)),
+        render: (t, v) => renderCard('accreditation/registration', registrationData(t, v, noticeOf(v.values))),
       }),
     );
     this.addDialog(
       new CardPrompt(P_HUB, {
         verbs: HUB_ACTIONS,
         schema: z.object({}),
-        render: (t, v) => hubCard(t, { ...(JSON.parse(v.values.hub ?? '{}') as Omit<HubView, 'promptId'>), promptId: v.promptId }),
+        render: (t, v) => renderCard('accreditation/hub', hubData(t, { ...(JSON.parse(v.values.hub ?? '{}') as Omit<HubView, 'promptId'>), promptId: v.promptId })),
       }),
     );
     this.addDialog(
@@ -223,7 +224,10 @@ export class AccreditationDialog extends InterruptibleDialog {
         schema: resendSchema,
         fields: { email: { label: 'accreditation:resend.email', example: 'accreditation:form.emailExample' } },
         render: (t, v) =>
-          resendCard(t, v, { date: v.values.lastAt ? dateTime(t, new Date(v.values.lastAt)) : '', maskedEmail: v.values.lastEmail ?? '' }, v.values.canChangeEmail === 'true'),
+          renderCard(
+            'accreditation/resend',
+            resendData(t, v, { date: v.values.lastAt ? dateTime(t, new Date(v.values.lastAt)) : '', maskedEmail: v.values.lastEmail ?? '' }, v.values.canChangeEmail === 'true'),
+          ),
       }),
     );
     this.addDialog(
@@ -232,20 +236,20 @@ export class AccreditationDialog extends InterruptibleDialog {
         validate: ['submit'],
         schema: resendByNumberSchema,
         fields: { identifier: { label: 'accreditation:form.identifier', example: 'accreditation:form.identifierExample' } },
-        render: resendByNumberCard,
+        render: (t, v) => renderCard('accreditation/resendByNumber', resendByNumberData(t, v)),
       }),
     );
     this.addDialog(
-      new CardPrompt(P_WAIT, { verbs: ['newLink', 'resend', 'back'], schema: z.object({}), events: [SIGNED_IN_EVENT], render: (t, v) => signInWaitCard(t, v.promptId) }),
+      new CardPrompt(P_WAIT, { verbs: ['newLink', 'resend', 'back'], schema: z.object({}), events: [SIGNED_IN_EVENT], render: (t, v) => renderCard('accreditation/signInWait', signInWaitData(t, v.promptId)) }),
     );
-    this.addDialog(new CardPrompt(P_ADMIN, { verbs: ['submit', 'back'], validate: ['submit'], schema: adminFileFormSchema, fields: ADMIN_FIELDS, render: adminFileCard }));
+    this.addDialog(new CardPrompt(P_ADMIN, { verbs: ['submit', 'back'], validate: ['submit'], schema: adminFileFormSchema, fields: ADMIN_FIELDS, render: (t, v) => renderCard('accreditation/adminFile', adminFileData(t, v)) }));
     this.addDialog(
       new CardPrompt(P_RECAP, {
         verbs: ['save', 'edit'],
         validate: ['save'],
         schema: recapSchema,
         fields: { department: { label: 'accreditation:adminFile.department' } },
-        render: (t, v) => adminRecapCard(t, v, adminFacts(t, adminFileFormSchema.parse(JSON.parse(v.values.form ?? '{}')))),
+        render: (t, v) => renderCard('accreditation/adminRecap', adminRecapData(t, v, adminFacts(t, adminFileFormSchema.parse(JSON.parse(v.values.form ?? '{}'))))),
       }),
     );
 

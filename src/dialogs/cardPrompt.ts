@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { ActivityTypes, Channels, MessageFactory, type TurnContext } from 'botbuilder';
-import { actionTitle, recapCard } from '../cards/recapCard';
+import { actionTitle, recapData } from '../cards/common';
+import { renderCard } from '../cards/render';
 import { z } from 'zod';
 import type { AdaptiveCard } from '../cards/adaptive';
 import { toAttachment } from '../cards/adaptive';
@@ -150,7 +151,7 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     const cardId = context.activity.replyToId;
     if (context.activity.channelId === Channels.Msteams && cardId) {
       try {
-        await context.updateActivity({ type: ActivityTypes.Message, id: cardId, attachments: [toAttachment(recapCard(t, sent, verb, values))] });
+        await context.updateActivity({ type: ActivityTypes.Message, id: cardId, attachments: [toAttachment(renderCard('common/recap', recapData(t, sent, verb, values)))] });
         return;
       } catch {
         // The card could not be replaced (too old, deleted): say it in a message instead.

@@ -1,7 +1,8 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { agentQueueCard, agentSummaryCard, waitingCard, type AgentQueueItem } from '../cards/medimailCards';
+import { agentQueueData, agentSummaryData, waitingData, type AgentQueueItem } from '../cards/medimail';
+import { renderCard } from '../cards/render';
 import { businessHoursBetween } from '../services/businessHours';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
 import { DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
@@ -43,13 +44,13 @@ export class CentreDialog extends ComponentDialog {
         schema: none,
         events: [DESK_SIGNED_IN_EVENT],
         render: (t, v) =>
-          waitingCard(t, v.promptId, 'agent', t('desk:entry.waiting'), [
+          renderCard('medimail/waiting', waitingData(t, v.promptId, 'agent', t('desk:entry.waiting'), [
             { title: t('desk:entry.newLink'), verb: 'newLink' },
             { title: t('medimail:agent.leave'), verb: 'leave' },
-          ]),
+          ])),
       }),
     );
-    this.addDialog(new CardPrompt('centre.p.queue', { verbs: ['open', 'refresh', 'leave'], schema: none, render: (t, v) => agentQueueCard(t, v.promptId, JSON.parse(v.values.items ?? '[]') as AgentQueueItem[]) }));
+    this.addDialog(new CardPrompt('centre.p.queue', { verbs: ['open', 'refresh', 'leave'], schema: none, render: (t, v) => renderCard('centre/queue', agentQueueData(t, v.promptId, JSON.parse(v.values.items ?? '[]') as AgentQueueItem[])) }));
     this.addDialog(
       new CardPrompt('centre.p.summary', {
         verbs: ['validate', 'reject', 'back'],
@@ -61,7 +62,7 @@ export class CentreDialog extends ComponentDialog {
               })
             : undefined,
         fields: { reason: { label: 'medimail:agent.reason' } },
-        render: (t, v) => agentSummaryCard(t, v, JSON.parse(v.values.account ?? '{}')),
+        render: (t, v) => renderCard('centre/summary', agentSummaryData(t, v, JSON.parse(v.values.account ?? '{}'))),
       }),
     );
     this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));

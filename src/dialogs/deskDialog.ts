@@ -1,7 +1,8 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { deskEprsCard, deskWaitCard, queueCard, summaryCard, type QueueItem } from '../cards/deskCards';
+import { deskEprsData, deskWaitData, queueData, summaryData, type QueueItem } from '../cards/desk';
+import { renderCard } from '../cards/render';
 import type { EngagementService, ExpertDecision } from '../services/accreditation/engagement';
 import type { EprService } from '../services/accreditation/epr';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
@@ -49,12 +50,12 @@ export class DeskDialog extends ComponentDialog {
   ) {
     super(DESK_DIALOG);
     this.session = new DeskSession('EXPERT', desk, links, state, publicUrl, now);
-    this.addDialog(new CardPrompt(P_WAIT, { verbs: ['newLink', 'leave'], schema: z.object({}), events: [DESK_SIGNED_IN_EVENT], render: (t, v) => deskWaitCard(t, v.promptId) }));
+    this.addDialog(new CardPrompt(P_WAIT, { verbs: ['newLink', 'leave'], schema: z.object({}), events: [DESK_SIGNED_IN_EVENT], render: (t, v) => renderCard('desk/wait', deskWaitData(t, v.promptId)) }));
     this.addDialog(
       new CardPrompt(P_QUEUE, {
         verbs: ['open', 'eprs', 'refresh', 'leave'],
         schema: z.object({}),
-        render: (t, v) => queueCard(t, v.promptId, JSON.parse(v.values.items ?? '[]') as QueueItem[], this.now()),
+        render: (t, v) => renderCard('desk/queue', queueData(t, v.promptId, JSON.parse(v.values.items ?? '[]') as QueueItem[], this.now())),
       }),
     );
     this.addDialog(
@@ -71,11 +72,11 @@ export class DeskDialog extends ComponentDialog {
         render: (t, v) => {
           const data = JSON.parse(v.values.summary ?? '{}') as Awaited<ReturnType<EngagementService['summary']>>;
           const engagement = { ...data.engagement, questionnaire: this.engagements.definition(v.values.ref), sentAt: data.engagement.sentAt ? new Date(data.engagement.sentAt) : undefined };
-          return summaryCard(t, v, data.account, engagement);
+          return renderCard('desk/summary', summaryData(t, v, data.account, engagement));
         },
       }),
     );
-    this.addDialog(new CardPrompt(P_EPRS, { verbs: ['back'], schema: z.object({}), render: (t, v) => deskEprsCard(t, v.promptId, JSON.parse(v.values.eprs ?? '[]')) }));
+    this.addDialog(new CardPrompt(P_EPRS, { verbs: ['back'], schema: z.object({}), render: (t, v) => renderCard('desk/eprs', deskEprsData(t, v.promptId, JSON.parse(v.values.eprs ?? '[]'))) }));
     this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));
     this.addDialog(new WaterfallDialog(QUEUE, [this.showQueue.bind(this), this.routeQueue.bind(this)]));
     this.addDialog(new WaterfallDialog(REVIEW, [this.showSummary.bind(this), this.decide.bind(this)]));

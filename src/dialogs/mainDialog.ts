@@ -1,7 +1,8 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import { Dialog, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { MENU_VERBS, welcomeCard, type MenuVerb } from '../cards/welcomeCard';
+import { MENU_VERBS, welcomeData, type MenuVerb } from '../cards/common';
+import { renderCard } from '../cards/render';
 import { normalize } from '../services/text';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { InterruptibleDialog, recognizeCommand, type Command, type LeaveCommand } from './interruptibleDialog';
@@ -42,7 +43,7 @@ export class MainDialog extends InterruptibleDialog {
       new CardPrompt(MENU_PROMPT, {
         verbs: MENU_VERBS,
         schema: z.object({}),
-        render: (t, view) => welcomeCard(t, view.promptId),
+        render: (t, view) => renderCard('common/welcome', welcomeData(t, view.promptId)),
         recognizeText: recognizeEntry,
       }),
     );

@@ -3,23 +3,24 @@ import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
 import { z } from 'zod';
 import {
   MEDIMAIL_HUB_ACTIONS,
-  connectionCard,
-  finaliseCard,
-  finaliseRecapCard,
-  medimailFormCard,
-  medimailHubCard,
-  orgMailboxCard,
-  orientationCard,
-  pathCard,
-  regionCard,
-  resendConfirmationCard,
-  rppsUpdateCard,
-  typesCard,
-  waitingCard,
-  waysCard,
+  connectionData,
+  finaliseData,
+  finaliseRecapData,
+  medimailFormData,
+  medimailHubData,
+  orgMailboxData,
+  orientationData,
+  pathData,
+  regionData,
+  resendConfirmationData,
+  rppsUpdateData,
+  typesData,
+  waitingData,
+  waysData,
   type MedimailHubAction,
   type MedimailHubView,
-} from '../cards/medimailCards';
+} from '../cards/medimail';
+import { renderCard } from '../cards/render';
 import type { Translator } from '../i18n';
 import { isOpen } from '../services/businessHours';
 import { emailSchema } from '../services/email';
@@ -193,8 +194,8 @@ export class MedimailDialog extends InterruptibleDialog {
     super(MEDIMAIL_DIALOG);
     const prompt = (id: string, spec: ConstructorParameters<typeof CardPrompt>[1]) => this.addDialog(new CardPrompt(id, spec));
     const none = z.object({});
-    prompt('mm.p.orientation', { verbs: ['individual', 'structureWants', 'structureHas', 'types'], schema: none, render: (t, v) => orientationCard(t, v.promptId) });
-    prompt('mm.p.types', { verbs: ['back'], schema: none, render: (t, v) => typesCard(t, v.promptId) });
+    prompt('mm.p.orientation', { verbs: ['individual', 'structureWants', 'structureHas', 'types'], schema: none, render: (t, v) => renderCard('medimail/orientation', orientationData(t, v.promptId)) });
+    prompt('mm.p.types', { verbs: ['back'], schema: none, render: (t, v) => renderCard('medimail/types', typesData(t, v.promptId)) });
     prompt('mm.p.connection', {
       verbs: ['submit', 'back'],
       validate: ['submit'],
@@ -206,10 +207,10 @@ export class MedimailDialog extends InterruptibleDialog {
         contactEmail: { label: 'medimail:connection.contactEmail', example: 'medimail:form.emailExample' },
         contactPhone: { label: 'medimail:connection.contactPhone', example: 'medimail:finalise.phoneExample' },
       },
-      render: connectionCard,
+      render: (t, v) => renderCard('medimail/connection', connectionData(t, v)),
     });
-    prompt('mm.p.region', { verbs: ['submit'], validate: ['submit'], schema: regionSchema, fields: { region: { label: 'medimail:region.region' } }, render: regionCard });
-    prompt('mm.p.ways', { verbs: ['form', 'menu'], schema: none, render: (t, v) => waysCard(t, v.promptId) });
+    prompt('mm.p.region', { verbs: ['submit'], validate: ['submit'], schema: regionSchema, fields: { region: { label: 'medimail:region.region' } }, render: (t, v) => renderCard('medimail/region', regionData(t, v)) });
+    prompt('mm.p.ways', { verbs: ['form', 'menu'], schema: none, render: (t, v) => renderCard('medimail/ways', waysData(t, v.promptId)) });
     prompt('mm.p.form', {
       verbs: ['submit'],
       validate: ['submit'],
@@ -220,66 +221,66 @@ export class MedimailDialog extends InterruptibleDialog {
         email: { label: 'medimail:form.email', example: 'medimail:form.emailExample' },
         profession: { label: 'medimail:form.profession' },
       },
-      render: (t, v) => medimailFormCard(t, v, v.values.roleAddress === 'true'),
+      render: (t, v) => renderCard('medimail/form', medimailFormData(t, v, v.values.roleAddress === 'true')),
     });
     prompt('mm.p.waitPassword', {
       verbs: ['newLink'],
       schema: none,
       events: [MEDIMAIL_PASSWORD_EVENT],
-      render: (t, v) => waitingCard(t, v.promptId, 'form', t('medimail:password.waiting'), [{ title: t('medimail:password.newLink'), verb: 'newLink' }]),
+      render: (t, v) => renderCard('medimail/waiting', waitingData(t, v.promptId, 'form', t('medimail:password.waiting'), [{ title: t('medimail:password.newLink'), verb: 'newLink' }])),
     });
     prompt('mm.p.waitConfirm', {
       verbs: ['notReceived'],
       schema: none,
       events: [MEDIMAIL_CONFIRMED_EVENT],
-      render: (t, v) => waitingCard(t, v.promptId, 'confirm', t('medimail:confirm.waiting'), [{ title: t('medimail:confirm.notReceived'), verb: 'notReceived' }]),
+      render: (t, v) => renderCard('medimail/waiting', waitingData(t, v.promptId, 'confirm', t('medimail:confirm.waiting'), [{ title: t('medimail:confirm.notReceived'), verb: 'notReceived' }])),
     });
     prompt('mm.p.resend', {
       verbs: ['submit', 'back'],
       validate: ['submit'],
       schema: z.object({ email: emailSchema }),
       fields: { email: { label: 'medimail:confirm.email', example: 'medimail:form.emailExample' } },
-      render: (t, v) => resendConfirmationCard(t, v, this.settings.sender),
+      render: (t, v) => renderCard('medimail/resendConfirmation', resendConfirmationData(t, v, this.settings.sender)),
     });
-    prompt('mm.p.path', { verbs: ['rpps', 'structure'], schema: none, render: (t, v) => pathCard(t, v.promptId) });
+    prompt('mm.p.path', { verbs: ['rpps', 'structure'], schema: none, render: (t, v) => renderCard('medimail/path', pathData(t, v.promptId)) });
     prompt('mm.p.finalise', {
       verbs: ['submit', 'back'],
       schema: none,
       schemaFor: (verb, shown) => (verb === 'submit' ? pathSchema(shown.path ?? 'rpps') : undefined),
       fields: FINALISE_FIELDS,
-      render: (t, v) => finaliseCard(t, v, v.values.path === 'structure' ? 'structure' : 'rpps'),
+      render: (t, v) => renderCard('medimail/finalise', finaliseData(t, v, v.values.path === 'structure' ? 'structure' : 'rpps')),
     });
     prompt('mm.p.recap', {
       verbs: ['validate', 'edit'],
       validate: ['validate'],
       schema: recapSchema,
       fields: { region: { label: 'medimail:finalise.region' }, department: { label: 'medimail:finalise.department' } },
-      render: (t, v) => finaliseRecapCard(t, v, recapFacts(t, JSON.parse(v.values.details ?? '{}') as MedimailDetails)),
+      render: (t, v) => renderCard('medimail/finaliseRecap', finaliseRecapData(t, v, recapFacts(t, JSON.parse(v.values.details ?? '{}') as MedimailDetails))),
     });
-    prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, render: (t, v) => medimailHubCard(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView) });
+    prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, render: (t, v) => renderCard('medimail/hub', medimailHubData(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView)) });
     prompt('mm.p.waitSignIn', {
       verbs: ['newLink', 'back'],
       schema: none,
       events: [MEDIMAIL_ACTIVE_EVENT],
       render: (t, v) =>
-        waitingCard(t, v.promptId, 'validation', t('medimail:signin.waiting'), [
+        renderCard('medimail/waiting', waitingData(t, v.promptId, 'validation', t('medimail:signin.waiting'), [
           { title: t('medimail:password.newLink'), verb: 'newLink' },
           { title: t('medimail:confirm.back'), verb: 'back' },
-        ]),
+        ])),
     });
     prompt('mm.p.rpps', {
       verbs: ['submit', 'back'],
       schema: none,
       schemaFor: (verb) => (verb === 'submit' ? rppsOnly : undefined),
       fields: { rpps: { label: 'medimail:rpps.field', example: 'medimail:finalise.rppsExample' } },
-      render: rppsUpdateCard,
+      render: (t, v) => renderCard('medimail/rppsUpdate', rppsUpdateData(t, v)),
     });
     prompt('mm.p.org', {
       verbs: ['submit', 'back'],
       validate: ['submit'],
       schema: z.object({ name: z.string().trim().min(1).max(100), structure: z.string().trim().min(1).max(150) }),
       fields: { name: { label: 'medimail:org.name' }, structure: { label: 'medimail:org.structure' } },
-      render: orgMailboxCard,
+      render: (t, v) => renderCard('medimail/orgMailbox', orgMailboxData(t, v)),
     });
 
     const waterfall = (id: string, ...steps: ((step: WaterfallStepContext) => Promise<DialogTurnResult>)[]) => this.addDialog(new WaterfallDialog(id, steps.map((s) => s.bind(this))));

@@ -1,7 +1,8 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { eprCard, eprListCard, portalCard } from '../cards/eprCards';
+import { eprData, eprListData, portalData } from '../cards/epr';
+import { renderCard } from '../cards/render';
 import { dateTime } from '../cards/format';
 import type { EngagementService } from '../services/accreditation/engagement';
 import { EPR_TEXT_FIELDS, eprSchema, patientDataFindings, type EprAnswers, type EprService } from '../services/accreditation/epr';
@@ -53,7 +54,7 @@ export class PortalDialog extends ComponentDialog {
       new CardPrompt(P_PORTAL, {
         verbs: ['declare', 'list', 'back'],
         schema: z.object({}),
-        render: (t, v) => portalCard(t, v.promptId, v.values.oa || t('accreditation:hub.yourOa'), JSON.parse(v.values.themes ?? '[]') as string[]),
+        render: (t, v) => renderCard('epr/portal', portalData(t, v.promptId, v.values.oa || t('accreditation:hub.yourOa'), JSON.parse(v.values.themes ?? '[]') as string[])),
       }),
     );
     this.addDialog(
@@ -70,10 +71,10 @@ export class PortalDialog extends ComponentDialog {
           });
         },
         fields: FIELDS,
-        render: (t, v) => eprCard(t, v, JSON.parse(v.values.themes ?? '[]') as string[], today()),
+        render: (t, v) => renderCard('epr/epr', eprData(t, v, JSON.parse(v.values.themes ?? '[]') as string[], today())),
       }),
     );
-    this.addDialog(new CardPrompt(P_LIST, { verbs: ['open', 'declare', 'back'], schema: z.object({}), render: (t, v) => eprListCard(t, v.promptId, JSON.parse(v.values.eprs ?? '[]')) }));
+    this.addDialog(new CardPrompt(P_LIST, { verbs: ['open', 'declare', 'back'], schema: z.object({}), render: (t, v) => renderCard('epr/list', eprListData(t, v.promptId, JSON.parse(v.values.eprs ?? '[]'))) }));
     this.addDialog(new WaterfallDialog(PORTAL, [this.showPortal.bind(this), this.routePortal.bind(this)]));
     this.addDialog(new WaterfallDialog(EPR, [this.showEpr.bind(this), this.afterEpr.bind(this)]));
     this.addDialog(new WaterfallDialog(LIST, [this.showList.bind(this), this.routeList.bind(this)]));

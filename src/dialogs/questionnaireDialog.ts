@@ -1,7 +1,8 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { missingCard, sectionCard, sentQuestionnaireCard } from '../cards/questionnaireCards';
+import { missingData, sectionData, sentQuestionnaireData } from '../cards/questionnaire';
+import { renderCard } from '../cards/render';
 import { dateTime } from '../cards/format';
 import type { EngagementService } from '../services/accreditation/engagement';
 import type { Answers, Questionnaire } from '../services/accreditation/questionnaires';
@@ -44,12 +45,12 @@ export class QuestionnaireDialog extends ComponentDialog {
         fields: (shown) => fieldsOf(this.engagements, shownOf(shown)),
         render: (t, view) => {
           const shown = shownOf(view.values);
-          return sectionCard(t, view, {
+          return renderCard('questionnaire/section', sectionData(t, view, {
             questionnaire: this.engagements.definition(shown.ref),
             section: shown.section,
             answers: JSON.parse(view.values.answers ?? '{}') as Answers,
             comment: view.values.comment || undefined,
-          });
+          }));
         },
       }),
     );
@@ -57,7 +58,7 @@ export class QuestionnaireDialog extends ComponentDialog {
       new CardPrompt(P_MISSING, {
         verbs: ['goto'],
         schema: z.object({}),
-        render: (t, view) => missingCard(t, view.promptId, JSON.parse(view.values.missing ?? '[]') as { section: number; question: string }[]),
+        render: (t, view) => renderCard('questionnaire/missing', missingData(t, view.promptId, JSON.parse(view.values.missing ?? '[]') as { section: number; question: string }[])),
       }),
     );
     this.addDialog(
@@ -65,7 +66,7 @@ export class QuestionnaireDialog extends ComponentDialog {
         verbs: ['back'],
         schema: z.object({}),
         render: (t, view) =>
-          sentQuestionnaireCard(t, view.promptId, this.engagements.definition(view.values.ref), JSON.parse(view.values.answers ?? '{}') as Answers, new Date(view.values.sentAt)),
+          renderCard('questionnaire/sent', sentQuestionnaireData(t, view.promptId, this.engagements.definition(view.values.ref), JSON.parse(view.values.answers ?? '{}') as Answers, new Date(view.values.sentAt))),
       }),
     );
     this.addDialog(new WaterfallDialog(LOOP, [this.showSection.bind(this), this.afterSection.bind(this), this.afterMissing.bind(this)]));

@@ -2,7 +2,8 @@ import { Channels, EventFactory, MessageFactory, type Activity, type TurnContext
 import { time as clockTime } from '../dates';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { ticketCard } from '../cards/supportCards';
+import { ticketData } from '../cards/support';
+import { renderCard } from '../cards/render';
 import { isOpen } from '../services/businessHours';
 import { emailSchema } from '../services/email';
 import type { OaDirectory } from '../services/accreditation/oaDirectory';
@@ -90,7 +91,7 @@ export class SupportDialog extends ComponentDialog {
           description: { label: 'support.description', example: 'support.descriptionExample' },
           email: { label: 'support.email', example: 'support.emailExample' },
         },
-        render: (t, view) => ticketCard(t, view, view.values.askSpecialty === '1'),
+        render: (t, view) => renderCard('support/ticket', ticketData(t, view, view.values.askSpecialty === '1')),
       }),
     );
     this.addDialog(new WaterfallDialog(FLOW, [this.prepare.bind(this), this.send.bind(this)]));

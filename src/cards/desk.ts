@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Translator } from '../i18n';
+import type { AccountView } from '../services/accreditation/registry';
+import type { EngagementView } from '../services/accreditation/engagement';
+import type { EprView } from '../services/accreditation/epr';
+import { department, region } from '../services/geography';
+import { plain } from './adaptive';
+import type { CardView } from './form';
+import { calendarDay, dateTime } from './format';
+import { shortTitle } from './medimail';
+import { answerText } from './questionnaire';
+import { choice, fact, form, formData, pick, text, texts, userText, values } from './schema';
+
+// The expert's desk (templates/desk/): the queue, a request to decide, the EPRs.
+
+const d = (t: Translator, key: string, options?: Record<string, unknown>) => t(`desk:${key}`, options);
+
+/** How long a request has waited, as an expert reads it. */
+export function age(t: Translator, since: Date, now: Date): string {
+  const hours = Math.floor((now.getTime() - since.getTime()) / 3_600_000);
+  if (hours < 1) return d(t, 'queue.lessThanHour');
+  if (hours < 48) return d(t, 'queue.hours', { count: hours });
+  return d(t, 'queue.days', { count: Math.floor(hours / 24) });
+}
+
+const section = z.object({ title: text, facts: z.array(fact) });
+
+export const deskSchemas = {
+  /** The expert's queue, oldest first, each request opened by its own button. */
+  queue: z.object({
+    promptId: form.promptId,
+    text: texts('title', 'eprs', 'refresh', 'leave'),
+    count: text,
+    items: z.array(userText),
+    open: z.array(z.object({ title: text, accountId: z.string().min(1) })),
+  }),
+  /** Everything the expert needs to decide, and the three decisions. */
+  summary: z.object({
+    ...form,
+    text: texts('title', 'reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back'),
+    facts: z.array(fact),
+    sections: z.array(section),
+    choices: z.array(choice).min(1),
+    values: values({ reason: '', section: '' }),
+  }),
+  eprs: z.object({ promptId: form.promptId, text: texts('title', 'none', 'back'), eprs: z.array(section) }),
+  wait: z.object({ promptId: form.promptId, text: texts('title', 'waiting', 'newLink', 'leave') }),
+};
+
+export interface QueueItem {
+  accountId: string;
+  name: string;
+  specialty: string;
+  sentAt: string;
+}
+
+export function queueData(t: Translator, promptId: string, items: QueueItem[], now: Date) {
+  return {
+    promptId,
+    text: { title: d(t, 'queue.title'), eprs: d(t, 'queue.eprs'), refresh: d(t, 'queue.refresh'), leave: d(t, 'entry.leave') },
+    count: items.length ? d(t, 'queue.count', { count: items.length }) : d(t, 'queue.empty'),
+    // The whole line is escaped (as before): it holds the name the user typed.
+    items: items.map((item, i) => `${i + 1}. ${d(t, 'queue.item', { name: item.name, specialty: t(`accreditation:specialty.${item.specialty}`), age: age(t, new Date(item.sentAt), now) })}`),
+    open: items.slice(0, 5).map((item, i) => ({ title: shortTitle(`${d(t, 'queue.open')} ${i + 1} — ${item.name}`), accountId: item.accountId })),
+  };
+}
+
+export function summaryData(t: Translator, view: CardView, account: AccountView, engagement: EngagementView) {
+  const file = account.adminFile;
+  const facts = [
+    { title: d(t, 'summary.identifier'), value: d(t, account.identifierKeyOk ? 'summary.keyOk' : 'summary.keyBad', { kind: account.identifierKind, value: account.identifier }) },
+    { title: d(t, 'summary.specialty'), value: t(`accreditation:specialty.${account.specialty}`) },
+    { title: d(t, 'summary.practice'), value: t(`accreditation:eligibility.${account.practice}`) },
+    { title: d(t, 'summary.email'), value: plain(account.email) },
+    ...(file
+      ? [
+          { title: d(t, 'summary.address'), value: plain(`${file.address}, ${file.postalCode} ${file.city}`) },
+          { title: d(t, 'summary.establishments'), value: plain(file.establishments.map((e) => (e.finess ? `${e.name} (FINESS ${e.finess})` : e.name)).join(' ; ')) },
+          { title: d(t, 'summary.cpam'), value: department(file.cpamDepartment)?.name ?? file.cpamDepartment },
+          { title: d(t, 'summary.mode'), value: `${t(`accreditation:adminFile.${file.practiceMode}`)}${file.urmlRegion ? ` (URML ${region(file.urmlRegion)?.name ?? ''})` : ''}` },
+        ]
+      : []),
+    ...(engagement.sentAt ? [{ title: d(t, 'summary.sentAt'), value: dateTime(t, engagement.sentAt) }] : []),
+  ];
+  const sections = engagement.questionnaire.sections;
+  return {
+    ...formData(t, view),
+    text: {
+      title: d(t, 'summary.title', { name: plain(`${account.firstName} ${account.lastName}`) }),
+      ...pick(t, 'desk:summary', ['reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back'] as const),
+    },
+    facts,
+    sections: sections.map((s) => ({
+      title: d(t, 'summary.answers', { section: t(`questionnaire:${s.title}`) }),
+      facts: s.questions.map((q) => ({ title: t(`questionnaire:${q.label}`), value: plain(answerText(t, q, engagement.answers[q.id])) })),
+    })),
+    choices: sections.map((s, i) => ({ title: `${i + 1}. ${t(`questionnaire:${s.title}`)}`, value: s.id })),
+    values: { ...view.values, section: view.values.section ?? sections[0].id },
+  };
+}
+
+const EPR_FIELDS = ['what', 'consequences', 'causes', 'barriersWorked', 'barriersFailed', 'actions'] as const;
+
+/** The EPRs sent to the expert's OAs. */
+export function deskEprsData(t: Translator, promptId: string, eprs: EprView[]) {
+  return {
+    promptId,
+    text: { title: d(t, 'eprs.title'), none: d(t, 'eprs.none'), back: d(t, 'summary.back') },
+    eprs: eprs.map((e) => ({
+      title: d(t, 'eprs.item', { date: calendarDay(t, e.answers.date ?? ''), establishment: plain(e.answers.establishment ?? '') }),
+      facts: [
+        {
+          title: t('accreditation:epr.targeted'),
+          value: e.answers.targeted === 'yes' ? d(t, 'eprs.targeted', { theme: e.answers.theme ? t(`accreditation:theme.${e.answers.theme}`) : '' }) : d(t, 'eprs.notTargeted'),
+        },
+        ...EPR_FIELDS.map((f) => ({ title: t(`accreditation:epr.${f}`), value: plain(e.answers[f] || '—') })),
+      ],
+    })),
+  };
+}
+
+export const deskWaitData = (t: Translator, promptId: string) => ({ promptId, text: pick(t, 'desk:entry', ['title', 'waiting', 'newLink', 'leave'] as const) });

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Translator } from '../../src/i18n';
+import type { AdaptiveCard } from '../../src/cards/adaptive';
+import { renderCard, type CardData, type CardName } from '../../src/cards/render';
+import { recapData, welcomeData } from '../../src/cards/common';
+import * as acc from '../../src/cards/accreditation';
+import * as mm from '../../src/cards/medimail';
+import { missingData, sectionData, sentQuestionnaireData } from '../../src/cards/questionnaire';
+import { eprData, eprListData, portalData } from '../../src/cards/epr';
+import { deskEprsData, deskWaitData, queueData, summaryData } from '../../src/cards/desk';
+import { ticketData } from '../../src/cards/support';
+import { parseQuestionnaire } from '../../src/services/accreditation/questionnaires';
+import type { AccountView } from '../../src/services/accreditation/registry';
+import type { EngagementView } from '../../src/services/accreditation/engagement';
+import type { EprView } from '../../src/services/accreditation/epr';
+
+// Every card with representative data — the longest names and sentences included — for the card
+// tests and for the Designer's samples (scripts/card-samples.ts writes templates/**/<name>.data.json).
+
+export const questionnaire = parseQuestionnaire(
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'accreditation', 'questionnaires', 'default.v1.json'), 'utf8')),
+  'default.v1.json',
+);
+const longName = { lastName: 'Durand-Lefèvre de la Tour-Maubourg', firstName: 'Jean-Baptiste-Emmanuel' };
+const account: AccountView = {
+  id: 'a',
+  identifier: '10107350777',
+  identifierKind: 'RPPS',
+  identifierKeyOk: false,
+  civility: 'dr',
+  ...longName,
+  specialty: 'chirurgie-thoracique-cardiovasculaire',
+  practice: 'team',
+  email: 'jean-baptiste.durand-lefevre@chu-toulouse.fr',
+  createdAt: new Date('2026-03-12T13:02:00Z'),
+  hasPersonalPassword: true,
+  everSignedIn: true,
+  adminFile: {
+    address: '10 rue des Trente-Six-Ponts',
+    postalCode: '31400',
+    city: 'Toulouse',
+    department: '31',
+    cpamDepartment: '31',
+    crfmcRegion: '76',
+    practiceMode: 'mixed',
+    urmlRegion: '76',
+    establishments: [{ name: 'Centre hospitalier universitaire de Toulouse — Hôpital Rangueil', finess: '310781406' }],
+  },
+  adminFileSavedAt: new Date('2026-03-12T13:02:00Z'),
+};
+const engagement: EngagementView = {
+  accountId: 'a',
+  status: 'SENT',
+  oa: { id: 'sfctcv', name: 'SFCTCV', targetedThemes: [] },
+  questionnaire,
+  answers: { settings: 'theatre,icu', emergency: 'yes', lastDeclaration: '2025-06-10' },
+  section: 0,
+  sentAt: new Date('2026-03-12T13:02:00Z'),
+  decidedAt: undefined,
+  expertComment: undefined,
+  commentSection: undefined,
+  attestationAt: undefined,
+};
+const epr: EprView = {
+  id: 'e',
+  status: 'SENT',
+  answers: { date: '2026-01-15', establishment: 'Clinique Pasteur *Toulouse*', targeted: 'yes', theme: 'shoulderDystocia', what: 'x' },
+  createdAt: new Date('2026-01-16T08:00:00Z'),
+  sentAt: new Date('2026-01-16T09:00:00Z'),
+};
+const view = (values: Record<string, string> = {}, errors: Record<string, string> = {}) => ({ promptId: 'p-1', values, errors });
+
+type Fixture = { [N in CardName]: [label: string, name: N, data: CardData<N>] }[CardName];
+const f = <N extends CardName>(label: string, name: N, data: CardData<N>): Fixture => [label, name, data] as Fixture;
+
+export function fixtures(t: Translator): Fixture[] {
+  const list: Fixture[] = [
+    f('welcome', 'common/welcome', welcomeData(t, 'p-1')),
+    f('entry', 'accreditation/entry', acc.entryData(t, 'p-1')),
+    f('eligibility', 'accreditation/eligibility', acc.eligibilityData(t, view({}, { specialty: 'Choisissez une valeur.' }))),
+    f('notEligible', 'accreditation/notEligible', acc.notEligibleData(t, 'p-1', 'specialty')),
+    f('registration', 'accreditation/registration', acc.registrationData(t, view({ email: 'jean-baptiste.durand@gmial.com', lastName: '${x}' }), { notice: 'emailSuggestion', suggestion: 'jean-baptiste.durand@gmail.com' })),
+    f('registration badKey', 'accreditation/registration', acc.registrationData(t, view(), { notice: 'badKey', value: '10107350777' })),
+    f('registration nationalId', 'accreditation/registration', acc.registrationData(t, view(), { notice: 'nationalId', value: '810107350777', rpps: '10107350777' })),
+    f('hub', 'accreditation/hub', acc.hubData(t, { promptId: 'p-1', signedInAs: { civility: 'dr', ...longName }, history: [{ type: 'REQUEST_CREATED', at: '2026-03-12T13:02:00Z' }, { type: 'CREDENTIALS_SENT', detail: 'j•••@chu-toulouse.fr', at: '2026-03-12T13:02:00Z' }], next: 'refused', about: { oa: 'SFCTCV', comment: 'Prérequis *non* remplis' }, actions: ['completeQuestionnaire', 'readQuestionnaire', 'editAdminFile', 'signout', 'menu'] })),
+    f('hub empty', 'accreditation/hub', acc.hubData(t, { promptId: 'p-1', history: [], actions: ['signin', 'menu'] })),
+    f('resend', 'accreditation/resend', acc.resendData(t, view({ email: 'a@b.fr' }, { email: 'Adresse invalide.' }), { date: '12/03/2026 à 14 h 02', maskedEmail: 'a•••@b.fr' }, true)),
+    f('resend on file', 'accreditation/resend', acc.resendData(t, view(), { date: '', maskedEmail: '' }, false)),
+    f('resend by number', 'accreditation/resendByNumber', acc.resendByNumberData(t, view({ identifier: '10100326494' }))),
+    f('signInWait', 'accreditation/signInWait', acc.signInWaitData(t, 'p-1')),
+    f('adminFile', 'accreditation/adminFile', acc.adminFileData(t, view({}, { postalCode: 'Code postal : 5 chiffres.' }))),
+    f('adminRecap', 'accreditation/adminRecap', acc.adminRecapData(t, view({ department: '31' }), [{ title: 'Adresse', value: '10 rue *des* Ponts' }])),
+    ...questionnaire.sections.map((_, section) => f(`section ${section + 1}`, 'questionnaire/section', sectionData(t, view({ actsPerYear: '120' }, { actsPerYear: 'x' }), { questionnaire, section, answers: {}, comment: 'Précisez *vos* volumes' }))),
+    f('missing', 'questionnaire/missing', missingData(t, 'p-1', [{ section: 4, question: 'q.prerequisites.accepted' }, { section: 1, question: 'q.volumes.actsPerYear' }])),
+    f('sent questionnaire', 'questionnaire/sent', sentQuestionnaireData(t, 'p-1', questionnaire, { settings: 'theatre,icu', emergency: 'no', lastDeclaration: '2025-06-10' }, new Date('2026-03-12T13:02:00Z'))),
+    f('ticket', 'support/ticket', ticketData(t, view({ route: 'siam', where: 'Accréditation — *Étape 1*', errorList: '« Nom » est obligatoire.\n« RPPS » : 11 chiffres' }, { description: 'Trop court.' }), true)),
+    f('ticket, OA known', 'support/ticket', ticketData(t, view({ route: 'oa' }), false)),
+    f('portal', 'epr/portal', portalData(t, 'p-1', 'Gynérisq', ['postpartumHaemorrhage', 'shoulderDystocia'])),
+    f('epr', 'epr/epr', eprData(t, view({}, { what: 'anonyme' }), ['postpartumHaemorrhage'], '2026-11-22')),
+    f('epr no theme', 'epr/epr', eprData(t, view(), [], '2026-11-22')),
+    f('epr list', 'epr/list', eprListData(t, 'p-1', [epr, { ...epr, id: 'd', status: 'DRAFT', sentAt: undefined }])),
+    f('desk wait', 'desk/wait', deskWaitData(t, 'p-1')),
+    f('desk queue', 'desk/queue', queueData(t, 'p-1', [{ accountId: 'a', name: `${longName.firstName} ${longName.lastName}`, specialty: 'chirurgie-thoracique-cardiovasculaire', sentAt: '2026-03-09T13:02:00Z' }], new Date('2026-03-12T13:02:00Z'))),
+    f('desk summary', 'desk/summary', summaryData(t, view(), account, engagement)),
+    f('desk eprs', 'desk/eprs', deskEprsData(t, 'p-1', [epr])),
+    f('mm orientation', 'medimail/orientation', mm.orientationData(t, 'p-1')),
+    f('mm types', 'medimail/types', mm.typesData(t, 'p-1')),
+    f('mm connection', 'medimail/connection', mm.connectionData(t, view({}, { structureId: 'x' }))),
+    f('mm region', 'medimail/region', mm.regionData(t, view())),
+    f('mm ways', 'medimail/ways', mm.waysData(t, 'p-1')),
+    f('mm form', 'medimail/form', mm.medimailFormData(t, view({ email: 'secretariat@x.fr' }), true)),
+    f('mm waiting', 'medimail/waiting', mm.waitingData(t, 'p-1', 'confirm', t('medimail:confirm.waiting'), [{ title: t('medimail:confirm.notReceived'), verb: 'notReceived' }])),
+    f('mm resend', 'medimail/resendConfirmation', mm.resendConfirmationData(t, view({ email: 'a@b.fr' }), 'Medimail <cerbere@mipih.fr>')),
+    f('mm path', 'medimail/path', mm.pathData(t, 'p-1')),
+    f('mm finalise rpps', 'medimail/finalise', mm.finaliseData(t, view(), 'rpps')),
+    f('mm finalise structure', 'medimail/finalise', mm.finaliseData(t, view({}, { structureId: 'x' }), 'structure')),
+    f('mm recap', 'medimail/finaliseRecap', mm.finaliseRecapData(t, view({ region: '76', department: '31' }), [{ title: 'RPPS', value: '10100326494' }])),
+    f('mm hub', 'medimail/hub', mm.medimailHubData(t, 'p-1', { account: { status: 'REJECTED', mssAddress: 'jean-baptiste.durand-lefevre@medecin.oc.mssante.fr', rejectReason: 'SIRET *faux*' }, actions: ['fixAndResend', 'gotRpps', 'org', 'support', 'menu'] })),
+    f('mm hub none', 'medimail/hub', mm.medimailHubData(t, 'p-1', { actions: ['start', 'menu'] })),
+    f('mm rpps', 'medimail/rppsUpdate', mm.rppsUpdateData(t, view())),
+    f('mm org', 'medimail/orgMailbox', mm.orgMailboxData(t, view())),
+    f('agent queue', 'centre/queue', mm.agentQueueData(t, 'p-1', [{ id: 'a', name: `${longName.firstName} ${longName.lastName}`, profession: 'medecin', hours: 52 }, { id: 'b', name: 'Jean Durand', profession: 'medecin', hours: 3 }])),
+    f('agent summary', 'centre/summary', mm.agentSummaryData(t, view(), { id: 'a', status: 'SUBMITTED', ...longName, email: 'j@x.fr', profession: 'medecin', mssAddress: 'jean.durand@medecin.oc.mssante.fr', details: { path: 'structure', structureKind: 'SIRET', structureId: '35600000049837', profession: 'medecin', liberal: false, phone: '0561000000', address: 'x', city: 'Toulouse', postalCode: '31000', region: '76', department: '31', directoryVisible: true, dematerialisation: true }, submittedAt: new Date('2026-03-12T13:02:00Z'), rejectReason: undefined })),
+  ];
+  // The recap of what was sent, made from a card above (the registration, with its answers).
+  const sent = renderCard('accreditation/registration', acc.registrationData(t, view(), {}));
+  list.push(f('recap', 'common/recap', recapData(t, sent, 'submit', { civility: 'dr', lastName: 'Durand *x*', specialty: 'orl', confirmKey: 'true' })));
+  return list;
+}
+
+export const render = ([, name, data]: Fixture): AdaptiveCard => renderCard(name, data as never);
