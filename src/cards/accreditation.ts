@@ -4,7 +4,7 @@ import { SPECIALTIES } from '../services/accreditation/specialties';
 import { DEPARTMENTS, REGIONS } from '../services/geography';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { dateTime } from './format';
+import { dateTime } from '../dates';
 import { shortTitle } from './medimail';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 

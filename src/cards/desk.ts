@@ -6,7 +6,7 @@ import type { EprView } from '../services/accreditation/epr';
 import { department, region } from '../services/geography';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { calendarDay, dateTime } from './format';
+import { calendarDay, dateTime } from '../dates';
 import { shortTitle } from './medimail';
 import { answerText } from './questionnaire';
 import { choice, fact, form, formData, pick, text, texts, userText, values } from './schema';

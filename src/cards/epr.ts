@@ -3,7 +3,7 @@ import type { Translator } from '../i18n';
 import type { EprView } from '../services/accreditation/epr';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { calendarDay, dateTime, day } from './format';
+import { calendarDay, dateTime, day } from '../dates';
 import { shortTitle } from './medimail';
 import { choice, fact, form, formData, pick, requiredMessage, text, texts, values } from './schema';
 

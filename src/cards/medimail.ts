@@ -5,7 +5,7 @@ import type { MedimailAccountView } from '../services/medimail/medimail';
 import { plain } from './adaptive';
 import { departmentChoices, regionChoices, specialtyChoices } from './accreditation';
 import type { CardView } from './form';
-import { dateTime } from './format';
+import { dateTime } from '../dates';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 
 // The data of every card of the Medimail journey (seed 003, knowledge.md §2, templates/medimail/)

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Translator } from '../i18n';
 import type { Answers, Question, Questionnaire } from '../services/accreditation/questionnaires';
 import type { CardView } from './form';
-import { calendarDay, dateTime } from './format';
+import { calendarDay, dateTime } from '../dates';
 import { choice, fact, form, formData, pick, text, texts, userText } from './schema';
 
 // The self-assessment questionnaire (templates/questionnaire/): one section per card, with its progress.

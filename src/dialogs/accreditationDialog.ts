@@ -22,7 +22,7 @@ import {
   type RegistrationNotice,
 } from '../cards/accreditation';
 import { renderCard } from '../cards/render';
-import { dateTime, time } from '../cards/format';
+import { dateTime, time } from '../dates';
 import type { Translator } from '../i18n';
 import type { AccreditationRegistry, AccountView, AdministrativeFile } from '../services/accreditation/registry';
 import { SPECIALTY_CODES, ineligibility, type EligibilityAnswers } from '../services/accreditation/specialties';

@@ -3,7 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { eprData, eprListData, portalData } from '../cards/epr';
 import { renderCard } from '../cards/render';
-import { dateTime } from '../cards/format';
+import { dateTime } from '../dates';
 import type { EngagementService } from '../services/accreditation/engagement';
 import { EPR_TEXT_FIELDS, eprSchema, patientDataFindings, type EprAnswers, type EprService } from '../services/accreditation/epr';
 import type { AccountView } from '../services/accreditation/registry';

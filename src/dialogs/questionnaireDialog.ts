@@ -3,7 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { missingData, sectionData, sentQuestionnaireData } from '../cards/questionnaire';
 import { renderCard } from '../cards/render';
-import { dateTime } from '../cards/format';
+import { dateTime } from '../dates';
 import type { EngagementService } from '../services/accreditation/engagement';
 import type { Answers, Questionnaire } from '../services/accreditation/questionnaires';
 import type { AccountView } from '../services/accreditation/registry';

@@ -4,7 +4,7 @@ import type { EngagementService } from '../../services/accreditation/engagement'
 import type { AccreditationRegistry } from '../../services/accreditation/registry';
 import { ATTESTATION_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
-import { dateTime } from '../../cards/format';
+import { dateTime } from '../../dates';
 import { expiredPage, openSecureLink } from './secretForms';
 
 /** A file a page gives: shown in the browser (a PDF), or saved (`download`: a data export). */

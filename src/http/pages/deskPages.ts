@@ -4,7 +4,7 @@ import type { DeskAccounts } from '../../services/desk/deskAccounts';
 import { DESK_ACTIVATION } from '../../services/desk/deskAccounts';
 import { DESK_SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
-import { time } from '../../cards/format';
+import { time } from '../../dates';
 import {
   openSecureLink,
   donePage,

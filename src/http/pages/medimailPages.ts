@@ -3,7 +3,7 @@ import type { Translator, Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD, MEDIMAIL_SIGN_IN } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
 import type { MedimailService } from '../../services/medimail/medimail';
-import { time } from '../../cards/format';
+import { time } from '../../dates';
 import { escapeHtml } from './html';
 import {
   openSecureLink,

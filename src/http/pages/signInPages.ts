@@ -18,7 +18,7 @@ import {
 } from './secretForms';
 
 export type { PageResponse } from './secretForms';
-import { time } from '../../cards/format';
+import { time } from '../../dates';
 
 
 type Form = Record<string, string | undefined>;
