@@ -4,17 +4,43 @@ import type { AdaptiveCard, CardElement } from './adaptive';
 import { plain } from './adaptive';
 import { fact, form, pick, text, texts, userText } from './schema';
 
-export const MENU_VERBS = ['accreditation.start', 'medimail.start', 'help.problem'] as const;
+export const MENU_VERBS = ['accreditation.start', 'medimail.start', 'help.problem', 'privacy.start'] as const;
 export type MenuVerb = (typeof MENU_VERBS)[number];
 
-const WELCOME = ['title', 'intro', 'support', 'question', 'hint', 'accreditation', 'medimail', 'problem'] as const;
+const WELCOME = ['title', 'intro', 'support', 'question', 'hint', 'accreditation', 'medimail', 'problem', 'privacy'] as const;
+const PRIVACY = ['title', 'intro', 'rights', 'export', 'erase', 'back'] as const;
 
 export const commonSchemas = {
   /** The first thing a user sees: what Sésame does and its three entries. */
   welcome: z.object({ promptId: form.promptId, text: texts(...WELCOME) }),
   /** What was sent, read-only (Teams replaces the card with it, so it cannot be sent twice). */
   recap: z.object({ sent: text, facts: z.array(fact.extend({ value: userText })) }),
+  /** « Mes données »: what Sésame keeps, a copy or its erasure (RGPD). */
+  privacy: z.object({ promptId: form.promptId, text: texts(...PRIVACY) }),
+  /** Before erasing: what goes, what is kept and why, then Supprimer définitivement / Annuler. */
+  eraseConfirm: z.object({ promptId: form.promptId, title: text, willErase: text, kept: z.array(text), ticketsElsewhere: text, confirm: text, cancel: text }),
 };
+
+export const privacyData = (t: Translator, promptId: string) => ({ promptId, text: pick(t, 'privacy', PRIVACY) });
+
+/** What erasure would keep, said before it (and after): a request the OA examined, a mailbox that exists. */
+export type KeptData = { what: 'accreditation' | 'medimail'; status: string };
+export function keptSentences(t: Translator, kept: KeptData[]): string[] {
+  return kept.map((k) => t(k.what === 'accreditation' ? 'privacy.keptAccreditation' : 'privacy.keptMedimail', { status: t(`privacy.status.${k.status}`) }));
+}
+
+export function eraseConfirmData(t: Translator, promptId: string, accounts: { accreditation: boolean; medimail: boolean }, kept: KeptData[]) {
+  const erasedAccounts = [accounts.accreditation && !kept.some((k) => k.what === 'accreditation') ? t('privacy.accreditationAccount') : '', accounts.medimail && !kept.some((k) => k.what === 'medimail') ? t('privacy.medimailAccount') : ''].join('');
+  return {
+    promptId,
+    title: t('privacy.confirmTitle'),
+    willErase: t('privacy.willErase', { accounts: erasedAccounts }),
+    kept: keptSentences(t, kept),
+    ticketsElsewhere: t('privacy.ticketsElsewhere'),
+    confirm: t('privacy.confirm'),
+    cancel: t('privacy.cancel'),
+  };
+}
 
 export const welcomeData = (t: Translator, promptId: string) => ({ promptId, text: pick(t, 'welcome', WELCOME) });
 

@@ -44,11 +44,15 @@ import accreditation_adminFile from './templates/accreditation/adminFile.json';
 import accreditation_adminRecap from './templates/accreditation/adminRecap.json';
 import welcome from './templates/common/welcome.json';
 import recap from './templates/common/recap.json';
+import privacy from './templates/common/privacy.json';
+import eraseConfirm from './templates/common/eraseConfirm.json';
 
 /** Every card: its template and the schema of its data. */
 export const CARDS = {
   'common/welcome': { template: welcome, schema: commonSchemas.welcome },
   'common/recap': { template: recap, schema: commonSchemas.recap },
+  'common/privacy': { template: privacy, schema: commonSchemas.privacy },
+  'common/eraseConfirm': { template: eraseConfirm, schema: commonSchemas.eraseConfirm },
   'accreditation/entry': { template: accreditation_entry, schema: accreditationSchemas.entry },
   'accreditation/eligibility': { template: accreditation_eligibility, schema: accreditationSchemas.eligibility },
   'accreditation/notEligible': { template: accreditation_notEligible, schema: accreditationSchemas.notEligible },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Translator } from '../../src/i18n';
 import type { AdaptiveCard } from '../../src/cards/adaptive';
 import { renderCard, type CardData, type CardName } from '../../src/cards/render';
-import { recapData, welcomeData } from '../../src/cards/common';
+import { eraseConfirmData, privacyData, recapData, welcomeData } from '../../src/cards/common';
 import * as acc from '../../src/cards/accreditation';
 import * as mm from '../../src/cards/medimail';
 import { missingData, sectionData, sentQuestionnaireData } from '../../src/cards/questionnaire';
@@ -77,6 +77,9 @@ const f = <N extends CardName>(label: string, name: N, data: CardData<N>): Fixtu
 export function fixtures(t: Translator): Fixture[] {
   const list: Fixture[] = [
     f('welcome', 'common/welcome', welcomeData(t, 'p-1')),
+    f('privacy', 'common/privacy', privacyData(t, 'p-1')),
+    f('eraseConfirm (both kept)', 'common/eraseConfirm', eraseConfirmData(t, 'p-1', { accreditation: true, medimail: true }, [{ what: 'accreditation', status: 'ACCEPTED' }, { what: 'medimail', status: 'ACTIVE' }])),
+    f('eraseConfirm (nothing kept)', 'common/eraseConfirm', eraseConfirmData(t, 'p-1', { accreditation: true, medimail: false }, [])),
     f('entry', 'accreditation/entry', acc.entryData(t, 'p-1')),
     f('eligibility', 'accreditation/eligibility', acc.eligibilityData(t, view({}, { specialty: 'Choisissez une valeur.' }))),
     f('notEligible', 'accreditation/notEligible', acc.notEligibleData(t, 'p-1', 'specialty')),
