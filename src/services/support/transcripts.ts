@@ -94,8 +94,8 @@ function redactAttachment(attachment: Attachment): Partial<Attachment> {
   };
 }
 
-const account = (a: { id?: string; name?: string; role?: string } | undefined) =>
-  a ? { id: a.id ?? '', ...(a.name ? { name: a.name } : {}), ...(a.role ? { role: a.role } : {}) } : undefined;
+const account = (a: { id?: string; name?: string; role?: string } | undefined, role?: string) =>
+  a ? { id: a.id ?? '', ...(a.name ? { name: a.name } : {}), ...(a.role || role ? { role: a.role || role } : {}) } : undefined;
 
 /**
  * What is kept of an activity: the fields of a .transcript (type, ids, from/recipient with their
@@ -112,7 +112,8 @@ export function redactActivity(activity: Partial<Activity>, withheld: boolean): 
     timestamp: timestamp.toISOString(),
     channelId: activity.channelId,
     serviceUrl: activity.serviceUrl,
-    from: account(activity.from),
+    // The logger gives the incoming activity a role (user): one without is the bot's own.
+    from: account(activity.from, 'bot'),
     recipient: account(activity.recipient),
     conversation: activity.conversation ? { id: activity.conversation.id, ...(activity.conversation.conversationType ? { conversationType: activity.conversation.conversationType } : {}) } : undefined,
     replyToId: activity.replyToId,
@@ -122,8 +123,8 @@ export function redactActivity(activity: Partial<Activity>, withheld: boolean): 
     valueType: activity.valueType,
     inputHint: activity.inputHint,
     textFormat: activity.textFormat,
-    membersAdded: activity.membersAdded?.map(account),
-    membersRemoved: activity.membersRemoved?.map(account),
+    membersAdded: activity.membersAdded?.map((a) => account(a)),
+    membersRemoved: activity.membersRemoved?.map((a) => account(a)),
   };
   if (withheld) {
     kept.text = TAG.withheld;
@@ -260,7 +261,14 @@ export class TranscriptStore implements BotTranscriptStore {
     };
   }
 
-  /** Every activity of a conversation, oldest first (all pages). */
+  /** The channels that hold a conversation of this id (an id is unique within its channel only). */
+  async channelsOf(conversationId: string): Promise<string[]> {
+    await this.writing;
+    const rows = await this.db.transcriptActivity.findMany({ where: { conversationId }, distinct: ['channelId'], select: { channelId: true } });
+    return rows.map((r) => r.channelId);
+  }
+
+  /** Every activity of a conversation, oldest first (all pages): its .transcript. */
   async allActivities(channelId: string, conversationId: string): Promise<Activity[]> {
     const all: Activity[] = [];
     let token: string | undefined;

@@ -6,12 +6,15 @@ import { capturingLogger } from './helpers/silentLogger';
 import { startApp } from '../src/app';
 import { parseConfig } from '../src/config';
 import { tempDir } from './helpers/db';
-import { TranscriptRunner } from './helpers/transcript';
+import { ChatRunner } from './helpers/chat';
+import { ROOT } from '../src/paths';
 import type { App } from '../src/app';
 
-// Every journey's readable script, replayed against the real server (Direct Line, secure pages, SMTP).
-const dir = path.join(__dirname, 'transcripts');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.transcript'));
+// Every journey's readable script (.chat), replayed against the real server (Direct Line, secure
+// pages, SMTP); the Bot Framework .transcript of each run goes to var/transcripts/ for the Emulator.
+const dir = path.join(__dirname, 'chats');
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.chat'));
+const transcripts = path.join(ROOT, 'var', 'transcripts');
 
 // One server for all scripts; restart> stops it and starts it again on the same database.
 const dataDir = tempDir();
@@ -32,10 +35,25 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('transcripts', () => {
+/** Each conversation of the run as the bot recorded it: <script>.transcript, <script>.<actor>.transcript. */
+async function writeTranscripts(script: string, runner: ChatRunner): Promise<void> {
+  fs.mkdirSync(transcripts, { recursive: true });
+  for (const { actor, conversationId } of runner.conversationIds()) {
+    const activities = await app.services.transcripts.allActivities('directline', conversationId);
+    fs.writeFileSync(path.join(transcripts, `${script}${actor === 'user' ? '' : `.${actor}`}.transcript`), `${JSON.stringify(activities, null, 2)}\n`);
+  }
+}
+
+describe('chats', () => {
   it.each(files)('%s', async (file) => {
-    const runner = new TranscriptRunner({ app: () => app, userId: `u-${path.basename(file, '.transcript')}`, onRestart: restart, channelSecret });
-    await runner.run(path.join(dir, file));
+    const script = path.basename(file, '.chat');
+    const runner = new ChatRunner({ app: () => app, userId: `u-${script}`, onRestart: restart, channelSecret });
+    try {
+      await runner.run(path.join(dir, file));
+    } finally {
+      // Written even when a step fails: that run is the one to open in the Emulator.
+      await writeTranscripts(script, runner);
+    }
     // Secrets typed on the secure pages or read in mails never reach the logs, the conversation or the database.
     const raw = new Database(dbFile, { readonly: true });
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);

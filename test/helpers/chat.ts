@@ -3,30 +3,33 @@ import type { App } from '../../src/app';
 import { waitFor } from './smtp';
 
 /**
- * Readable conversation scripts (test/transcripts/*.transcript), replayed against the real server
- * through the Direct Line API, its secure pages and the mails caught by its SMTP server.
+ * Readable conversation scripts (test/chats/*.chat), replayed against the real server through the
+ * Direct Line API, its secure pages and the mails caught by its SMTP server. They follow the
+ * Chatdown convention (`user:` and `bot:` lines) with the steps this project needs in brackets;
+ * each run's real Bot Framework `.transcript` is written to var/transcripts/ (open it in the Emulator).
  *
- *   user> text                      the user types
- *   click> Button title             clicks the button on the latest card that has it
- *   submit> Button | a=1; b=two     fills the latest card that has the button, then clicks it
- *   bot> text                       a bot message or card (the last matched one or a later one) contains the text
- *   mail> address | text            a mail to the address arrives, containing the text
- *   mail-has> text                  the last mail (subject, Reply-To, text, attachments) contains the text
- *   mail-lacks> text                the last mail contains nowhere the text (a secret)
- *   event> name | text              the bot sent an event with that name, its JSON containing the text
- *   channel-event> name | a=1       the channel's operator (holding the Direct Line secret) sends the bot an event
+ *   user: text                      the user types
+ *   bot: text                       a bot message or card (the last matched one or a later one) contains the text
+ *   [click=Button title]            clicks the button on the latest card that has it
+ *   [submit=Button | a=1; b=two]    fills the latest card that has the button, then clicks it
+ *   [mail=address | text]           a mail to the address arrives, containing the text
+ *   [mail-has=text]                 the last mail (subject, Reply-To, text, attachments) contains the text
+ *   [mail-lacks=text]               the last mail contains nowhere the text (a secret)
+ *   [event=name | text]             the bot sent an event with that name, its JSON containing the text
+ *   [channel-event=name | a=1]      the channel's operator (holding the Direct Line secret) sends the bot an event
  *                                   (a live-agent platform's handoff.status); a user's token may not
- *   capture> name = regex           a group of the last mail (or page), kept as {name}
- *   secret> name = value            a value the user will type on a page (checked never to leak)
- *   page> open                      opens the last secure link the bot sent
- *   page> post [/suffix] | a=1      posts a form to that link
- *   page-sees> text                 the last page shows the text
- *   browser> elsewhere | chat       the next pages open in another browser (no chat cookie: the page shows a
+ *   [capture=name = regex]          a group of the last mail (or page), kept as {name}
+ *   [secret=name = value]           a value the user will type on a page (checked never to leak)
+ *   [page=open]                     opens the last secure link the bot sent
+ *   [page=post [/suffix] | a=1]     posts a form to that link
+ *   [page-sees=text]                the last page shows the text
+ *   [browser=elsewhere|chat]        the next pages open in another browser (no chat cookie: the page shows a
  *                                   code to type in the chat) or, by default, in the chat's own browser
- *   page> open <url>                opens a given page (an activation link)
- *   as> name                        the next lines are another person's, in their own conversation
- *   desk> add-expert | email=..; name=..; oa=cfar   creates a desk account; {activationLink}
- *   restart>                        the server is stopped and started again (same database)
+ *   [page=open <url>]               opens a given page (an activation link)
+ *   [as=name]                       the next lines are another person's, in their own conversation
+ *   [desk=add-expert | email=..; name=..; oa=cfar]   creates a desk account; {activationLink}
+ *   [restart]                       the server is stopped and started again (same database)
+ * A directive is the whole line: "[" verb, optionally "=" and its argument, then the line's last "]".
  * Lines starting with # are comments. {name} is replaced by a captured value.
  */
 
@@ -41,7 +44,7 @@ type Activity = {
   suggestedActions?: { actions: { title: string }[] };
 };
 
-export interface TranscriptOptions {
+export interface ChatOptions {
   app: () => App;
   userId: string;
   onRestart?: () => Promise<void>;
@@ -60,7 +63,7 @@ interface Session {
   cursor: number;
 }
 
-export class TranscriptRunner {
+export class ChatRunner {
   private readonly sessions = new Map<string, Session>();
   private session!: Session;
   private readonly vars: Record<string, string> = {};
@@ -91,7 +94,12 @@ export class TranscriptRunner {
     return JSON.stringify(all);
   }
 
-  constructor(private readonly options: TranscriptOptions) {}
+  constructor(private readonly options: ChatOptions) {}
+
+  /** Each actor's Direct Line conversation ("user" first). */
+  conversationIds(): { actor: string; conversationId: string }[] {
+    return [...this.sessions.entries()].map(([actor, session]) => ({ actor, conversationId: session.conversationId }));
+  }
 
   async run(file: string): Promise<void> {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -179,7 +187,7 @@ export class TranscriptRunner {
   }
 
   private async step(line: string): Promise<void> {
-    const [, verb, rest = ''] = /^([\w-]+)>\s*(.*)$/.exec(line) ?? [];
+    const { verb, rest } = parseLine(line);
     const [head, fields] = rest.split(/\s+\|\s+/, 2).map((p) => this.fill(p ?? '').trim());
     const timeout = this.options.timeoutMs ?? 15_000;
     switch (verb) {
@@ -300,6 +308,15 @@ export class TranscriptRunner {
         throw new Error(`unknown step "${verb}"`);
     }
   }
+}
+
+/** A `user:` or `bot:` line (Chatdown), or a bracketed step: `[verb]`, `[verb=argument]`. */
+function parseLine(line: string): { verb: string; rest: string } {
+  const said = /^(user|bot):\s*(.*)$/.exec(line);
+  if (said) return { verb: said[1], rest: said[2] };
+  const directive = /^\[([\w-]+)(?:=(.*))?\]$/.exec(line);
+  if (directive) return { verb: directive[1], rest: directive[2]?.trim() ?? '' };
+  throw new Error('not a chat line: "user: ...", "bot: ..." or "[step=...]"');
 }
 
 function parseFields(fields: string): Record<string, string> {
