@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { App } from '../../src/app';
+import { expect } from 'vitest';
 import { waitFor } from './smtp';
 
 /**
@@ -43,6 +44,35 @@ type Activity = {
   attachments?: { contentType: string; content: Card }[];
   suggestedActions?: { actions: { title: string }[] };
 };
+
+/** An activity of a Bot Framework .transcript, as far as a replay reads it. */
+export interface TranscriptActivity {
+  type: string;
+  from: { id: string; role?: string };
+  text?: string;
+  value?: unknown;
+  name?: string;
+  attachments?: { contentType: string; content?: unknown }[];
+  suggestedActions?: { actions: { title: string }[] };
+}
+
+/** What a replay compares: type, text, event name, cards (without prompt ids), buttons. */
+function comparable(activity: TranscriptActivity | Activity): unknown {
+  const a = activity as TranscriptActivity;
+  const withoutIds = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(withoutIds)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'promptId').map(([key, v]) => [key, withoutIds(v)]))
+        : value;
+  return {
+    type: a.type,
+    text: a.text ?? '',
+    ...(a.name ? { name: a.name } : {}),
+    attachments: (a.attachments ?? []).map((x) => ({ contentType: x.contentType, content: withoutIds(x.content) })),
+    buttons: a.suggestedActions?.actions.map((b) => b.title) ?? [],
+  };
+}
 
 export interface ChatOptions {
   app: () => App;
@@ -95,6 +125,42 @@ export class ChatRunner {
   }
 
   constructor(private readonly options: ChatOptions) {}
+
+  /**
+   * Replays a Bot Framework .transcript (as the Emulator saves it) against the server: the user's
+   * messages and card submits are sent in order (a submit without its promptId: the ids of the
+   * recording are not this run's), and after each the bot's messages and events must be the
+   * recorded ones — same type, text, cards and buttons. Ids, timestamps, channel, typing and traces
+   * are ignored.
+   */
+  async replay(recorded: TranscriptActivity[]): Promise<void> {
+    await this.switchTo('user');
+    const turns: { sent?: TranscriptActivity; expected: TranscriptActivity[] }[] = [{ expected: [] }];
+    for (const activity of recorded) {
+      if (activity.from.role === 'user') {
+        if (activity.type === 'message') turns.push({ sent: activity, expected: [] });
+      } else if (activity.type === 'message' || activity.type === 'event') {
+        turns.at(-1)!.expected.push(activity);
+      }
+    }
+    for (const [index, turn] of turns.entries()) {
+      const before = this.session.activities.length;
+      if (turn.sent) {
+        const { promptId: _recorded, ...value } = (turn.sent.value ?? {}) as Record<string, unknown>;
+        await this.post({ ...(turn.sent.text !== undefined ? { text: turn.sent.text } : {}), ...(turn.sent.value !== undefined ? { value } : {}) });
+      } else {
+        await waitFor(async () => (await this.refresh(), this.botActivities(0).length >= turn.expected.length), this.options.timeoutMs ?? 15_000, 'the welcome');
+      }
+      const received = this.botActivities(turn.sent ? before : 0);
+      const what = turn.sent ? `after the user's activity n° ${index} (${turn.sent.text ?? JSON.stringify(turn.sent.value)})` : 'as the conversation starts';
+      this.log.push(`replayed ${what}: ${received.length} bot activities`);
+      expect(received.map(comparable), `the bot's activities ${what}`).toEqual(turn.expected.map(comparable));
+    }
+  }
+
+  private botActivities(from: number): Activity[] {
+    return this.session.activities.slice(from).filter((a) => a.from.role !== 'user' && (a.type === 'message' || a.type === 'event'));
+  }
 
   /** Each actor's Direct Line conversation ("user" first). */
   conversationIds(): { actor: string; conversationId: string }[] {
