@@ -281,6 +281,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       clearInterval(pruning);
       await server.close();
       await channel.idle();
+      // The logger does not await its writes: the last turns' activities are written before the database closes.
+      await services.transcripts.flush();
       await outbox.stop();
       transport.close();
       await catcher?.stop();

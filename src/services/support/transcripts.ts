@@ -247,6 +247,11 @@ export class TranscriptStore implements BotTranscriptStore {
     return this.writing;
   }
 
+  /** Resolves once every activity logged so far is written (or its failure reported). */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+
   async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
     await this.writing;
     const after = Number.parseInt(continuationToken ?? '', 10);
