@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { startApp, type App } from '../src/app';
 import { parseConfig } from '../src/config';
 import { ROOT } from '../src/paths';
-import { ChatRunner, type TranscriptActivity } from './helpers/chat';
+import { ChatRunner, transcriptSchema } from './helpers/chat';
 import { tempDir } from './helpers/db';
 import { capturingLogger } from './helpers/silentLogger';
 
@@ -47,7 +47,7 @@ const emulatorActivity = z.object({
 
 describe('Bot Framework .transcript files', () => {
   it.each(files)('replays the Emulator transcript %s: the bot answers as recorded', async (file) => {
-    const recorded = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as TranscriptActivity[];
+    const recorded = transcriptSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
     const runner = new ChatRunner({ app: () => app, userId: `u-replay-${path.basename(file, '.transcript')}` });
     try {
       await runner.replay(recorded);

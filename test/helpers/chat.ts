@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { App } from '../../src/app';
 import { expect } from 'vitest';
+import { z } from 'zod';
 import { waitFor } from './smtp';
 
 /**
@@ -45,16 +46,21 @@ type Activity = {
   suggestedActions?: { actions: { title: string }[] };
 };
 
-/** An activity of a Bot Framework .transcript, as far as a replay reads it. */
-export interface TranscriptActivity {
-  type: string;
-  from: { id: string; role?: string };
-  text?: string;
-  value?: unknown;
-  name?: string;
-  attachments?: { contentType: string; content?: unknown }[];
-  suggestedActions?: { actions: { title: string }[] };
-}
+/** A Bot Framework .transcript (the Emulator's JSON array of activities), as far as a replay reads it. */
+export const transcriptSchema = z.array(
+  z
+    .object({
+      type: z.string(),
+      from: z.object({ id: z.string(), role: z.string().optional() }).passthrough(),
+      text: z.string().optional(),
+      value: z.unknown().optional(),
+      name: z.string().optional(),
+      attachments: z.array(z.object({ contentType: z.string(), content: z.unknown().optional() }).passthrough()).optional(),
+      suggestedActions: z.object({ actions: z.array(z.object({ title: z.string() }).passthrough()) }).optional(),
+    })
+    .passthrough(),
+);
+export type TranscriptActivity = z.infer<typeof transcriptSchema>[number];
 
 /** What a replay compares: type, text, event name, cards (without prompt ids), buttons. */
 function comparable(activity: TranscriptActivity | Activity): unknown {
