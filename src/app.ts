@@ -6,6 +6,7 @@ import {
   type BotState,
   type ConversationReference,
   type TurnContext,
+  TranscriptLoggerMiddleware,
 } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config';
@@ -31,7 +32,7 @@ import { AccreditationDialog, type AccreditationConversation } from './dialogs/a
 import { FreeTextAnswerer, type Situation } from './dialogs/freeText';
 import { SupportDialog, type SupportContext } from './dialogs/supportDialog';
 import type { UserFacts } from './services/support/tickets';
-import { TranscriptRecorder } from './bot/transcriptRecorder';
+import { TranscriptNotes } from './bot/transcriptNotes';
 import { Nlu } from './services/nlu';
 import { DeskDialog } from './dialogs/deskDialog';
 import { DeskPages } from './http/pages/deskPages';
@@ -201,7 +202,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const services = createServices(db, outbox, i18n, publicUrl, serviceSettings(config));
   const { links, registry, engagements, desk, medimail } = services;
   // Every conversation is kept (secrets withheld) for the helpdesk tickets, for a limited time.
-  adapter.use(new TranscriptRecorder(services.transcripts, logger));
+  // botbuilder's logger records every activity in our store (the Bot Framework .transcript format);
+  // TranscriptNotes, inside it, tells it which message to withhold and the errors the dialogs noted.
+  services.transcripts.onFailure = (error, activity) => logger.error({ err: error, conversationId: activity.conversation?.id }, 'transcript: not recorded');
+  adapter.use(new TranscriptLoggerMiddleware(services.transcripts));
+  adapter.use(new TranscriptNotes(services.transcripts, logger));
   // What is kept only for a while: transcripts, idle sign-in counters, expired rate-limit counters.
   const housekeeping = async () => {
     for (const [what, prune] of [
@@ -279,6 +284,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       clearInterval(pruning);
       await server.close();
       await channel.idle();
+      // The logger does not await its writes: the last turns' activities are written before the database closes.
+      await services.transcripts.flush();
       await outbox.stop();
       transport.close();
       await catcher?.stop();

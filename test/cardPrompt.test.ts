@@ -101,6 +101,20 @@ describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
     expect(results).toHaveLength(0);
   });
 
+  it('takes a submit without promptId (Botium, a replayed .transcript) for the current card when the verb is one of its own', async () => {
+    const { flow, results } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
+    const unknownVerb = await h.submit({ verb: 'delete', name: 'X' });
+    expect(unknownVerb[0].text).toMatch(/n'est plus active/);
+    expect(promptIdOf(cardOf(unknownVerb[1]))).toBe(promptId);
+    const refused = await h.submit({ verb: 'submit', name: 'Durand', email: 'pas-une-adresse' });
+    expect(promptIdOf(cardOf(refused[0]))).toBe(promptId);
+    expect(results).toHaveLength(0);
+    await h.submit({ verb: 'submit', name: 'Durand', email: 'jean.durand@gmail.com' });
+    expect(results[0]).toMatchObject({ verb: 'submit', values: { name: 'Durand' } });
+  });
+
   it('lets a verb that needs no validation through, and answers typed text with a hint', async () => {
     const { flow, results } = testForm();
     const h = await dialogHarness(flow, { channelId });

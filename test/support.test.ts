@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Activity } from 'botbuilder';
 import { createI18n } from '../src/i18n';
 import { createServices, DEFAULT_SERVICE_SETTINGS, type Services } from '../src/services';
 import { redactSecrets } from '../src/services/support/redact';
 import { routeFor, type TicketRequest } from '../src/services/support/tickets';
+import { errorTrace } from '../src/services/support/transcripts';
 import { tempDatabase } from './helpers/db';
 import { registryWithMail } from './helpers/registry';
 
@@ -146,19 +148,53 @@ describe('helpdesk tickets', () => {
 });
 
 describe('transcripts', () => {
-  it('keeps the lines of each conversation in order, its last errors apart, and forgets what is older than the retention', async () => {
+  const conversation = (id: string) => ({ channelId: 'webchat', conversation: { id }, serviceUrl: 'http://localhost', recipient: { id: 'bot', role: 'bot' } });
+  const user = { id: 'u-1', role: 'user' };
+  const bot = { id: 'bot', name: 'Sésame', role: 'bot' };
+
+  it('keeps the activities of each conversation in order, its last errors apart, and forgets what is older than the retention', async () => {
     const { transcripts } = world.services;
-    await transcripts.append('webchat/a', [
-      { role: 'user', text: 'bonjour' },
-      { role: 'bot', text: '[card] Bonjour' },
-      { role: 'error', text: '« Nom » est obligatoire.' },
-    ]);
-    await transcripts.append('webchat/b', [{ role: 'user', text: 'autre conversation' }]);
+    await transcripts.logActivity({ ...conversation('a'), type: 'message', id: '1', from: user, text: 'bonjour' } as Activity);
+    await transcripts.logActivity({
+      ...conversation('a'),
+      type: 'message',
+      from: bot,
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'Bonjour' }] } }],
+    } as Activity);
+    await transcripts.logActivity({ ...conversation('a'), type: 'conversationUpdate', from: user, membersAdded: [user] } as Activity);
+    await transcripts.logActivity({ ...conversation('a'), ...errorTrace('« Nom » est obligatoire.'), from: bot } as Activity);
+    await transcripts.logActivity({ ...conversation('b'), type: 'message', id: '2', from: user, text: 'autre conversation' } as Activity);
     expect((await transcripts.recent('webchat/a')).map((l) => l.text)).toEqual(['bonjour', '[card] Bonjour', '« Nom » est obligatoire.']);
     expect((await transcripts.lastErrors('webchat/a')).map((l) => l.text)).toEqual(['« Nom » est obligatoire.']);
-    await world.db.db.transcriptEntry.updateMany({ where: { conversation: 'webchat/b' }, data: { at: new Date(Date.now() - 31 * 24 * 3600 * 1000) } });
+    // botbuilder's TranscriptStore: every activity, the conversations of a channel, deletion.
+    expect((await transcripts.getTranscriptActivities('webchat', 'a')).items.map((a) => a.type)).toEqual(['message', 'message', 'conversationUpdate', 'trace']);
+    expect((await transcripts.listTranscripts('webchat')).items.map((t) => t.id)).toEqual(['a', 'b']);
+    await world.db.db.transcriptActivity.updateMany({ where: { conversationId: 'b' }, data: { at: new Date(Date.now() - 31 * 24 * 3600 * 1000) } });
     expect(await transcripts.prune(30)).toBe(1);
     expect(await transcripts.recent('webchat/b')).toEqual([]);
+    await transcripts.deleteTranscript('webchat', 'a');
+    expect((await transcripts.getTranscriptActivities('webchat', 'a')).items).toEqual([]);
+  });
+
+  it('never stores a withheld message\'s text, a secret-named input, a channel\'s data or patient data', async () => {
+    const { transcripts } = world.services;
+    transcripts.withhold({ ...conversation('s'), id: 'w' });
+    await transcripts.logActivity({ ...conversation('s'), type: 'message', id: 'w', from: user, text: 'mon mot de passe est Soleil!2026xyz', channelData: { sesameClient: '192.0.2.1' } } as Activity);
+    await transcripts.logActivity({ ...conversation('s'), type: 'message', id: 'x', from: user, value: { verb: 'signIn', promptId: 'p-1', rpps: '10100000016', password: 'Soleil!2026xyz', otpCode: '482913' } } as Activity);
+    await transcripts.logActivity({ ...conversation('s'), type: 'message', id: 'y', from: user, text: 'ma patiente née le 12/03/1950, NIR 2 50 03 75 123 456 78' } as Activity);
+    await transcripts.logActivity({
+      ...conversation('s'),
+      type: 'message',
+      from: bot,
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', body: [{ type: 'Input.Text', id: 'password', value: 'Soleil!2026xyz' }], actions: [{ type: 'Action.Submit', title: 'Valider', data: { verb: 'signIn', promptId: 'p-1' } }] } }],
+    } as Activity);
+    const stored = JSON.stringify(await world.db.db.transcriptActivity.findMany());
+    for (const secret of ['Soleil!2026xyz', '482913', '192.0.2.1', '12/03/1950', '123 456 78']) expect(stored).not.toContain(secret);
+    const lines = (await transcripts.recent('webchat/s')).map((l) => l.text);
+    expect(lines.slice(0, 3)).toEqual(['[withheld]', '[submitted] signIn — rpps=10100000016', 'ma patiente née le •••, NIR •••']);
+    const [, submitted, , card] = (await transcripts.getTranscriptActivities('webchat', 's')).items;
+    expect(submitted.value).toEqual({ verb: 'signIn', promptId: 'p-1', rpps: '10100000016' });
+    expect(card.attachments?.[0].content).toMatchObject({ body: [{ type: 'Input.Text', id: 'password' }], actions: [{ data: { verb: 'signIn', promptId: 'p-1' } }] });
   });
 });
 

@@ -28,7 +28,8 @@ export interface FieldInfo {
 /**
  * A step answered by an Adaptive Card. Every submit carries `verb` (what the user wants) and
  * `promptId` (which card it answers): a click on an old card is recognised and answered, never
- * taken for the current step. Verbs listed in `validate` go through the zod schema; a rejection
+ * taken for the current step. A submit without `promptId` (a client that cannot know it: Botium, a
+ * replayed .transcript) answers the current card when its verb is one of the card's. Verbs listed in `validate` go through the zod schema; a rejection
  * re-sends the card with each faulty field named, why, and an example — the other answers kept.
  */
 export interface CardPromptSpec<S extends z.ZodType<Record<string, unknown>>> {
@@ -61,7 +62,7 @@ interface PromptState {
 
 const REJECTIONS_BEFORE_HELPDESK = 3;
 
-const submitSchema = z.object({ verb: z.string(), promptId: z.string() }).passthrough();
+const submitSchema = z.object({ verb: z.string(), promptId: z.string().optional() }).passthrough();
 
 export interface CardPromptOptions {
   values?: FieldValues;
@@ -98,7 +99,9 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     const submitted = submitSchema.safeParse(activity.value);
     if (submitted.success) {
       const { verb, promptId, ...raw } = submitted.data;
-      if (promptId !== state.promptId || !this.spec.verbs.includes(verb)) {
+      // A client that cannot know the card's id (Botium, a replayed .transcript) sends the verb alone:
+      // one of this card's verbs then answers this card. With an id, only this card's id does.
+      if ((promptId !== undefined && promptId !== state.promptId) || !this.spec.verbs.includes(verb)) {
         await dc.context.sendActivity(t('prompt.stale'));
         await this.send(dc.context, state);
         return Dialog.EndOfTurn;

@@ -39,11 +39,11 @@ const JOURNAL = Symbol('sesame.journal');
 const WITHHELD = Symbol('sesame.withheld');
 
 export interface JournalLine {
-  role: 'bot' | 'error';
+  role: 'error';
   text: string;
 }
 
-/** The turn's journal, in order: the recorder adds the bot's messages, dialogs the errors. */
+/** The turn's journal, in order: the errors the dialogs noted (TranscriptNotes logs them as traces). */
 export function turnJournal(context: TurnContext): JournalLine[] {
   let journal = context.turnState.get(JOURNAL) as JournalLine[] | undefined;
   if (!journal) {

@@ -59,7 +59,7 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   const transcripts = new TranscriptStore(db);
   const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
   const limits = new RateLimits(db, settings.rateLimits);
-  const dataRights = new DataRights(db, { lines: (key) => transcripts.all(key), erase: (key) => transcripts.erase(key) }, registry, engagements, eprs, medimailService);
+  const dataRights = new DataRights(db, transcripts, registry, engagements, eprs, medimailService);
   return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets, limits, dataRights };
 }
 

@@ -227,8 +227,10 @@ export class DirectLineChannel {
 
   /** GET /conversations/{id}?watermark=: reconnect (a fresh streamUrl). */
   async reconnect(caller: Caller, conversationId: string, watermark?: string): Promise<ConversationInfo> {
-    await this.authorize(caller, conversationId);
-    const token = bearer(caller)!;
+    const grant = await this.authorize(caller, conversationId);
+    // With the secret (Botium, an operator), as Azure does: a token of this conversation for the
+    // stream, never the secret itself in a URL.
+    const token = grant.kind === 'secret' ? await this.issueToken(conversationId) : bearer(caller)!;
     return { conversationId, token, expires_in: this.ttl, streamUrl: this.streamUrl(conversationId, token, watermark), referenceGrammarId: '' };
   }
 

@@ -18,10 +18,10 @@ export interface DataSubject {
   medimailAccountId?: string;
 }
 
-/** What the conversation's record holds, read for the user (the transcript store's view). */
+/** The conversation's record (the transcript store): its activities, secrets already withheld. */
 export interface ConversationRecord {
-  lines(conversationKey: string): Promise<{ at: Date; role: string; text: string }[]>;
-  erase(conversationKey: string): Promise<number>;
+  allActivities(channelId: string, conversationId: string): Promise<unknown[]>;
+  deleteTranscript(channelId: string, conversationId: string): Promise<void>;
 }
 
 /** Requests examined or decided by the OA: the accreditation procedure's records, never erased here. */
@@ -32,7 +32,7 @@ const MAILBOX_EXISTS: MedimailStatus[] = ['VALIDATED', 'ACTIVE'];
 export type Kept = { what: 'accreditation'; status: EngagementStatus } | { what: 'medimail'; status: MedimailStatus };
 export interface Erasure {
   /** What went, by kind, with counts. */
-  erased: { conversation: number; preferences: number; tickets: number; accreditation: boolean; medimail: boolean };
+  erased: { preferences: number; tickets: number; accreditation: boolean; medimail: boolean };
   kept: Kept[];
 }
 
@@ -62,7 +62,8 @@ export class DataRights {
     const preferences = await this.db.botStateItem.findMany({ where: { key: { in: this.stateKeys(subject) } } });
     return {
       generatedAt: this.now().toISOString(),
-      conversation: { channel: subject.channelId, id: subject.conversationId, transcript: await this.record.lines(key) },
+      // The conversation as the Bot Framework Emulator opens it (a .transcript), secrets withheld when recorded.
+      conversation: { channel: subject.channelId, id: subject.conversationId, activities: await this.record.allActivities(subject.channelId, subject.conversationId) },
       preferences: preferences.map((p) => ({ key: p.key, updatedAt: p.updatedAt, data: safeJson(p.data) })),
       accreditation: account
         ? {
@@ -145,11 +146,11 @@ export class DataRights {
     // Links made for this conversation, and the notices a kept request would have sent here.
     await this.db.secureLink.deleteMany({ where: { conversationKey: key } });
     await this.db.conversationLink.deleteMany({ where: { conversation: { in: [key, subject.conversationId] } } });
-    const conversation = await this.record.erase(key);
+    await this.record.deleteTranscript(subject.channelId, subject.conversationId);
     // The chat's history on the local channel goes with it (Teams keeps its own, under the user's control).
     if (subject.channelId === 'directline') await this.db.directLineActivity.deleteMany({ where: { conversationId: subject.conversationId } });
     const preferences = (await this.db.botStateItem.deleteMany({ where: { key: { in: this.stateKeys(subject) } } })).count;
-    return { erased: { conversation, preferences, tickets, accreditation, medimail }, kept };
+    return { erased: { preferences, tickets, accreditation, medimail }, kept };
   }
 
   /** The Bot Framework state keys of the conversation and of the user (BotState's own key format). */

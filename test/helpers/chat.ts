@@ -1,32 +1,37 @@
 import fs from 'node:fs';
 import type { App } from '../../src/app';
+import { expect } from 'vitest';
+import { z } from 'zod';
 import { waitFor } from './smtp';
 
 /**
- * Readable conversation scripts (test/transcripts/*.transcript), replayed against the real server
- * through the Direct Line API, its secure pages and the mails caught by its SMTP server.
+ * Readable conversation scripts (test/chats/*.chat), replayed against the real server through the
+ * Direct Line API, its secure pages and the mails caught by its SMTP server. They follow the
+ * Chatdown convention (`user:` and `bot:` lines) with the steps this project needs in brackets;
+ * each run's real Bot Framework `.transcript` is written to var/transcripts/ (open it in the Emulator).
  *
- *   user> text                      the user types
- *   click> Button title             clicks the button on the latest card that has it
- *   submit> Button | a=1; b=two     fills the latest card that has the button, then clicks it
- *   bot> text                       a bot message or card (the last matched one or a later one) contains the text
- *   mail> address | text            a mail to the address arrives, containing the text
- *   mail-has> text                  the last mail (subject, Reply-To, text, attachments) contains the text
- *   mail-lacks> text                the last mail contains nowhere the text (a secret)
- *   event> name | text              the bot sent an event with that name, its JSON containing the text
- *   channel-event> name | a=1       the channel's operator (holding the Direct Line secret) sends the bot an event
+ *   user: text                      the user types
+ *   bot: text                       a bot message or card (the last matched one or a later one) contains the text
+ *   [click=Button title]            clicks the button on the latest card that has it
+ *   [submit=Button | a=1; b=two]    fills the latest card that has the button, then clicks it
+ *   [mail=address | text]           a mail to the address arrives, containing the text
+ *   [mail-has=text]                 the last mail (subject, Reply-To, text, attachments) contains the text
+ *   [mail-lacks=text]               the last mail contains nowhere the text (a secret)
+ *   [event=name | text]             the bot sent an event with that name, its JSON containing the text
+ *   [channel-event=name | a=1]      the channel's operator (holding the Direct Line secret) sends the bot an event
  *                                   (a live-agent platform's handoff.status); a user's token may not
- *   capture> name = regex           a group of the last mail (or page), kept as {name}
- *   secret> name = value            a value the user will type on a page (checked never to leak)
- *   page> open                      opens the last secure link the bot sent
- *   page> post [/suffix] | a=1      posts a form to that link
- *   page-sees> text                 the last page shows the text
- *   browser> elsewhere | chat       the next pages open in another browser (no chat cookie: the page shows a
+ *   [capture=name = regex]          a group of the last mail (or page), kept as {name}
+ *   [secret=name = value]           a value the user will type on a page (checked never to leak)
+ *   [page=open]                     opens the last secure link the bot sent
+ *   [page=post [/suffix] | a=1]     posts a form to that link
+ *   [page-sees=text]                the last page shows the text
+ *   [browser=elsewhere|chat]        the next pages open in another browser (no chat cookie: the page shows a
  *                                   code to type in the chat) or, by default, in the chat's own browser
- *   page> open <url>                opens a given page (an activation link)
- *   as> name                        the next lines are another person's, in their own conversation
- *   desk> add-expert | email=..; name=..; oa=cfar   creates a desk account; {activationLink}
- *   restart>                        the server is stopped and started again (same database)
+ *   [page=open <url>]               opens a given page (an activation link)
+ *   [as=name]                       the next lines are another person's, in their own conversation
+ *   [desk=add-expert | email=..; name=..; oa=cfar]   creates a desk account; {activationLink}
+ *   [restart]                       the server is stopped and started again (same database)
+ * A directive is the whole line: "[" verb, optionally "=" and its argument, then the line's last "]".
  * Lines starting with # are comments. {name} is replaced by a captured value.
  */
 
@@ -41,7 +46,41 @@ type Activity = {
   suggestedActions?: { actions: { title: string }[] };
 };
 
-export interface TranscriptOptions {
+/** A Bot Framework .transcript (the Emulator's JSON array of activities), as far as a replay reads it. */
+export const transcriptSchema = z.array(
+  z
+    .object({
+      type: z.string(),
+      from: z.object({ id: z.string(), role: z.string().optional() }).passthrough(),
+      text: z.string().optional(),
+      value: z.unknown().optional(),
+      name: z.string().optional(),
+      attachments: z.array(z.object({ contentType: z.string(), content: z.unknown().optional() }).passthrough()).optional(),
+      suggestedActions: z.object({ actions: z.array(z.object({ title: z.string() }).passthrough()) }).optional(),
+    })
+    .passthrough(),
+);
+export type TranscriptActivity = z.infer<typeof transcriptSchema>[number];
+
+/** What a replay compares: type, text, event name, cards (without prompt ids), buttons. */
+function comparable(activity: TranscriptActivity | Activity): unknown {
+  const a = activity as TranscriptActivity;
+  const withoutIds = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(withoutIds)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'promptId').map(([key, v]) => [key, withoutIds(v)]))
+        : value;
+  return {
+    type: a.type,
+    text: a.text ?? '',
+    ...(a.name ? { name: a.name } : {}),
+    attachments: (a.attachments ?? []).map((x) => ({ contentType: x.contentType, content: withoutIds(x.content) })),
+    buttons: a.suggestedActions?.actions.map((b) => b.title) ?? [],
+  };
+}
+
+export interface ChatOptions {
   app: () => App;
   userId: string;
   onRestart?: () => Promise<void>;
@@ -60,7 +99,7 @@ interface Session {
   cursor: number;
 }
 
-export class TranscriptRunner {
+export class ChatRunner {
   private readonly sessions = new Map<string, Session>();
   private session!: Session;
   private readonly vars: Record<string, string> = {};
@@ -91,7 +130,48 @@ export class TranscriptRunner {
     return JSON.stringify(all);
   }
 
-  constructor(private readonly options: TranscriptOptions) {}
+  constructor(private readonly options: ChatOptions) {}
+
+  /**
+   * Replays a Bot Framework .transcript (as the Emulator saves it) against the server: the user's
+   * messages and card submits are sent in order (a submit without its promptId: the ids of the
+   * recording are not this run's), and after each the bot's messages and events must be the
+   * recorded ones — same type, text, cards and buttons. Ids, timestamps, channel, typing and traces
+   * are ignored.
+   */
+  async replay(recorded: TranscriptActivity[]): Promise<void> {
+    await this.switchTo('user');
+    const turns: { sent?: TranscriptActivity; expected: TranscriptActivity[] }[] = [{ expected: [] }];
+    for (const activity of recorded) {
+      if (activity.from.role === 'user') {
+        if (activity.type === 'message') turns.push({ sent: activity, expected: [] });
+      } else if (activity.type === 'message' || activity.type === 'event') {
+        turns.at(-1)!.expected.push(activity);
+      }
+    }
+    for (const [index, turn] of turns.entries()) {
+      const before = this.session.activities.length;
+      if (turn.sent) {
+        const { promptId: _recorded, ...value } = (turn.sent.value ?? {}) as Record<string, unknown>;
+        await this.post({ ...(turn.sent.text !== undefined ? { text: turn.sent.text } : {}), ...(turn.sent.value !== undefined ? { value } : {}) });
+      } else {
+        await waitFor(async () => (await this.refresh(), this.botActivities(0).length >= turn.expected.length), this.options.timeoutMs ?? 15_000, 'the welcome');
+      }
+      const received = this.botActivities(turn.sent ? before : 0);
+      const what = turn.sent ? `after the user's activity n° ${index} (${turn.sent.text ?? JSON.stringify(turn.sent.value)})` : 'as the conversation starts';
+      this.log.push(`replayed ${what}: ${received.length} bot activities`);
+      expect(received.map(comparable), `the bot's activities ${what}`).toEqual(turn.expected.map(comparable));
+    }
+  }
+
+  private botActivities(from: number): Activity[] {
+    return this.session.activities.slice(from).filter((a) => a.from.role !== 'user' && (a.type === 'message' || a.type === 'event'));
+  }
+
+  /** Each actor's Direct Line conversation ("user" first). */
+  conversationIds(): { actor: string; conversationId: string }[] {
+    return [...this.sessions.entries()].map(([actor, session]) => ({ actor, conversationId: session.conversationId }));
+  }
 
   async run(file: string): Promise<void> {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -179,7 +259,7 @@ export class TranscriptRunner {
   }
 
   private async step(line: string): Promise<void> {
-    const [, verb, rest = ''] = /^([\w-]+)>\s*(.*)$/.exec(line) ?? [];
+    const { verb, rest } = parseLine(line);
     const [head, fields] = rest.split(/\s+\|\s+/, 2).map((p) => this.fill(p ?? '').trim());
     const timeout = this.options.timeoutMs ?? 15_000;
     switch (verb) {
@@ -300,6 +380,15 @@ export class TranscriptRunner {
         throw new Error(`unknown step "${verb}"`);
     }
   }
+}
+
+/** A `user:` or `bot:` line (Chatdown), or a bracketed step: `[verb]`, `[verb=argument]`. */
+function parseLine(line: string): { verb: string; rest: string } {
+  const said = /^(user|bot):\s*(.*)$/.exec(line);
+  if (said) return { verb: said[1], rest: said[2] };
+  const directive = /^\[([\w-]+)(?:=(.*))?\]$/.exec(line);
+  if (directive) return { verb: directive[1], rest: directive[2]?.trim() ?? '' };
+  throw new Error('not a chat line: "user: ...", "bot: ..." or "[step=...]"');
 }
 
 function parseFields(fields: string): Record<string, string> {
