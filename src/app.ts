@@ -33,6 +33,8 @@ import { FreeTextAnswerer, type Situation } from './dialogs/freeText';
 import { SupportDialog, type SupportContext } from './dialogs/supportDialog';
 import type { UserFacts } from './services/support/tickets';
 import { TranscriptNotes } from './bot/transcriptNotes';
+import { PrivacyDialog } from './dialogs/privacyDialog';
+import { ForgetMiddleware } from './bot/forgetMiddleware';
 import { Nlu } from './services/nlu';
 import { DeskDialog } from './dialogs/deskDialog';
 import { DeskPages } from './http/pages/deskPages';
@@ -136,7 +138,15 @@ export function buildDialogs(
     },
   };
   const support = new SupportDialog(tickets, transcripts, directory, supportContext, limits);
-  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog, support }, freeText);
+  // « Mes données »: the accounts this conversation proves — a request signed into, a Medimail account created here.
+  const privacy = new PrivacyDialog(services.dataRights, links, {
+    async accounts(context) {
+      const { request, session } = await accreditationState.get(context, {});
+      const medimailAccountId = (await medimailState.get(context, {})).accountId;
+      return { accreditationAccountId: session?.accountId, medimailAccountId, accreditationNotSignedIn: !session?.accountId && Boolean(request?.accountId) };
+    },
+  }, publicUrl);
+  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog, support, privacy }, freeText);
 }
 
 /** The composition root: builds every object once and wires them through constructors. */
@@ -205,6 +215,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   // botbuilder's logger records every activity in our store (the Bot Framework .transcript format);
   // TranscriptNotes, inside it, tells it which message to withhold and the errors the dialogs noted.
   services.transcripts.onFailure = (error, activity) => logger.error({ err: error, conversationId: activity.conversation?.id }, 'transcript: not recorded');
+  // Outside the logger: a turn that erased the user's data is erased with them once logged.
+  adapter.use(new ForgetMiddleware(services.transcripts, logger));
   adapter.use(new TranscriptLoggerMiddleware(services.transcripts));
   adapter.use(new TranscriptNotes(services.transcripts, logger));
   // What is kept only for a while: transcripts, idle sign-in counters, expired rate-limit counters.

@@ -3,7 +3,7 @@ import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botb
 import type { i18n as I18n } from 'i18next';
 import { toLocale, type Locale } from '../i18n';
 import type { Logger } from '../logger';
-import { setLanguageSwitch, setTrustedEvent, setTurnLanguage, tr, trustedEvent, withholdMessage, type TrustedEvent } from '../dialogs/turn';
+import { isForgotten, setLanguageSwitch, setTrustedEvent, setTurnLanguage, tr, trustedEvent, withholdMessage, type TrustedEvent } from '../dialogs/turn';
 import { EVENT_OF_PURPOSE, LOCALE_EVENT, NOTICE_EVENT } from '../services/identity/linkPurposes';
 import { typedCode, type SecureLinks } from '../services/identity/secureLinks';
 import { isSensitive, redactPatient } from '../services/support/redact';
@@ -114,6 +114,11 @@ export class SesameBot extends ActivityHandler {
     let outcome = 'ok';
     try {
       await super.run(context);
+      // Erased this turn: the state is written back empty (the dialogs' stack and answers go too).
+      if (isForgotten(context)) {
+        this.conversationState.clear(context);
+        this.userState.clear(context);
+      }
       await this.conversationState.saveChanges(context, false);
       await this.userState.saveChanges(context, false);
     } catch (error) {

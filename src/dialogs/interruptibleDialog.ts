@@ -3,8 +3,8 @@ import type { Locale } from '../i18n';
 import { normalize } from '../services/text';
 import { switchLanguage, tr, trustedEvent } from './turn';
 
-export type Command = 'help' | 'cancel' | 'menu' | 'status' | 'desk' | 'centre' | { language: Locale };
-export type LeaveCommand = 'cancel' | 'menu' | 'status' | 'desk' | 'centre';
+export type Command = 'help' | 'cancel' | 'menu' | 'status' | 'desk' | 'centre' | 'myData' | 'exportData' | 'eraseData' | { language: Locale };
+export type LeaveCommand = 'cancel' | 'menu' | 'status' | 'desk' | 'centre' | 'myData' | 'exportData' | 'eraseData';
 
 const COMMANDS: Record<string, Command> = {
   aide: 'help',
@@ -29,6 +29,12 @@ const COMMANDS: Record<string, Command> = {
   'espace centre de services': 'centre',
   'espace agent': 'centre',
   'service centre desk': 'centre',
+  'mes donnees': 'myData',
+  'mes donnees personnelles': 'myData',
+  rgpd: 'myData',
+  'my data': 'myData',
+  'my personal data': 'myData',
+  gdpr: 'myData',
   english: { language: 'en' },
   anglais: { language: 'en' },
   'in english': { language: 'en' },
@@ -37,10 +43,17 @@ const COMMANDS: Record<string, Command> = {
   'en francais': { language: 'fr' },
 };
 
-/** The words that work everywhere, typed alone. */
+// Asking for one's data is a command even in a sentence: « je voudrais supprimer mes données svp ».
+const DATA_REQUESTS: [RegExp, Command][] = [
+  [/\b(telecharger|exporter|recuperer|obtenir|avoir|copie|download|export|get|copy)\b.*\b(mes|my) (donnees|data)\b/, 'exportData'],
+  [/\b(supprimer|supprime|supprimez|effacer|efface|effacez|delete|erase|remove)\b.*\b(mes|my) (donnees|data)\b/, 'eraseData'],
+];
+
+/** The words that work everywhere, typed alone (and the data requests, in any sentence). */
 export function recognizeCommand(text: string | undefined): Command | undefined {
   if (!text) return undefined;
-  return COMMANDS[normalize(text)] ?? (text.trim() === '?' ? 'help' : undefined);
+  const normalized = normalize(text);
+  return COMMANDS[normalized] ?? DATA_REQUESTS.find(([pattern]) => pattern.test(normalized))?.[1] ?? (text.trim() === '?' ? 'help' : undefined);
 }
 
 /**

@@ -11,6 +11,7 @@ import { answerButtons, type FreeTextAnswerer } from './freeText';
 import { isSignOut } from './accreditationDialog';
 import type { SupportOptions } from './supportDialog';
 import type { Journey } from '../services/support/tickets';
+import type { PrivacyOptions } from './privacyDialog';
 
 export const MAIN_DIALOG = 'main';
 const MENU_WATERFALL = 'main.menu';
@@ -34,7 +35,7 @@ export function recognizeEntry(text: string): MenuVerb | undefined {
 /** The root: the welcome card with Sésame's three entries, and the routing to each journey. */
 export class MainDialog extends InterruptibleDialog {
   constructor(
-    private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog; support: Dialog },
+    private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog; support: Dialog; privacy: Dialog },
     private readonly freeText: FreeTextAnswerer,
   ) {
     super(MAIN_DIALOG);
@@ -54,14 +55,19 @@ export class MainDialog extends InterruptibleDialog {
 
   /** Offer the three entries (or, after "J'ai un problème", listen to what the problem is). */
   private async showMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog((step.options as { listen?: boolean } | undefined)?.listen ? LISTEN : MENU_PROMPT);
+    const options = step.options as { listen?: boolean; privacy?: PrivacyOptions } | undefined;
+    // « Mes données » typed anywhere: that journey, then the menu as after any other.
+    if (options?.privacy) return step.beginDialog(this.journeys.privacy.id, options.privacy);
+    return step.beginDialog(options?.listen ? LISTEN : MENU_PROMPT);
   }
 
   /** Start the chosen journey; "J'ai un problème" asks what the problem is, in the user's words. */
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.options as { privacy?: PrivacyOptions } | undefined)?.privacy) return step.replaceDialog(MENU_WATERFALL);
     const { verb } = step.result as CardPromptResult<Record<string, never>>;
     if (verb === 'accreditation.start') return step.beginDialog(this.journeys.accreditation.id);
     if (verb === 'medimail.start') return step.beginDialog(this.journeys.medimail.id);
+    if (verb === 'privacy.start') return step.beginDialog(this.journeys.privacy.id);
     return step.replaceDialog(MENU_WATERFALL, { listen: true });
   }
 
@@ -125,6 +131,11 @@ export class MainDialog extends InterruptibleDialog {
     // The OA experts' desk is opened by name ("espace expert"), not offered to physicians on the menu.
     if (command === 'desk') return innerDc.beginDialog(this.journeys.desk.id);
     if (command === 'centre') return innerDc.beginDialog(this.journeys.centre.id);
+    // « Mes données », « télécharger / supprimer mes données »: from anywhere.
+    if (command === 'myData' || command === 'exportData' || command === 'eraseData') {
+      const privacy: PrivacyOptions = command === 'myData' ? {} : { action: command === 'exportData' ? 'export' : 'erase' };
+      return innerDc.beginDialog(MENU_WATERFALL, { privacy });
+    }
     await innerDc.context.sendActivity(t(command === 'cancel' ? 'cancelled' : 'menu.back'));
     return innerDc.beginDialog(MENU_WATERFALL);
   }

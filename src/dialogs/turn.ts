@@ -102,3 +102,15 @@ export function clientKey(context: TurnContext): string {
   const { channelId, from } = context.activity;
   return `user:${channelId}:${from?.aadObjectId ?? from?.id ?? 'unknown'}`;
 }
+
+// The user had their data erased this turn: nothing of the turn may be written back afterwards —
+// neither the conversation's and user's state nor the turn's own transcript.
+const FORGET = Symbol('sesame.forget');
+
+export function forgetConversation(context: TurnContext): void {
+  context.turnState.set(FORGET, true);
+}
+
+export function isForgotten(context: TurnContext): boolean {
+  return context.turnState.get(FORGET) === true;
+}

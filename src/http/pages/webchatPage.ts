@@ -31,6 +31,7 @@ export function webchatPage(i18n: { getFixedT(lng: string): Translator }, locale
           connectionError: tl('pages:webchat.connectionError'),
           sendFailed: tl('pages:webchat.sendFailed'),
           signedOut: tl('pages:webchat.signedOut'),
+          erased: tl('pages:webchat.erased'),
           accessibility: tl('pages:accessibility.link'),
           accessibilityHref: `accessibilite?lang=${lng}`,
         },
@@ -196,8 +197,12 @@ export const WEBCHAT_START = `(async function () {
       const incoming = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload.activity : undefined;
       if (incoming && incoming.type === 'event' && incoming.name === 'sesame.forgetConversation') {
         localStorage.removeItem(KEY);
-        say(strings.signedOut);
-        setTimeout(() => location.reload(), 2500);
+        // Data erased: the answer (what was kept, and why) stays on screen until the user reloads.
+        if (incoming.value === 'erased') say(strings.erased);
+        else {
+          say(strings.signedOut);
+          setTimeout(() => location.reload(), 2500);
+        }
       }
       // The user chose a language in the chat: the page and Web Chat's own strings follow.
       else if (incoming && incoming.type === 'event' && incoming.name === settings.localeEvent) setTimeout(() => switchTo(incoming.value));
