@@ -63,3 +63,12 @@ export function calendarDay(t: Translator, isoDate: string): string {
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return Number.isNaN(date.getTime()) ? isoDate : formatter(t('common:format.locale'), 'calendarDay').format(date);
 }
+
+/**
+ * When something may happen again, as a sentence part: "à 14 h 02" today (Paris time),
+ * "le 13/03/2026 à 09 h 00" another day ("at 14:02", "on 13/03/2026 at 09:00").
+ */
+export function moment(t: Translator, date: Date, now: Date = new Date()): string {
+  const sameDay = formatter('fr-FR', 'day').format(date) === formatter('fr-FR', 'day').format(now);
+  return sameDay ? t('common:format.todayAt', clock(date)) : t('common:format.dayAt', { date: day(t, date), ...clock(date) });
+}

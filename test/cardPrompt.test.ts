@@ -137,7 +137,7 @@ describe('main menu', () => {
     const h = await dialogHarness(world.main, { conversationState: world.conversationState });
     const welcome = cardOf((await h.say('bonjour'))[0]);
     expect(cardTexts(welcome)[0]).toBe('Bonjour, je suis Sésame');
-    expect(welcome!.actions!.map((a) => a.title)).toEqual(["M'engager dans l'accréditation", 'Créer mon compte Medimail', "J'ai un problème"]);
+    expect(welcome!.actions!.map((a) => a.title)).toEqual(["M'engager dans l'accréditation", 'Créer mon compte Medimail', "J'ai un problème", 'Mes données']);
     const first = promptIdOf(welcome);
 
     const replies = await h.submit({ verb: 'help.problem', promptId: first });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createI18n, type Translator } from '../src/i18n';
-import { calendarDay, dateTime, day, formatter, longDateTime, time } from '../src/dates';
+import { calendarDay, dateTime, day, formatter, longDateTime, moment, time } from '../src/dates';
 
 let fr: Translator;
 let en: Translator;
@@ -35,5 +35,14 @@ describe('dates as users read them', () => {
   it('builds each formatter once', () => {
     expect(formatter('fr-FR', 'day')).toBe(formatter('fr-FR', 'day'));
     expect(formatter('fr-FR', 'day')).not.toBe(formatter('en-GB', 'day'));
+  });
+});
+
+describe('when something may happen again', () => {
+  it('today: the time alone; another day: the day too', () => {
+    const now = new Date('2026-03-12T08:00:00Z');
+    expect(moment(fr, at, now)).toBe('à 14 h 02');
+    expect(moment(en, at, now)).toBe('at 14:02');
+    expect(moment(fr, new Date('2026-03-13T08:00:00Z'), now)).toBe('le 13/03/2026 à 09 h 00');
   });
 });

@@ -74,7 +74,7 @@ it('in the chat, credentials mails are limited per client and per address, and t
   const harness = await dialogHarness(new Registering(limits));
   for (let i = 0; i < LIMITS.registration.points; i++) expect((await harness.say(`victim${i}@example.fr`))[0].text).toBe(`sent to victim${i}@example.fr`);
   const refused = await harness.say('another@example.fr');
-  expect(refused[0].text).toMatch(/^Vous êtes allé\(e\) plus vite que ce que Sésame accepte pour cette action \(demandes et envois d'identifiants\)\. Vous pourrez recommencer à \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\.$/);
+  expect(refused[0].text).toMatch(/^Vous êtes allé\(e\) plus vite que ce que Sésame accepte pour cette action \(demandes et envois d'identifiants\)\. Vous pourrez recommencer (à \d{2} h \d{2}|le \d{2}\/\d{2}\/\d{4} à \d{2} h \d{2})\.$/);
 
   // Another physician, in another conversation, is not held back by the first one's requests.
   const colleague = await dialogHarness(new Registering(limits), { channelId: 'colleague' });

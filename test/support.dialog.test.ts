@@ -141,7 +141,7 @@ describe('a flood of tickets', () => {
     for (let i = 0; i < 3; i += 1) expect((await file()).map((a) => a.text).join(' ')).toMatch(/C'est transmis/);
     const fourth = (await file()).map((a) => a.text).join(' ');
     expect(fourth).toMatch(/la dernière, n° SES-000003, est bien partie/);
-    expect(fourth).toMatch(/à partir de \d{2}:\d{2}/);
+    expect(fourth).toMatch(/à partir de \d{2} h \d{2}\. /);
     expect(await world.db.supportTicket.count()).toBe(3);
   });
 });

@@ -68,7 +68,7 @@ describe('Bot Framework .transcript files', () => {
       [
         'bot: Bonjour, je suis Sésame',
         "user: je veux m'engager dans l'accreditation",
-        '[click=Pas encore inscrit : faire ma demande]',
+        '[click=Pas encore inscrit : ma demande]',
         `user: mon mot de passe est ${password} et ca bloque`,
         'bot: Ne communiquez jamais un mot de passe',
         'user: pour ma patiente Mme Dupont née le 12/03/1950 je ne trouve pas',

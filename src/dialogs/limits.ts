@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { dateTime } from '../dates';
+import { moment } from '../dates';
 import { mailboxKey, type LimitName, type RateLimits } from '../services/rateLimits';
 import { clientKey, tr } from './turn';
 
@@ -19,8 +19,8 @@ export async function withinLimits(context: TurnContext, limits: RateLimits, wha
     const taken = await limits.take(name, key);
     if (taken.ok) continue;
     const t = tr(context);
-    const time = dateTime(t, taken.retryAt);
-    await context.sendActivity(t('throttled', { what: t(`throttledWhat.${what}`), time }));
+    const when = moment(t, taken.retryAt);
+    await context.sendActivity(t('throttled', { what: t(`throttledWhat.${what}`), when }));
     return false;
   }
   return true;

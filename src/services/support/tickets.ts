@@ -231,7 +231,8 @@ export class SupportTickets {
     add('name', facts.name);
     add('identifier', facts.identifier);
     add('specialty', facts.specialty ? t(`accreditation:specialty.${facts.specialty}`) : undefined);
-    add('requestDate', facts.requestDate ? this.when(t, facts.requestDate) : undefined);
+    // The facts travel through the dialog's state as JSON: the date comes back as its ISO string.
+    add('requestDate', facts.requestDate ? this.when(t, new Date(facts.requestDate)) : undefined);
     add('mssAddress', facts.mssAddress);
     add('medimailStatus', facts.medimailStatus);
     return lines;
