@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { businessHoursBetween } from '../src/services/businessHours';
 import { parseConfig } from '../src/config';
 import { startApp } from '../src/app';
 import { createLogger } from '../src/logger';
@@ -75,8 +76,19 @@ function validators(): void {
   process.stdout.write(`Validators (RPPS key, e-mail typo, postal code): ${(((performance.now() - t0) / n) * 1000).toFixed(1)} µs per form\n`);
 }
 
+/** What the agent's desk computes per waiting account: business hours waited over 30 days. */
+function businessHours(): void {
+  const n = 2_000;
+  const from = new Date('2026-11-02T07:00:00Z');
+  const to = new Date('2026-12-02T07:00:00Z');
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += 1) businessHoursBetween(from, new Date(to.getTime() + i * 60_000));
+  process.stdout.write(`Business hours waited, 30 days: ${(((performance.now() - t0) / n) * 1000).toFixed(1)} µs per account\n`);
+}
+
 turns()
   .then(validators)
+  .then(businessHours)
   .catch((error: unknown) => {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
