@@ -6,6 +6,7 @@ import {
   type BotState,
   type ConversationReference,
   type TurnContext,
+  ShowTypingMiddleware,
   TranscriptLoggerMiddleware,
 } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
@@ -219,6 +220,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   adapter.use(new ForgetMiddleware(services.transcripts, logger));
   adapter.use(new TranscriptLoggerMiddleware(services.transcripts));
   adapter.use(new TranscriptNotes(services.transcripts, logger));
+  // "typing…" only when a turn takes long enough to be seen, then every 2 s (the Bot Framework convention).
+  adapter.use(new ShowTypingMiddleware(config.TYPING_DELAY_MS, 2_000));
   // What is kept only for a while: transcripts, idle sign-in counters, expired rate-limit counters.
   const housekeeping = async () => {
     for (const [what, prune] of [

@@ -75,6 +75,7 @@ export const configSchema = z
       .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*=[^\s@=,]+@[^\s@=,]+\.[^\s@=,]+$/, { message: 'must be OA id=e-mail pairs separated by commas, e.g. cfar=accreditation@cfar.example,gynerisq=contact@gynerisq.example' })))
       .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    TYPING_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;

@@ -14,7 +14,8 @@ let serviceUrl: string;
 let recorded: Recorded[];
 
 beforeAll(async () => {
-  ({ app, close } = await startTestApp());
+  // "typing…" at once, so that a test turn, however quick, shows it.
+  ({ app, close } = await startTestApp({ TYPING_DELAY_MS: '0' }));
   connector = await startConnector('/teams/');
   ({ serviceUrl, recorded } = connector);
 });

@@ -141,7 +141,6 @@ export class SesameBot extends ActivityHandler {
   }
 
   private async runDialog(context: TurnContext): Promise<void> {
-    if (context.activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
     const dc = await this.dialogs.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.rootDialog.id);

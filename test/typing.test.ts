@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from 'botframework-directlinejs';
+import { startTestApp } from './helpers/app';
+import { adaptiveCard, connect } from './helpers/directline';
+import type { App } from '../src/app';
+
+let app: App;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  // A delay no test turn reaches: what a quick turn sends, exactly.
+  ({ app, close } = await startTestApp({ TYPING_DELAY_MS: '10000' }));
+});
+afterAll(async () => close());
+
+describe('typing…', () => {
+  it('a turn that answers before the delay sends its answer and nothing else: no typing activity', async () => {
+    const session = await connect(app.url, { webSocket: false, userId: 'u-typing' });
+    await session.next((a) => Boolean(adaptiveCard(a)), 'the welcome');
+    const id = await session.send({ text: 'aide' });
+    await session.next((a) => a.type === 'message' && /english/.test((a as Message).text ?? ''), 'the help');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    session.end();
+    const replies = session.received.filter((a) => (a as { replyToId?: string }).replyToId === id);
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies.filter((a) => a.type === 'typing')).toEqual([]);
+  });
+});
