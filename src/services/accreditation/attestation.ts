@@ -72,7 +72,9 @@ class FontChain {
   private async font(index: number): Promise<PDFFont> {
     let font = this.embedded.get(index);
     if (!font) {
-      font = await this.pdf.embedFont(face(this.files[index]).bytes, { subset: true });
+      // Whole fonts: pdf-lib's subsetting of Noto garbles every glyph in Chromium's PDF viewer (scattered
+      // letters). The PDF weighs about 1.3 MB with Latin names, more with Chinese or Japanese ones.
+      font = await this.pdf.embedFont(face(this.files[index]).bytes, { subset: false });
       this.embedded.set(index, font);
     }
     return font;
