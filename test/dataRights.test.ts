@@ -84,7 +84,6 @@ describe('data rights (RGPD): in the chat', () => {
     await session.send({ value: { verb: 'confirm', promptId } });
     await session.next((a) => a.type === 'message' && /C'est fait : vos données sont effacées/.test((a as Message).text ?? ''), 'the erasure');
     await session.next((a) => a.type === 'event' && (a as Activity & { name?: string; value?: unknown }).name === 'sesame.forgetConversation' && (a as { value?: unknown }).value === 'erased', 'the page told');
-    session.end();
 
     // Nothing of the conversation is left: its transcript (this turn's too), its state, its history on the channel.
     await waitFor(async () => (await app.services.transcripts.allActivities('directline', conversationId)).length === 0, 5_000, 'the transcript to be gone');
@@ -93,8 +92,15 @@ describe('data rights (RGPD): in the chat', () => {
     const state = await app.db.botStateItem.findMany({ where: { key: { startsWith: `directline/conversations/${conversationId}/` } } });
     for (const row of state) expect(JSON.stringify(JSON.parse(row.data))).not.toMatch(/dialogState|souci/);
     const kept = await app.db.directLineActivity.findMany({ where: { conversationId } });
-    expect(kept.map((a) => a.body).join('\n')).not.toMatch(/souci|telecharger/);
+    expect(kept.map((a) => a.body).join('\n')).not.toMatch(/un souci avec Medimail|telecharger mes donnees/);
     // The conversation cannot be resumed: the page starts a new one.
     expect((await app.db.directLineConversation.findUnique({ where: { id: conversationId } }))?.resumeHash).toBeNull();
+    // No card is left behind that the erased state would not know: the next message starts afresh, and its first tap works.
+    expect(session.received.slice(-3).some((a) => adaptiveCard(a))).toBe(false);
+    await session.send({ text: 'bonjour' });
+    const fresh = await session.next((a) => Boolean(adaptiveCard(a)?.actions.some((b) => b.data.verb === 'accreditation.start')), 'a fresh welcome');
+    await session.send({ value: { verb: 'accreditation.start', promptId: adaptiveCard(fresh)!.actions[0].data.promptId } });
+    await session.next((a) => Boolean(adaptiveCard(a)?.body.some((b) => b.text === 'Accréditation des médecins')), 'the accreditation entry');
+    session.end();
   });
 });

@@ -1,5 +1,5 @@
 import { ActivityTypes, Channels, TurnContext } from 'botbuilder';
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { eraseConfirmData, keptSentences, privacyData } from '../cards/common';
 import { renderCard } from '../cards/render';
@@ -97,7 +97,11 @@ export class PrivacyDialog extends InterruptibleDialog {
     forgetConversation(context);
     // The chat page forgets this conversation (its key is revoked) and says so.
     if (context.activity.channelId === Channels.Directline) await context.sendActivity({ type: ActivityTypes.Event, name: FORGET_CONVERSATION_EVENT, value: 'erased' });
-    return step.cancelAllDialogs();
+    // Nothing is left to continue: the whole stack ends (the menu would come back with a card the erased state no longer knows).
+    let root: DialogContext = step;
+    while (root.parent) root = root.parent;
+    await root.cancelAllDialogs();
+    return Dialog.EndOfTurn;
   }
 
   private async subject(context: TurnContext): Promise<DataSubject & { accreditationNotSignedIn: boolean }> {

@@ -331,7 +331,13 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     server.get(route, async (req: Request, res: Response) => {
       const locale = pageLocale(req);
       const t = i18n.getFixedT(locale);
-      sendHtml(res, securePage(t, locale, { title: t(`pages:${key}.title`), paragraphs: t(`pages:${key}.body`, { returnObjects: true }) as string[] }).html);
+      // Never a dead end: back to the chat in the same language (and, for the statement, the official remedy).
+      const links = [
+        ...(key === 'accessibility' ? [`<a href="https://www.defenseurdesdroits.fr/" rel="noopener">${escapeHtml(t('pages:accessibility.defenseur'))}</a>`] : []),
+        `<a href="/?lang=${locale}">${escapeHtml(t('pages:backToChat'))}</a>`,
+      ];
+      const html = links.map((link) => `<p>${link}</p>`).join('\n');
+      sendHtml(res, securePage(t, locale, { title: t(`pages:${key}.title`), paragraphs: t(`pages:${key}.body`, { returnObjects: true }) as string[], html }).html);
     });
   }
 

@@ -72,7 +72,8 @@ const FORM_STYLE = `<style>
   label { font-weight: 600; margin-top: 0.5rem; }
   input { font-size: 1.1rem; padding: 0.5rem; min-height: 24px; background: var(--surface); color: var(--text); border: 1px solid var(--muted); }
   button { margin-top: 1rem; font-size: 1.05rem; padding: 0.6rem; min-height: 44px; background: var(--brand); color: var(--on-brand); border: 0; }
-  .help { color: var(--muted); font-size: 0.9rem; margin: 0; }
+  .help { color: var(--muted); font-size: 0.9rem; margin: 0.25rem 0 0; }
+  input[type=checkbox], input[type=radio] { width: 24px; height: 24px; min-height: 24px; vertical-align: middle; }
   .error { color: var(--error); font-weight: 600; }
   .code { font-size: 2.2rem; font-weight: 700; letter-spacing: 0.2em; background: var(--surface); border: 2px solid var(--brand); padding: 0.5rem 1rem; display: inline-block; font-variant-numeric: tabular-nums; }
 </style>`;

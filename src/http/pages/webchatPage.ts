@@ -66,6 +66,8 @@ const WEBCHAT_STYLE = `<style>
   #accessibility { position: absolute; top: 0.6rem; right: 1rem; color: var(--on-brand); font-size: 0.8rem; }
   #webchat { max-width: 56rem; margin: 0 auto; background: var(--surface); }
   #status { position: fixed; top: 0; left: 0; right: 0; z-index: 10; padding: 0.75rem 1rem; color: var(--error); background: var(--error-bg); border-bottom: 1px solid var(--error); font-weight: 600; }
+  #status.info { color: var(--text); background: var(--surface); border-bottom-color: var(--border); }
+  #webchat .ac-input.ac-textInput, #webchat .ac-input.ac-numberInput, #webchat .ac-input.ac-dateInput { min-height: 2.25rem; }
   #webchat .ac-pushButton.style-positive, #webchat .ac-pushButton.primary { background-color: #005a9e !important; border-color: #005a9e !important; color: #fff !important; }
   #webchat .ac-input input[type=radio], #webchat .ac-input input[type=checkbox], #webchat input.ac-input[type=checkbox] { width: 24px; height: 24px; }
   @media (prefers-color-scheme: dark) {
@@ -82,7 +84,7 @@ export const WEBCHAT_START = `(async function () {
     backgroundColor: '#121417',
     bubbleBackground: '#1c2026', bubbleBorderColor: '#3a4149', bubbleTextColor: '#e6e8eb',
     bubbleFromUserBackground: '#0b3a66', bubbleFromUserBorderColor: '#3a4149', bubbleFromUserTextColor: '#ffffff',
-    accent: '#9ccbff', subtle: '#b4bcc4', timestampColor: '#b4bcc4',
+    accent: '#9ccbff', subtle: '#b4bcc4', timestampColor: '#b4bcc4', botAvatarBackgroundColor: '#0b3a66',
     cardEmphasisBackgroundColor: '#262b32',
     sendBoxBackground: '#1c2026', sendBoxTextColor: '#e6e8eb', sendBoxButtonColor: '#c8cdd3', sendBoxPlaceholderColor: '#b4bcc4', sendBoxBorderTop: 'solid 1px #3a4149',
     suggestedActionBackgroundColor: '#1c2026', suggestedActionBorderColor: '#9ccbff', suggestedActionTextColor: '#9ccbff',
@@ -124,9 +126,10 @@ export const WEBCHAT_START = `(async function () {
   // What the status line says, and whether it is the server's own refusal (kept over the general sentence).
   let refusal = false;
   let refusedAt = 0;
-  const say = (text, fromServer = false) => {
+  const say = (text, fromServer = false, info = false) => {
     status.textContent = text;
     status.hidden = !text;
+    status.classList.toggle('info', info);
     refusal = fromServer && Boolean(text);
     if (refusal) refusedAt = Date.now();
   };
@@ -198,7 +201,7 @@ export const WEBCHAT_START = `(async function () {
       if (incoming && incoming.type === 'event' && incoming.name === 'sesame.forgetConversation') {
         localStorage.removeItem(KEY);
         // Data erased: the answer (what was kept, and why) stays on screen until the user reloads.
-        if (incoming.value === 'erased') say(strings.erased);
+        if (incoming.value === 'erased') say(strings.erased, false, true);
         else {
           say(strings.signedOut);
           setTimeout(() => location.reload(), 2500);
