@@ -435,6 +435,8 @@ export class AccreditationDialog extends InterruptibleDialog {
   }
 
   private async routeHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // Back from the questionnaire opened by a new request (begun in the first step): as after any child.
+    if (!(step.result as Partial<CardPromptResult<FieldValues>> | undefined)?.verb) return this.afterChild(step);
     const { verb } = step.result as CardPromptResult<FieldValues>;
     switch (verb) {
       case 'signin':
@@ -506,7 +508,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     if (!signedIn) {
       // The decision is read only once signed in (the seed: "pour connaître la décision, connectez-vous").
       const next = status.hasPersonalPassword ? 'nextSigninPersonal' : 'nextSignin';
-      const actions: HubAction[] = status.hasPersonalPassword ? ['signin', ...more, 'menu'] : ['signin', 'resend', ...more, 'menu'];
+      const actions: HubAction[] = ['signin', 'resend', ...more, 'menu'];
       if (!madeHere) return { line: 'known', history, next, actions };
       const line = DECIDED.includes(status.state) ? 'evaluated' : status.state === 'SIGNED_IN' || status.state === 'FILE_COMPLETE' || status.state === 'QUESTIONNAIRE' ? 'CREDENTIALS_SENT' : status.state;
       const shown = line === 'CREDENTIALS_SENT' ? { ...about, date: (status.state === 'CREDENTIALS_SENT' ? status.since : (await this.lastCredentials(status.accountId)) ?? status.since).toISOString() } : about;
