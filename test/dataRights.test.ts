@@ -3,7 +3,7 @@ import type { Activity, Message } from 'botframework-directlinejs';
 import { startTestApp } from './helpers/app';
 import { adaptiveCard, connect } from './helpers/directline';
 import { waitFor } from './helpers/smtp';
-import { DURAND } from './helpers/registry';
+import { DURAND, throughAdminFile } from './helpers/registry';
 import type { App } from '../src/app';
 
 let app: App;
@@ -20,8 +20,10 @@ describe('data rights (RGPD): the service', () => {
   it('erases a request nobody examined yet, whole; keeps one the OA received, and says so', async () => {
     const { registry, engagements, dataRights } = app.services;
     const draft = (await registry.register({ ...DURAND, identifier: '10100000001', email: 'draft@example.fr' })) as { accountId: string };
+    await throughAdminFile(app.db, registry, draft.accountId);
     await engagements.saveDraft(draft.accountId, 0, answers);
     const sent = (await registry.register({ ...DURAND, identifier: '10100000019', email: 'sent@example.fr' })) as { accountId: string };
+    await throughAdminFile(app.db, registry, sent.accountId);
     await engagements.saveDraft(sent.accountId, 0, answers);
     await engagements.send(sent.accountId);
 
@@ -45,6 +47,7 @@ describe('data rights (RGPD): the service', () => {
   it('gives a copy of the request with its history and questionnaire, and no password, not even hashed', async () => {
     const { registry, engagements, dataRights } = app.services;
     const { accountId } = (await registry.register({ ...DURAND, identifier: '10100000027', email: 'copy@example.fr' })) as { accountId: string };
+    await throughAdminFile(app.db, registry, accountId);
     await engagements.saveDraft(accountId, 0, answers);
     const copy = await dataRights.export(subject(accountId));
     expect(copy).toMatchObject({

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createI18n, type Translator } from '../src/i18n';
-import { calendarDay, dateTime, day, formatter, longDateTime, moment, time } from '../src/dates';
+import { calendarDay, dateTime, day, formatter, longDateTime, longDay, moment, time } from '../src/dates';
 
 let fr: Translator;
 let en: Translator;
@@ -24,6 +24,9 @@ describe('dates as users read them', () => {
     expect(day(fr, new Date('2026-12-31T23:30:00Z'))).toBe('01/01/2027');
     expect(longDateTime(fr, at)).toBe('12 mars 2026 à 14:02');
     expect(longDateTime(en, at)).toBe('12 March 2026 at 14:02');
+    // A status line's day in words; 23:30 UTC on 2 December is already 3 December in Paris.
+    expect(longDay(fr, new Date('2026-12-02T23:30:00Z'))).toBe('3 décembre 2026');
+    expect(longDay(en, new Date('2026-12-02T23:30:00Z'))).toBe('3 December 2026');
   });
 
   it('a date the user entered is shown as they write it, never as ISO, and does not shift by a day', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp } from './helpers/app';
 import { launchBrowser } from './helpers/browser';
-import { DURAND } from './helpers/registry';
+import { DURAND, throughAdminFile } from './helpers/registry';
 import type { App } from '../src/app';
 import fs from 'node:fs';
 
@@ -215,6 +215,7 @@ describe('Web Chat in a real browser', () => {
       data: { firstName: `[Voir le dossier](${bait}/phish)`, lastName: `![x](${bait}/t.png) <img src=${bait}/i.png>` },
     });
     const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
+    await throughAdminFile(app.db, app.services.registry, accountId);
     await app.services.engagements.saveDraft(accountId, 0, answers);
     await app.services.engagements.send(accountId);
     const { account } = await app.services.desk.create('EXPERT', 'expert.browser@cfar.example', 'Paul Expert', ['cfar']);

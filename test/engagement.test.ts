@@ -6,12 +6,13 @@ import { createServices, type Services } from '../src/services';
 import { createI18n } from '../src/i18n';
 import { parseQuestionnaire, QuestionnaireError } from '../src/services/accreditation/questionnaires';
 import { DeskAccessError } from '../src/services/accreditation/engagement';
+import { RequestTransitionError } from '../src/services/accreditation/requestStatus';
 import { patientDataFindings } from '../src/services/accreditation/epr';
 import { attestationPdf } from '../src/services/accreditation/attestation';
 import { pdfCharacters } from './helpers/pdf';
 import { redactPatientData } from '../src/services/patientData';
 import { tempDatabase } from './helpers/db';
-import { DURAND, registryWithMail } from './helpers/registry';
+import { DURAND, registryWithMail, throughAdminFile } from './helpers/registry';
 import type { Db } from '../src/services/db/database';
 
 const definition = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'accreditation', 'questionnaires', 'default.v1.json'), 'utf8')) as {
@@ -55,6 +56,7 @@ describe('the desk: who may decide what', () => {
     services = createServices(db, mail.outbox, await createI18n('fr'), () => 'http://sesame.test');
     accountId = ((await services.registry.register(DURAND)) as { accountId: string }).accountId;
     const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
+    await throughAdminFile(db, services.registry, accountId);
     await services.engagements.saveDraft(accountId, 0, answers);
     expect(await services.engagements.send(accountId)).toMatchObject({ status: 'sent', oa: { id: 'cfar', name: 'CFAR' } });
   });
@@ -84,7 +86,7 @@ describe('the desk: who may decide what', () => {
     expect(await services.engagements.get(accountId)).toMatchObject({ status: 'TO_COMPLETE', expertComment: 'Précisez les RMM', section: 2 });
     await services.engagements.send(accountId);
     await services.engagements.decide(expert.id, accountId, 'ACCEPTED');
-    await expect(services.engagements.decide(expert.id, accountId, 'REFUSED', 'trop tard')).rejects.toThrow(/not waiting/);
+    await expect(services.engagements.decide(expert.id, accountId, 'REFUSED', 'trop tard')).rejects.toMatchObject({ name: 'RequestTransitionError', from: 'ACCEPTED', event: 'refuse' });
     const decisions = await services.engagements.decisions(accountId);
     expect(decisions.map((d) => [d.expertId, d.decision, d.reason])).toEqual([
       [expert.id, 'TO_COMPLETE', 'Précisez les RMM'],
@@ -97,9 +99,9 @@ describe('the desk: who may decide what', () => {
   });
 
   it('a sent questionnaire is read-only', async () => {
-    expect(await services.engagements.send(accountId)).toEqual({ status: 'readOnly' });
+    await expect(services.engagements.send(accountId)).rejects.toBeInstanceOf(RequestTransitionError);
     const before = await services.engagements.get(accountId);
-    await services.engagements.saveDraft(accountId, 1, { actsPerYear: '1' });
+    await expect(services.engagements.saveDraft(accountId, 1, { actsPerYear: '1' })).rejects.toMatchObject({ from: 'SENT', event: 'saveDraft' });
     expect((await services.engagements.get(accountId))!.answers.actsPerYear).toBe(before!.answers.actsPerYear);
   });
 });

@@ -4,7 +4,7 @@ import { startConnector } from './helpers/connector';
 import { adaptiveCard, connect } from './helpers/directline';
 import { waitFor } from './helpers/smtp';
 import { pdfCharacters } from './helpers/pdf';
-import { DURAND } from './helpers/registry';
+import { DURAND, throughAdminFile } from './helpers/registry';
 import { createI18n } from '../src/i18n';
 import { AttestationPage } from '../src/http/pages/attestationPage';
 import { attestationPdf } from '../src/services/accreditation/attestation';
@@ -174,6 +174,7 @@ describe('the secure pages', () => {
   it('attestation: any name, and a failed PDF does not spend the link (§6)', async () => {
     const { accountId } = (await app.services.registry.register({ ...DURAND, identifier: '10100555043', lastName: 'Łukasiewicz-王', firstName: 'Ştefan Nguyễn', email: 'stefan@example.fr' })) as { accountId: string };
     const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
+    await throughAdminFile(app.db, app.services.registry, accountId);
     await app.services.engagements.saveDraft(accountId, 0, answers);
     await app.services.engagements.send(accountId);
     const { account: expert } = await app.services.desk.create('EXPERT', 'expert@cfar.example', 'Paul Expert', ['cfar']);

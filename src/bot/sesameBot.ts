@@ -176,8 +176,14 @@ export class SesameBot extends ActivityHandler {
   private async notice(context: TurnContext, value: Record<string, unknown>): Promise<void> {
     const { kind, status, reason } = value as { kind?: string; status?: string; reason?: string };
     const t = tr(context);
-    if (kind === 'evaluated') await context.sendActivity(t('accreditation:notice.evaluated'));
-    else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) await context.sendActivity(t(`medimail:notice.${status}`, { reason: plain(reason ?? '') }));
+    if (kind === 'evaluated') {
+      // The journey the notice is about, if open, takes it and shows its new status (not the old card).
+      const event = trustedEvent(context);
+      const dc = await this.dialogs.createContext(context);
+      if (dc.activeDialog) await dc.continueDialog();
+      if (event?.taken) return;
+      await context.sendActivity(t('accreditation:notice.evaluated'));
+    } else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) await context.sendActivity(t(`medimail:notice.${status}`, { reason: plain(reason ?? '') }));
     else return;
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) await dc.repromptDialog();

@@ -4,7 +4,7 @@ import { SPECIALTIES } from '../services/accreditation/specialties';
 import { DEPARTMENTS, REGIONS } from '../services/geography';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { dateTime } from '../dates';
+import { dateTime, longDay } from '../dates';
 import { shortTitle } from './medimail';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 
@@ -96,9 +96,35 @@ export const HUB_ACTIONS = [
   'readQuestionnaire',
   'attestation',
   'portal',
+  'renew',
+  'history',
 ] as const;
 export type HubAction = (typeof HUB_ACTIONS)[number];
-export type HubNext = 'nextSignin' | 'nextAdminFile' | 'nextQuestionnaire' | 'waiting' | 'toComplete' | 'refused' | 'engaged';
+/** The status line: the request's status (src/services/accreditation/requestStatus.ts), as this reader may know it. */
+export type HubLine =
+  | 'none'
+  | 'known'
+  | 'evaluated'
+  | 'CREDENTIALS_SENT'
+  | 'SIGNED_IN'
+  | 'FILE_COMPLETE'
+  | 'QUESTIONNAIRE'
+  | 'RENEWED'
+  | 'SENT'
+  | 'TO_COMPLETE'
+  | 'ACCEPTED'
+  | 'REFUSED';
+export type HubNext =
+  | 'nextSignin'
+  | 'nextSigninPersonal'
+  | 'nextSigninAny'
+  | 'nextAdminFile'
+  | 'nextQuestionnaire'
+  | 'nextResume'
+  | 'waiting'
+  | 'toComplete'
+  | 'refused'
+  | 'engaged';
 
 export const accreditationSchemas = {
   entry: z.object({ promptId: form.promptId, text: texts(...ENTRY) }),
@@ -123,11 +149,12 @@ export const accreditationSchemas = {
       z.object({ kind: z.literal('emailSuggestion'), text, suggestion: z.string().min(1), useSuggestion: text, keepEmail: text }),
     ]),
   }),
-  /** "Où en suis-je ?": what was done when, the next step, and the next actions as buttons. */
+  /** "Où en suis-je ?": the status in one line, what comes next (its action first), the history folded below. */
   hub: z.object({
     promptId: form.promptId,
-    text: texts('title', 'none'),
+    text: texts('title', 'historyTitle'),
     signedInAs: z.string(),
+    status: z.string().min(1),
     history: z.array(fact),
     next: z.string(),
     actions: z.array(action),
@@ -220,33 +247,39 @@ export function registrationData(t: Translator, view: CardView, notice: Registra
 export interface HubView {
   promptId: string;
   signedInAs?: { civility: string; firstName: string; lastName: string };
+  /** The status line and what it needs: the OA's name (undefined: "the OA of your specialty"), a day, the questionnaire's progress. */
+  line: HubLine;
+  /** Shown only when asked (« Voir l'historique »): the status comes first. */
   history: { type: string; detail?: string; at: string }[];
   next?: HubNext;
-  /** What the next step's sentence needs: the OA's name (undefined: "the OA of your specialty"), dates, the expert's words. */
-  about?: { oa?: string; date?: string; comment?: string };
+  about?: { oa?: string; date?: string; comment?: string; current?: number; total?: number };
+  /** The next step's action first. */
   actions: HubAction[];
 }
 
 export function hubData(t: Translator, view: HubView) {
   const a = (key: string, options?: Record<string, unknown>) => t(`${ns}:hub.${key}`, options);
+  const params = {
+    oa: view.about?.oa ?? a('yourOa'),
+    date: view.about?.date ? longDay(t, new Date(view.about.date)) : '',
+    comment: plain(view.about?.comment ?? ''),
+    current: view.about?.current ?? 0,
+    total: view.about?.total ?? 0,
+  };
   let next = '';
   if (view.next) {
-    const params = {
-      oa: view.about?.oa ?? a('yourOa'),
-      date: view.about?.date ? dateTime(t, new Date(view.about.date)) : '',
-      comment: plain(view.about?.comment ?? ''),
-    };
     const sentence = a(view.next, params);
     next = view.next.startsWith('next') ? a('next', { step: sentence }) : sentence;
   }
   const who = view.signedInAs;
   return {
     promptId: view.promptId,
-    text: pick(t, `${ns}:hub`, ['title', 'none'] as const),
+    text: pick(t, `${ns}:hub`, ['title', 'historyTitle'] as const),
     signedInAs: who ? a('signedInAs', { name: plain(`${t(`mail:civility.${who.civility}`)} ${who.firstName} ${who.lastName}`) }) : '',
-    history: view.history.map((h) => ({ title: dateTime(t, new Date(h.at)), value: a(`event.${h.type}`, { detail: h.detail ?? '' }) })),
+    status: a(`line.${view.line}`, params),
+    history: view.history.map((h) => ({ title: dateTime(t, new Date(h.at)), value: a(`event.${h.type}`, { detail: plain(h.detail ?? '') }) })),
     next,
-    actions: view.actions.map((verb) => ({ title: a(verb), verb })),
+    actions: view.actions.map((verb, i) => ({ title: a(verb, params), verb, ...(i === 0 && verb !== 'menu' ? { style: 'positive' as const } : {}) })),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   resendByNumberData,
   resendData,
   signInWaitData,
+  type HubAction,
   type HubView,
   type RegistrationNotice,
 } from '../cards/accreditation';
@@ -33,7 +34,8 @@ import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { normalize } from '../services/text';
 import { PERSON_NAME } from '../services/names';
 import type { SecureLinks } from '../services/identity/secureLinks';
-import { ATTESTATION_PURPOSE, FORGET_CONVERSATION_EVENT, SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
+import { ATTESTATION_PURPOSE, FORGET_CONVERSATION_EVENT, NOTICE_EVENT, SIGN_IN_PURPOSE, SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
+import { allows, DECIDED } from '../services/accreditation/requestStatus';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { QUESTIONNAIRE_DIALOG, QuestionnaireDialog } from './questionnaireDialog';
 import { PORTAL_DIALOG, PortalDialog } from './portalDialog';
@@ -42,7 +44,7 @@ import type { EprService } from '../services/accreditation/epr';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
-import { tr, turnLocale } from './turn';
+import { noteError, tr, trustedEvent, turnLocale } from './turn';
 import { plain } from '../cards/adaptive';
 
 export const ACCREDITATION_DIALOG = 'accreditation';
@@ -66,6 +68,12 @@ const P_ADMIN = 'acc.adminFileCard';
 const P_RECAP = 'acc.adminRecapCard';
 
 const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+/** How the hub opens: with the history unfolded, or straight into « Faire une nouvelle demande ». */
+interface HubOptions {
+  history?: boolean;
+  renew?: boolean;
+}
 
 /** What this conversation knows of the journey; persisted in conversation state. */
 export interface AccreditationConversation {
@@ -169,6 +177,21 @@ const SIGN_OUT_WORDS = new Set(['me deconnecter', 'deconnexion', 'deconnecter', 
 /** "me déconnecter": a word of the accreditation journey, not a question for the root to answer. */
 export function isSignOut(text: string): boolean {
   return SIGN_OUT_WORDS.has(normalize(text));
+}
+
+const NEW_REQUEST_WORDS = new Set([
+  'nouvelle demande',
+  'faire une nouvelle demande',
+  'une nouvelle demande',
+  'refaire une demande',
+  'refaire ma demande',
+  'new request',
+  'make a new request',
+]);
+
+/** "nouvelle demande" typed (the whole message): the hub's « Faire une nouvelle demande ». */
+export function isNewRequest(text: string): boolean {
+  return NEW_REQUEST_WORDS.has(normalize(text));
 }
 
 /**
@@ -281,6 +304,19 @@ export class AccreditationDialog extends InterruptibleDialog {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(HUB);
     }
+    if (activity.type === 'message' && !activity.value && activity.text && isNewRequest(activity.text)) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(HUB, { renew: true } satisfies HubOptions);
+    }
+    // The expert decided (another conversation): the notice, then the hub as it is now — never the old one.
+    const event = trustedEvent(innerDc.context);
+    if (event?.name === NOTICE_EVENT && event.value.kind === 'evaluated') {
+      event.taken = true;
+      const signedIn = await this.signedInAccount(innerDc.context);
+      await innerDc.context.sendActivity(tr(innerDc.context)(signedIn ? 'accreditation:notice.evaluatedSignedIn' : 'accreditation:notice.evaluatedSignedOut'));
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(HUB);
+    }
     return super.onContinueDialog(innerDc);
   }
 
@@ -289,6 +325,7 @@ export class AccreditationDialog extends InterruptibleDialog {
   /** Already signed in: straight to where the user is. Otherwise the two doors of the seed. */
   private async offerEntry(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const asked = (step.options as { start?: string } | undefined)?.start;
+    if (asked === 'renew') return step.replaceDialog(HUB, { renew: true } satisfies HubOptions);
     if (asked === 'status' || (await this.signedInAccount(step.context))) return step.replaceDialog(HUB);
     return step.beginDialog(P_ENTRY);
   }
@@ -344,10 +381,13 @@ export class AccreditationDialog extends InterruptibleDialog {
     }
     const keep = { ...stringify(values), practice };
     const id = checkProfessionalId(values.identifier);
+    // The warnings below are problems the user met: the helpdesk sees them as it sees a refused field.
     if (id.status === 'nationalId') {
+      noteError(step.context, tr(step.context)('accreditation:form.nationalId', { value: id.value, rpps: id.rpps }));
       return step.replaceDialog(FORM_LOOP, { ...keep, identifier: id.rpps, notice: 'nationalId', noticeValue: id.value, rpps: id.rpps });
     }
     if (id.status === 'badKey' && values.confirmKey !== 'true') {
+      noteError(step.context, tr(step.context)('accreditation:form.badKey', { value: id.value }));
       return step.replaceDialog(FORM_LOOP, { ...keep, identifier: id.value, notice: 'badKey', noticeValue: id.value });
     }
     const suggestion = suggestEmail(values.email);
@@ -388,11 +428,15 @@ export class AccreditationDialog extends InterruptibleDialog {
   // ---- "Où en suis-je ?" ----
 
   private async showHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const hub = await this.hubView(step.context);
+    const options = (step.options ?? {}) as HubOptions;
+    if (options.renew) return this.renew(step);
+    const hub = await this.hubView(step.context, options.history);
     return step.beginDialog(P_HUB, { values: { hub: JSON.stringify(hub) } });
   }
 
   private async routeHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // Back from the questionnaire opened by a new request (begun in the first step): as after any child.
+    if (!(step.result as Partial<CardPromptResult<FieldValues>> | undefined)?.verb) return this.afterChild(step);
     const { verb } = step.result as CardPromptResult<FieldValues>;
     switch (verb) {
       case 'signin':
@@ -416,6 +460,10 @@ export class AccreditationDialog extends InterruptibleDialog {
       case 'signout':
         await this.signOut(step.context, await this.state.get(step.context, {}));
         return step.replaceDialog(HUB);
+      case 'renew':
+        return this.renew(step);
+      case 'history':
+        return step.replaceDialog(HUB, { history: true } satisfies HubOptions);
       default:
         return step.endDialog();
     }
@@ -431,37 +479,86 @@ export class AccreditationDialog extends InterruptibleDialog {
     return step.replaceDialog(HUB);
   }
 
-  /** What was done when, the next step and its buttons (translated when the card is drawn). */
-  private async hubView(context: TurnContext): Promise<Omit<HubView, 'promptId'>> {
+  /**
+   * The request's status in one line, what comes next with its action first, and — when asked —
+   * the history: all derived from the one status of the request (requestStatus.ts), signed in or not.
+   */
+  private async hubView(context: TurnContext, showHistory = false): Promise<Omit<HubView, 'promptId'>> {
     const conversation = await this.state.get(context, {});
     const signedIn = await this.signedInAccount(context);
     const accountId = signedIn?.id ?? conversation.request?.accountId;
-    if (!accountId) return { history: [], actions: ['register', 'signin', 'resend', 'menu'] };
+    const status = accountId ? await this.engagements.status(accountId) : undefined;
+    if (!status) return { line: 'none', history: [], next: 'nextSigninAny', actions: ['register', 'signin', 'resend', 'menu'] };
     // A request made elsewhere and only found by its number here (a duplicate) shows nothing of its
-    // history until its holder signs in: whoever typed a number learns no dates nor addresses.
-    const madeHere = signedIn || conversation.request?.canChangeEmail;
-    const history = (madeHere ? await this.registry.history(accountId) : [])
-      .filter((e) => signedIn || e.type === 'REQUEST_CREATED' || e.type === 'CREDENTIALS_SENT' || e.type === 'EMAIL_CHANGED')
-      .map((e) => ({ type: e.type, detail: e.detail, at: e.at.toISOString() }));
-    // The decision is read only once signed in (the seed: "pour connaître la décision, connectez-vous").
-    if (!signedIn) return { history, next: 'nextSignin', actions: ['signin', 'resend', 'menu'] };
-    const signedInAs = { civility: signedIn.civility, firstName: signedIn.firstName, lastName: signedIn.lastName };
-    const base = { signedInAs, history };
-    if (!signedIn.adminFile) return { ...base, next: 'nextAdminFile', actions: ['adminFile', 'signout', 'menu'] };
-    const engagement = await this.engagements.get(signedIn.id);
-    const oa = engagement?.oa.name ?? this.engagements.oaFor(signedIn).name;
-    switch (engagement?.status) {
-      case 'SENT':
-        return { ...base, next: 'waiting', about: { oa, date: engagement.sentAt?.toISOString() }, actions: ['readQuestionnaire', 'editAdminFile', 'signout', 'menu'] };
-      case 'TO_COMPLETE':
-        return { ...base, next: 'toComplete', about: { oa, comment: engagement.expertComment }, actions: ['completeQuestionnaire', 'signout', 'menu'] };
-      case 'REFUSED':
-        return { ...base, next: 'refused', about: { oa, comment: engagement.expertComment }, actions: ['readQuestionnaire', 'signout', 'menu'] };
-      case 'ACCEPTED':
-        return { ...base, next: 'engaged', about: { oa, date: engagement.decidedAt?.toISOString() }, actions: ['portal', 'attestation', 'signout', 'menu'] };
-      default:
-        return { ...base, next: 'nextQuestionnaire', about: { oa }, actions: ['questionnaire', 'editAdminFile', 'signout', 'menu'] };
+    // status nor history until its holder signs in: whoever typed a number learns no dates nor addresses.
+    const madeHere = Boolean(signedIn) || Boolean(conversation.request?.canChangeEmail);
+    const history = showHistory && madeHere
+      ? (await this.registry.history(status.accountId))
+          .filter((e) => signedIn || e.type === 'REQUEST_CREATED' || e.type === 'CREDENTIALS_SENT' || e.type === 'EMAIL_CHANGED')
+          .map((e) => ({ type: e.type, detail: e.detail, at: e.at.toISOString() }))
+      : [];
+    const more: HubAction[] = madeHere && !showHistory ? ['history'] : [];
+    const about = {
+      oa: status.oa.name,
+      date: status.since.toISOString(),
+      comment: status.comment,
+      current: status.section.current,
+      total: status.section.total,
+    };
+    if (!signedIn) {
+      // The decision is read only once signed in (the seed: "pour connaître la décision, connectez-vous").
+      const next = status.hasPersonalPassword ? 'nextSigninPersonal' : 'nextSignin';
+      const actions: HubAction[] = ['signin', 'resend', ...more, 'menu'];
+      if (!madeHere) return { line: 'known', history, next, actions };
+      const line = DECIDED.includes(status.state) ? 'evaluated' : status.state === 'SIGNED_IN' || status.state === 'FILE_COMPLETE' || status.state === 'QUESTIONNAIRE' ? 'CREDENTIALS_SENT' : status.state;
+      const shown = line === 'CREDENTIALS_SENT' ? { ...about, date: (status.state === 'CREDENTIALS_SENT' ? status.since : (await this.lastCredentials(status.accountId)) ?? status.since).toISOString() } : about;
+      return { line, history, next, about: line === 'evaluated' ? { ...about, date: (status.decidedAt ?? status.since).toISOString() } : shown, actions };
     }
+    const signedInAs = { civility: signedIn.civility, firstName: signedIn.firstName, lastName: signedIn.lastName };
+    const base = { signedInAs, history, about };
+    const tail: HubAction[] = [...more, 'signout', 'menu'];
+    switch (status.state) {
+      case 'CREDENTIALS_SENT':
+      case 'SIGNED_IN':
+        return { ...base, line: 'SIGNED_IN', next: 'nextAdminFile', actions: ['adminFile', ...tail] };
+      case 'FILE_COMPLETE':
+        return { ...base, line: 'FILE_COMPLETE', next: 'nextQuestionnaire', actions: ['questionnaire', 'editAdminFile', ...tail] };
+      case 'QUESTIONNAIRE':
+        return { ...base, line: status.round > 1 ? 'RENEWED' : 'QUESTIONNAIRE', next: 'nextResume', actions: ['questionnaire', 'editAdminFile', ...tail] };
+      case 'SENT':
+        return { ...base, line: 'SENT', next: 'waiting', actions: ['readQuestionnaire', 'editAdminFile', ...tail] };
+      case 'TO_COMPLETE':
+        return { ...base, line: 'TO_COMPLETE', next: 'toComplete', actions: ['completeQuestionnaire', ...tail] };
+      case 'REFUSED':
+        return { ...base, line: 'REFUSED', next: 'refused', actions: ['renew', 'readQuestionnaire', ...tail] };
+      case 'ACCEPTED':
+        return { ...base, line: 'ACCEPTED', next: 'engaged', actions: ['portal', 'attestation', ...tail] };
+    }
+  }
+
+  private async lastCredentials(accountId: string): Promise<Date | undefined> {
+    return (await this.registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1)?.at;
+  }
+
+  /**
+   * « Faire une nouvelle demande » (button or typed): after a refusal only, signed in; the
+   * questionnaire opens again with the last answers. Anything else says why and shows the status.
+   */
+  private async renew(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = tr(step.context);
+    const account = await this.signedInAccount(step.context);
+    if (!account) {
+      await step.context.sendActivity(t('accreditation:renew.signinFirst'));
+      return step.replaceDialog(SIGN_IN);
+    }
+    const status = await this.engagements.status(account.id);
+    if (!status || !allows(status.state, 'renew')) {
+      await step.context.sendActivity(t('accreditation:renew.notRefused'));
+      return step.replaceDialog(HUB);
+    }
+    await this.engagements.renew(account.id);
+    await step.context.sendActivity(t('accreditation:renew.done', { oa: status.oa.name ?? t('accreditation:hub.yourOa') }));
+    return step.beginDialog(QUESTIONNAIRE_DIALOG, { section: 0 });
   }
 
   /** The attestation d'engagement as a PDF, by a personal one-time link; it is also posted. */
@@ -657,8 +754,15 @@ const ADMIN_FIELDS = {
   mobile: { label: 'accreditation:adminFile.mobile', example: 'accreditation:adminFile.mobileExample' },
 };
 
-function noticeOf(values: FieldValues): RegistrationNotice {
+/**
+ * The notice a registration card shows — only while it is still about what the card holds: a warning
+ * on a number the user has since corrected is gone, even if the card comes back for another field.
+ */
+export function noticeOf(values: FieldValues): RegistrationNotice {
   const notice = values.notice as RegistrationNotice['notice'] | undefined;
+  const identifier = (values.identifier ?? '').replace(/\s/g, '');
+  if (notice === 'badKey' && values.noticeValue !== identifier) return {};
+  if (notice === 'nationalId' && values.rpps !== identifier) return {};
   return { notice, value: values.noticeValue, rpps: values.rpps, suggestion: values.suggestion };
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { deskEprsData, deskWaitData, queueData, summaryData, type QueueItem } from '../cards/desk';
 import { renderCard } from '../cards/render';
 import type { EngagementService, ExpertDecision } from '../services/accreditation/engagement';
+import { RequestTransitionError } from '../services/accreditation/requestStatus';
 import type { EprService } from '../services/accreditation/epr';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
 import { DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
@@ -153,7 +154,15 @@ export class DeskDialog extends ComponentDialog {
     if (!expert) return step.replaceDialog(SIGN_IN);
     const { accountId } = step.options as { accountId: string };
     const decision: ExpertDecision = verb === 'accept' ? 'ACCEPTED' : verb === 'refuse' ? 'REFUSED' : 'TO_COMPLETE';
-    const { references } = await this.engagements.decide(expert.id, accountId, decision, values.reason, values.section);
+    let references: unknown[];
+    try {
+      ({ references } = await this.engagements.decide(expert.id, accountId, decision, values.reason, values.section));
+    } catch (error) {
+      // Another expert decided first, or the card is stale: the request is no longer waiting.
+      if (!(error instanceof RequestTransitionError)) throw error;
+      await step.context.sendActivity(tr(step.context)('desk:summary.alreadyDecided'));
+      return step.replaceDialog(QUEUE);
+    }
     await step.context.sendActivity(tr(step.context)('desk:summary.decided'));
     // Not awaited: the physician's conversation runs its own turn (it may be queued behind this one).
     void this.notifyPhysician(references);

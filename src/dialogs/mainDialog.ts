@@ -8,7 +8,7 @@ import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { InterruptibleDialog, recognizeCommand, type Command, type LeaveCommand } from './interruptibleDialog';
 import { tr, turnLocale } from './turn';
 import { answerButtons, type FreeTextAnswerer } from './freeText';
-import { isSignOut } from './accreditationDialog';
+import { isNewRequest, isSignOut } from './accreditationDialog';
 import type { SupportOptions } from './supportDialog';
 import type { Journey } from '../services/support/tickets';
 import type { PrivacyOptions } from './privacyDialog';
@@ -85,6 +85,12 @@ export class MainDialog extends InterruptibleDialog {
     while (leaf.child) leaf = leaf.child;
     if (leaf.activeDialog?.id === MENU_PROMPT && recognizeEntry(text) && !this.freeText.isTopicTitle(text)) return undefined;
     if (isSignOut(text)) return undefined;
+    // « nouvelle demande »: the accreditation journey's typed action, from inside it or from anywhere.
+    if (isNewRequest(text)) {
+      if (innerDc.stack.some((d) => d.id === this.journeys.accreditation.id)) return undefined;
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(this.journeys.accreditation.id, { start: 'renew' });
+    }
     const journey = innerDc.stack.map((d) => this.journeyOf(d.id)).find(Boolean);
     const outcome = await this.freeText.handle(innerDc.context, text, journey);
     if (outcome.kind === 'support') {
@@ -174,6 +180,8 @@ class ListenPrompt extends Dialog {
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    // A notice from outside (an event) is not an answer to this step: the bot says it, the step stays.
+    if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const verb = (dc.context.activity.value as { verb?: unknown } | undefined)?.verb;
     if (typeof verb === 'string' && (MENU_VERBS as readonly string[]).includes(verb)) return dc.endDialog({ verb, values: {} } satisfies CardPromptResult<Record<string, never>>);
     return this.beginDialog(dc);

@@ -99,6 +99,8 @@ export class QuestionnaireDialog extends ComponentDialog {
     if (!account) return step.endDialog({ outcome: 'expired' } satisfies QuestionnaireOutcome);
     const t = tr(step.context);
     const current = await this.engagements.open(account.id);
+    // Sent meanwhile (another device, a stale card): nothing is changed, the questionnaire shows read-only.
+    if (current.status !== 'DRAFT' && current.status !== 'TO_COMPLETE') return step.replaceDialog(LOOP);
     const section = (step.options as { section?: number } | undefined)?.section ?? current.section;
     const answers = sectionAnswers(current.questionnaire, section, values);
     const target = verb === 'next' ? section + 1 : verb === 'previous' ? section - 1 : section;

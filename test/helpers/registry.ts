@@ -3,7 +3,7 @@ import { createI18n } from '../../src/i18n';
 import { Outbox } from '../../src/services/mail/outbox';
 import { smtpTransport } from '../../src/services/mail/smtpTransport';
 import { SecretBox } from '../../src/services/identity/secretBox';
-import { PrismaAccreditationRegistry, type RegistrationInput } from '../../src/services/accreditation/registry';
+import { PrismaAccreditationRegistry, type AccreditationRegistry, type AdministrativeFile, type RegistrationInput } from '../../src/services/accreditation/registry';
 import type { Db } from '../../src/services/db/database';
 import { SmtpSink } from './smtp';
 import { silentLogger } from './silentLogger';
@@ -48,4 +48,24 @@ export async function registryWithMail(db: Db, clock?: { now: Date }) {
       await sink.stop();
     },
   };
+}
+
+export const ADMIN_FILE: AdministrativeFile = {
+  address: '1 place du Capitole',
+  postalCode: '31000',
+  city: 'Toulouse',
+  department: '31',
+  cpamDepartment: '31',
+  crfmcRegion: '76',
+  practiceMode: 'salaried',
+  establishments: [{ name: 'CHU de Toulouse', finess: '310781406' }],
+};
+
+/**
+ * Steps 1–2 done (signed in once, administrative file saved): where the questionnaire may open.
+ * The sign-in itself is the registry's test's business; here it is only recorded.
+ */
+export async function throughAdminFile(db: Db, registry: AccreditationRegistry, accountId: string): Promise<void> {
+  await db.accreditationAccount.update({ where: { id: accountId }, data: { firstSignInAt: new Date() } });
+  await registry.saveAdministrativeFile(accountId, ADMIN_FILE);
 }

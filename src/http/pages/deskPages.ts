@@ -62,7 +62,7 @@ export class DeskPages {
     if (!link || !account) return expiredPage(t, locale);
     const result = await this.accounts.setPassword(account.id, form.password ?? '', form.confirmation ?? '');
     if (result.status === 'rejected') {
-      return this.activationForm(t, locale, token, account, passwordProblems(t, result.problems));
+      return this.activationForm(t, locale, token, account, passwordProblems(t, result.problems, 'email'));
     }
     // An activation link is made by the administrator's command, for no conversation: nothing to hand over.
     await this.links.complete(link.id, account.id, true);

@@ -124,9 +124,12 @@ export function emailPasswordForm(t: Translator, action: string, email = ''): st
 </form>`;
 }
 
-/** Password-policy problems, as the page names them. */
-export function passwordProblems(t: Translator, problems: string[]): string[] {
-  return problems.map((p) => t(`pages:password.${p}`, { min: PASSWORD_MIN_LENGTH }));
+/**
+ * Password-policy problems, as the page names them. A physician's username is their number; a desk
+ * account's (an OA expert, a service-centre agent) is their e-mail address, and the page says so.
+ */
+export function passwordProblems(t: Translator, problems: string[], username: 'number' | 'email' = 'number'): string[] {
+  return problems.map((p) => t(`pages:password.${p === 'containsUsername' && username === 'email' ? 'containsEmail' : p}`, { min: PASSWORD_MIN_LENGTH }));
 }
 
 /** A one-time link already used, expired, or unknown. */

@@ -7,9 +7,11 @@ import type { AccreditationRegistry, AccountView } from './registry';
 import type { ApprovedBody, OaDirectory } from './oaDirectory';
 import { missingAnswers, refOf, type Answers, type Question, type Questionnaire, type QuestionnaireCatalog } from './questionnaires';
 import type { SpecialtyCode } from './specialties';
+import { advance, engagementStatusOf, stateOf, type EngagementStatus, type RequestEvent, type RequestState, type RequestStatus } from './requestStatus';
 
-export type EngagementStatus = 'DRAFT' | 'SENT' | 'TO_COMPLETE' | 'ACCEPTED' | 'REFUSED';
+export type { EngagementStatus } from './requestStatus';
 export type ExpertDecision = 'ACCEPTED' | 'REFUSED' | 'TO_COMPLETE';
+const DECISION_EVENT: Record<ExpertDecision, RequestEvent> = { ACCEPTED: 'accept', REFUSED: 'refuse', TO_COMPLETE: 'askComplement' };
 
 export interface EngagementView {
   accountId: string;
@@ -25,7 +27,7 @@ export interface EngagementView {
   attestationAt: Date | undefined;
 }
 
-export type SendResult = { status: 'sent'; sentAt: Date; oa: ApprovedBody } | { status: 'incomplete'; missing: { section: number; question: Question }[] } | { status: 'readOnly' };
+export type SendResult = { status: 'sent'; sentAt: Date; oa: ApprovedBody } | { status: 'incomplete'; missing: { section: number; question: Question }[] };
 
 /** Refused: not an expert, or not an expert of this request's OA. */
 export class DeskAccessError extends Error {}
@@ -47,15 +49,87 @@ export class EngagementService {
     return this.options.now?.() ?? new Date();
   }
 
-  /** The request of a physician, created (as a draft for the OA of the specialty) on first opening. */
+  /**
+   * The questionnaire of a request, created (as a draft for the OA of the specialty) on first
+   * opening — once the administrative file is saved (RequestTransitionError before).
+   */
   async open(accountId: string): Promise<EngagementView> {
     const existing = await this.db.engagement.findUnique({ where: { accountId } });
     if (existing) return this.view(existing);
     const account = await this.registry.account(accountId);
     if (!account) throw new Error(`No account ${accountId}`);
+    advance(stateOf({ everSignedIn: account.everSignedIn, hasAdminFile: Boolean(account.adminFile) }, undefined), 'openQuestionnaire');
     const oa = this.directory.forSpecialty(account.specialty as SpecialtyCode);
-    const created = await this.db.engagement.create({ data: { accountId, oaId: oa.id, questionnaire: refOf(this.catalog.forOa(oa.id)) } });
+    const [created] = await this.db.$transaction([
+      this.db.engagement.create({ data: { accountId, oaId: oa.id, questionnaire: refOf(this.catalog.forOa(oa.id)) } }),
+      this.db.accreditationEvent.create({ data: { accountId, type: 'QUESTIONNAIRE_STARTED', at: this.now() } }),
+    ]);
     return this.view(created);
+  }
+
+  /**
+   * The request's one status, with what every message about it needs. Read by the hub, « où en
+   * suis-je » and the notices, signed in or not (they decide what they may show).
+   */
+  async status(accountId: string): Promise<RequestStatus | undefined> {
+    const account = await this.registry.account(accountId);
+    if (!account) return undefined;
+    const row = await this.db.engagement.findUnique({ where: { accountId } });
+    const engagement = row ? this.view(row) : undefined;
+    const state = stateOf({ everSignedIn: account.everSignedIn, hasAdminFile: Boolean(account.adminFile) }, engagement);
+    const events = await this.registry.history(accountId);
+    const last = (...types: string[]) => events.filter((e) => types.includes(e.type)).at(-1)?.at;
+    const since: Record<RequestState, Date | undefined> = {
+      CREDENTIALS_SENT: last('CREDENTIALS_SENT'),
+      SIGNED_IN: events.find((e) => e.type === 'SIGNED_IN')?.at,
+      FILE_COMPLETE: account.adminFileSavedAt,
+      QUESTIONNAIRE: last('QUESTIONNAIRE_STARTED', 'REQUEST_RENEWED'),
+      SENT: engagement?.sentAt,
+      TO_COMPLETE: engagement?.decidedAt,
+      ACCEPTED: engagement?.decidedAt,
+      REFUSED: engagement?.decidedAt,
+    };
+    const oa = engagement?.oa ?? this.oaFor(account);
+    const total = engagement?.questionnaire.sections.length ?? this.catalog.forOa(oa.id).sections.length;
+    return {
+      accountId,
+      state,
+      since: since[state] ?? account.createdAt,
+      oa: { id: oa.id, name: oa.name },
+      section: { current: state === 'SENT' || state === 'ACCEPTED' ? total : Math.min((engagement?.section ?? 0) + 1, total), total },
+      sentAt: engagement?.sentAt,
+      decidedAt: engagement?.decidedAt,
+      comment: engagement?.expertComment,
+      hasPersonalPassword: account.hasPersonalPassword,
+      round: 1 + events.filter((e) => e.type === 'REQUEST_RENEWED').length,
+    };
+  }
+
+  /**
+   * « Faire une nouvelle demande » after a refusal: the same account and OA, the questionnaire open
+   * again from its first section with the last answers in it. The refused request stays in the
+   * history: its decision (who, when, the reason) in the decisions, its events in the log.
+   */
+  async renew(accountId: string): Promise<EngagementView> {
+    const current = await this.open(accountId);
+    advance(stateOf({ everSignedIn: true, hasAdminFile: true }, current), 'renew');
+    const at = this.now();
+    const [row] = await this.db.$transaction([
+      this.db.engagement.update({
+        where: { accountId, status: 'REFUSED' },
+        data: {
+          status: engagementStatusOf('QUESTIONNAIRE'),
+          section: 0,
+          sentAt: null,
+          decidedAt: null,
+          expertComment: null,
+          commentSection: null,
+          questionnaire: refOf(this.catalog.forOa(current.oa.id)),
+        },
+      }),
+      this.db.accreditationEvent.create({ data: { accountId, type: 'REQUEST_RENEWED', at, detail: current.oa.name ?? null } }),
+    ]);
+    return this.view(row);
   }
 
   /** An OA's name, undefined where none is confirmed ("l'OA de votre spécialité"). */
@@ -76,7 +150,7 @@ export class EngagementService {
   /** "Enregistrer le questionnaire": a draft kept at any moment, with the section the user is at. */
   async saveDraft(accountId: string, section: number, answers: Answers): Promise<EngagementView> {
     const current = await this.open(accountId);
-    if (current.status !== 'DRAFT' && current.status !== 'TO_COMPLETE') return current;
+    advance(stateOf({ everSignedIn: true, hasAdminFile: true }, current), 'saveDraft');
     const merged = { ...current.answers, ...answers };
     const last = current.questionnaire.sections.length - 1;
     const row = await this.db.engagement.update({
@@ -89,12 +163,12 @@ export class EngagementService {
   /** "Envoyer": only when complete; the request then waits for the OA's expert. */
   async send(accountId: string): Promise<SendResult> {
     const current = await this.open(accountId);
-    if (current.status !== 'DRAFT' && current.status !== 'TO_COMPLETE') return { status: 'readOnly' };
+    const to = advance(stateOf({ everSignedIn: true, hasAdminFile: true }, current), 'send');
     const missing = missingAnswers(current.questionnaire, current.answers);
     if (missing.length) return { status: 'incomplete', missing };
     const sentAt = this.now();
     await this.db.$transaction([
-      this.db.engagement.update({ where: { accountId }, data: { status: 'SENT', sentAt, expertComment: null, commentSection: null } }),
+      this.db.engagement.update({ where: { accountId }, data: { status: engagementStatusOf(to), sentAt, expertComment: null, commentSection: null } }),
       this.db.accreditationEvent.create({ data: { accountId, type: 'QUESTIONNAIRE_SENT', at: sentAt, detail: current.oa.name ?? null } }),
     ]);
     return { status: 'sent', sentAt, oa: current.oa };
@@ -149,7 +223,7 @@ export class EngagementService {
    */
   async decide(expertId: string, accountId: string, decision: ExpertDecision, reason?: string, section?: string): Promise<{ references: unknown[] }> {
     const { expert, row } = await this.ownRequest(expertId, accountId);
-    if (row.status !== 'SENT') throw new DeskAccessError('This request is not waiting for a decision.');
+    const to = advance(stateOf({ everSignedIn: true, hasAdminFile: true }, { status: row.status as EngagementStatus }), DECISION_EVENT[decision]);
     const why = reason?.trim();
     if (decision !== 'ACCEPTED' && !why) throw new DeskAccessError('A reason is required.');
     const account = await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId } });
@@ -157,9 +231,10 @@ export class EngagementService {
     const t = this.i18n.getFixedT(account.locale as Locale, 'mail');
     await this.db.$transaction(async (tx) => {
       await tx.engagement.update({
-        where: { accountId },
+        // Two experts deciding at once: the second finds the request no longer SENT (P2025), never two decisions.
+        where: { accountId, status: 'SENT' },
         data: {
-          status: decision,
+          status: engagementStatusOf(to),
           decidedAt: at,
           expertComment: why ?? null,
           commentSection: decision === 'TO_COMPLETE' ? (section ?? null) : null,
@@ -167,7 +242,8 @@ export class EngagementService {
         },
       });
       await tx.decision.create({ data: { accountId, expertId: expert.id, decision, reason: why ?? null, section: section ?? null, at } });
-      await tx.accreditationEvent.create({ data: { accountId, type: `DECISION_${decision}`, at } });
+      // The reason stays in the request's history, also after a new request.
+      await tx.accreditationEvent.create({ data: { accountId, type: `DECISION_${decision}`, at, detail: why ?? null } });
       await this.outbox.enqueue(tx, {
         to: account.email,
         subject: t('evaluated.subject'),

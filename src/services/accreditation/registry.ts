@@ -11,6 +11,7 @@ import { lockedMail } from '../identity/lockNotice';
 import type { Locale } from '../../i18n';
 import { SPECIALTY_CODES } from './specialties';
 import { PERSON_NAME } from '../names';
+import { advance, stateOf, type EngagementStatus } from './requestStatus';
 
 /**
  * The registry of commitment requests to the accreditation — the "Pas encore inscrit" form,
@@ -95,7 +96,23 @@ export interface AccountView {
   adminFileSavedAt: Date | undefined;
 }
 
-export type AccreditationEventType = 'REQUEST_CREATED' | 'CREDENTIALS_SENT' | 'EMAIL_CHANGED' | 'SIGNED_IN' | 'PASSWORD_SET' | 'LOCKED' | 'ADMIN_FILE_SAVED';
+export type AccreditationEventType =
+  | 'REQUEST_CREATED'
+  | 'CREDENTIALS_SENT'
+  | 'EMAIL_CHANGED'
+  | 'SIGNED_IN'
+  | 'PASSWORD_SET'
+  | 'LOCKED'
+  | 'ADMIN_FILE_SAVED'
+  // written by the engagement service
+  | 'QUESTIONNAIRE_STARTED'
+  | 'QUESTIONNAIRE_SENT'
+  | 'DECISION_ACCEPTED'
+  | 'DECISION_REFUSED'
+  | 'DECISION_TO_COMPLETE'
+  | 'REQUEST_RENEWED'
+  | 'ATTESTATION'
+  | 'EPR_SENT';
 export interface AccreditationEventView {
   type: AccreditationEventType;
   at: Date;
@@ -268,8 +285,12 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
     return { status: 'ok' };
   }
 
+  /** Once signed in (RequestTransitionError before); saving it again later edits it and leaves the status as it is. */
   async saveAdministrativeFile(accountId: string, file: AdministrativeFile): Promise<void> {
     const data = administrativeFileSchema.parse(file);
+    const account = await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId }, include: { engagement: { select: { status: true } } } });
+    const engagement = account.engagement ? { status: account.engagement.status as EngagementStatus } : undefined;
+    advance(stateOf({ everSignedIn: Boolean(account.firstSignInAt), hasAdminFile: Boolean(account.adminFile) }, engagement), 'saveFile');
     const now = this.options.now();
     await this.db.$transaction([
       this.db.accreditationAccount.update({ where: { id: accountId }, data: { adminFile: JSON.stringify(data), adminFileSavedAt: now } }),
