@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont } from 'pdf-lib';
+import { PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
 import type { Translator } from '../../i18n';
 
 export interface AttestationData {
@@ -14,13 +14,24 @@ export interface AttestationData {
 }
 
 // Physicians' names are written in every script: Łukasiewicz, Ştefan, Nguyễn, 王. The PDF's
-// standard fonts know only Latin-1, so the attestation embeds Noto Sans (Latin, Greek, Cyrillic,
-// Vietnamese) and, for Chinese and Japanese characters, Noto Sans SC — fonts shipped in npm
-// packages, never read from the system. Each run of text is drawn in the first font that has it.
-const FONT_FILES = {
-  regular: ['@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf', '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'],
-  bold: ['@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf', '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'],
-} as const;
+// standard fonts know only WinAnsi (French, and most names written in France): what they can write
+// is drawn in Helvetica, which costs nothing to embed. Anything else is drawn in Noto Sans (Latin,
+// Greek, Cyrillic, Vietnamese) or, for Chinese and Japanese characters, Noto Sans SC — fonts shipped
+// in npm packages, never read from the system, embedded whole (see `font` below). Each run of text is
+// drawn in the first font that has it.
+type Source = { standard: StandardFonts } | { file: string };
+const FONTS: Record<'regular' | 'bold', Source[]> = {
+  regular: [{ standard: StandardFonts.Helvetica }, { file: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf' }, { file: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf' }],
+  bold: [{ standard: StandardFonts.HelveticaBold }, { file: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf' }, { file: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf' }],
+};
+
+/** What WinAnsi encodes (the standard fonts' only encoding): Latin-1 and its 0x80–0x9F extras (œ, Š, €, ’…). */
+const WIN_ANSI = new Set<number>([
+  ...Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i),
+  ...Array.from({ length: 0x100 - 0xa0 }, (_, i) => 0xa0 + i),
+  ...'€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ'.split('').map((c) => c.codePointAt(0)!),
+]);
+const covers = (source: Source, codePoint: number) => ('standard' in source ? WIN_ANSI.has(codePoint) : face(source.file).covers(codePoint));
 
 interface Face {
   bytes: Buffer;
@@ -47,7 +58,7 @@ class FontChain {
 
   constructor(
     private readonly pdf: PDFDocument,
-    private readonly files: readonly string[],
+    private readonly sources: readonly Source[],
   ) {}
 
   /** The text cut into runs, each with the first font of the chain that has all its characters. */
@@ -55,9 +66,9 @@ class FontChain {
     const runs: { text: string; index: number }[] = [];
     for (const char of text) {
       const codePoint = char.codePointAt(0)!;
-      // A character no font has (a rare script) is drawn as the first font's empty box, never an error.
-      const found = this.files.findIndex((file) => face(file).covers(codePoint));
-      const index = found < 0 ? 0 : found;
+      // A character no font has (a rare script) is drawn as Noto's empty box, never an error.
+      const found = this.sources.findIndex((source) => covers(source, codePoint));
+      const index = found < 0 ? 1 : found;
       const last = runs.at(-1);
       if (last && (last.index === index || /\s/.test(char))) last.text += char;
       else runs.push({ text: char, index });
@@ -73,8 +84,10 @@ class FontChain {
     let font = this.embedded.get(index);
     if (!font) {
       // Whole fonts: pdf-lib's subsetting of Noto garbles every glyph in Chromium's PDF viewer (scattered
-      // letters). The PDF weighs about 1.3 MB with Latin names, more with Chinese or Japanese ones.
-      font = await this.pdf.embedFont(face(this.files[index]).bytes, { subset: false });
+      // letters, Chinese characters gone). Only a name beyond WinAnsi pays for it: about 0.6 MB and a
+      // second of work with Noto Sans, 7 MB and a few seconds with Chinese or Japanese characters.
+      const source = this.sources[index];
+      font = 'standard' in source ? await this.pdf.embedFont(source.standard) : await this.pdf.embedFont(face(source.file).bytes, { subset: false });
       this.embedded.set(index, font);
     }
     return font;
@@ -91,8 +104,8 @@ export async function attestationPdf(t: Translator, data: AttestationData): Prom
   pdf.setTitle(t('accreditation:attestation.pdfTitle'));
   pdf.setProducer('Sésame');
   const page = pdf.addPage([595.28, 841.89]);
-  const regular = new FontChain(pdf, FONT_FILES.regular);
-  const bold = new FontChain(pdf, FONT_FILES.bold);
+  const regular = new FontChain(pdf, FONTS.regular);
+  const bold = new FontChain(pdf, FONTS.bold);
   const blue = rgb(0, 0.26, 0.48);
   let y = 780;
   const line = async (text: string, options: { size?: number; font?: FontChain; color?: ReturnType<typeof rgb>; gap?: number } = {}) => {
