@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { createServices, type Services } from '../src/services';
 import { createI18n } from '../src/i18n';
-import { parseQuestionnaire, QuestionnaireError } from '../src/services/accreditation/questionnaires';
+import { missingAnswers, parseQuestionnaire, QuestionnaireError } from '../src/services/accreditation/questionnaires';
 import { DeskAccessError } from '../src/services/accreditation/engagement';
 import { patientDataFindings } from '../src/services/accreditation/epr';
 import { attestationPdf } from '../src/services/accreditation/attestation';
@@ -39,6 +39,31 @@ describe('questionnaire definitions are data, checked at start-up', () => {
 
   it('rejects a text missing from the locales', () => {
     expect(() => parseQuestionnaire(definition, 'default.v1.json', (key) => key !== 'q.volumes.onCall')).toThrow(/texts missing from locales\/\*\/questionnaire\.json: q\.volumes\.onCall/);
+  });
+});
+
+describe('what sending the questionnaire needs', () => {
+  const questionnaire = parseQuestionnaire(definition, 'default.v1.json');
+  const complete = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', documents: 'diploma', accepted: 'yes' };
+  const blocking = (answers: Record<string, string>) => missingAnswers(questionnaire, answers).map((m) => [m.question.id, m.refused]);
+
+  it('« Non » to the earlier declarations: the count left empty blocks nothing', () => {
+    expect(blocking({ ...complete, declaredBefore: 'no' })).toEqual([]);
+  });
+
+  it('« Oui »: the count is then asked for, the date stays optional', () => {
+    expect(blocking({ ...complete, declaredBefore: 'yes' })).toEqual([['declaredCount', undefined]]);
+    expect(blocking({ ...complete, declaredBefore: 'yes', declaredCount: '3' })).toEqual([]);
+  });
+
+  it('prerequisites refused: not sendable, with the reason', () => {
+    expect(blocking({ ...complete, declaredBefore: 'no', accepted: 'no' })).toEqual([['accepted', 'q.prerequisites.mustAccept']]);
+  });
+
+  it('refuses a definition whose condition names an unknown question', () => {
+    const broken = structuredClone(definition);
+    broken.sections[3].questions[1].requiredIf = { question: 'nowhere', equals: 'yes' };
+    expect(() => parseQuestionnaire(broken, 'broken.json')).toThrow(/declaredCount: requiredIf names "nowhere"/);
   });
 });
 
@@ -94,6 +119,13 @@ describe('the desk: who may decide what', () => {
     const evaluated = mail.sink.mails.filter((m) => /a été évaluée/.test(m.subject ?? ''));
     expect(evaluated).toHaveLength(2);
     for (const m of evaluated) expect(m.text).not.toMatch(/accept|refus|complément/i);
+  });
+
+  it('a questionnaire with the prerequisites refused is not sent', async () => {
+    const other = ((await services.registry.register({ ...DURAND, identifier: '10108808378', email: 'claire@example.fr' })) as { accountId: string }).accountId;
+    await services.engagements.saveDraft(other, 0, { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'no' });
+    expect(await services.engagements.send(other)).toMatchObject({ status: 'incomplete', missing: [{ section: 4, refused: 'q.prerequisites.mustAccept' }] });
+    expect(await services.engagements.get(other)).toMatchObject({ status: 'DRAFT' });
   });
 
   it('a sent questionnaire is read-only', async () => {
