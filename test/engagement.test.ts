@@ -163,6 +163,19 @@ describe('EPR: anonymous by design', () => {
   });
 
   it.each([
+    ['Chute de M. Bernard Lefebvre au réveil', ['personName']],
+    ['Erreur de côté chez Mme Dupont', ['personName']],
+    ['Patiente Marie Durand transférée', ['personName']],
+    ['Chute au réveil chez un patient de 80 ans', []],
+    ['Mise à jour de la check-list, revue en RMM', []],
+    ['patiente de 75 ans, M. le chef de service prévenu', []],
+  ])('in an EPR, a person named alone: %s → %j', (text, findings) => {
+    expect(patientDataFindings(text, { names: true })).toEqual(findings);
+    // Elsewhere (a question, a ticket) a name alone may be anyone's: not a finding.
+    expect(patientDataFindings(text)).toEqual([]);
+  });
+
+  it.each([
     ['NIR 1 84 12 75 116 012 34 noté', 'NIR ••• noté'],
     ['chez Mme Dupont née le 12/03/1950, admise le 02/11/2026', 'chez Mme ••• née le •••, admise le •••'],
     ['M. Dupont, 12/03/1950, admis', 'M. •••, •••, admis'],

@@ -26,7 +26,7 @@ const P_CONFIRM = 'acc.portal.confirmCard';
 const anonymous = <T extends z.ZodType<Record<string, unknown>>>(schema: T) =>
   schema.superRefine((values, ctx) => {
     for (const field of EPR_TEXT_FIELDS) {
-      const found = patientDataFindings(String((values as Record<string, unknown>)[field] ?? ''));
+      const found = patientDataFindings(String((values as Record<string, unknown>)[field] ?? ''), { names: true });
       if (found.length) ctx.addIssue({ code: 'custom', path: [field], message: found[0] });
     }
   });
