@@ -22,7 +22,7 @@ function testForm() {
     fields: { name: { label: 'Nom' }, email: { label: 'Adresse e-mail', example: 'jean.durand@gmail.com' } },
     render: (_t, view): AdaptiveCard => {
       const input = (id: string, label: string): CardElement[] => {
-        const field: InputText = { type: 'Input.Text', id, label, value: view.values[id] ?? '' };
+        const field: InputText = { type: 'Input.Text', id, label, value: view.values[id] ?? '', ...(id === 'name' ? { placeholder: 'Durand' } : {}) };
         return view.errors[id] ? [field, { type: 'TextBlock', text: view.errors[id], color: 'attention' }] : [field];
       };
       const count = Object.keys(view.errors).length;
@@ -130,6 +130,13 @@ describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
     // A plain typed message (Teams, any client) carries nothing: the card keeps what it had.
     const again = await h.say('aide');
     expect(inputs(cardOf(again.find((a) => cardOf(a))))).toEqual({ name: 'Durand', email: 'jean.du' });
+  });
+
+  it('writes every placeholder as an example, so it is not taken for a value already there', async () => {
+    const { flow } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const card = cardOf((await h.say('hi'))[0]);
+    expect((card?.body ?? []).filter((e): e is InputText => e.type === 'Input.Text').map((e) => e.placeholder)).toEqual(['Ex. : Durand', undefined]);
   });
 
   it('keeps the inputs of a click on its own card that it does not expect', async () => {

@@ -5,7 +5,7 @@ import { actionTitle, recapData } from '../cards/common';
 import { renderCard } from '../cards/render';
 import { z } from 'zod';
 import type { AdaptiveCard, CardElement } from '../cards/adaptive';
-import { toAttachment } from '../cards/adaptive';
+import { placeholdersAsExamples, toAttachment } from '../cards/adaptive';
 import { UNSENT_CARD, type CardView } from '../cards/form';
 
 export type { CardView } from '../cards/form';
@@ -196,7 +196,8 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
   private async send(context: TurnContext, state: PromptState): Promise<void> {
     const t = tr(context);
     const view: CardView = { promptId: state.promptId, values: state.values, errors: state.errors };
-    await context.sendActivity(MessageFactory.attachment(toAttachment(this.spec.render(t, view, context))));
+    const card = placeholdersAsExamples(this.spec.render(t, view, context), (example) => t('prompt.placeholder', { example }));
+    await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
   }
 
   /** One message per faulty field: its label, why, and an example of a valid value. */

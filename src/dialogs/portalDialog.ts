@@ -119,8 +119,10 @@ export class PortalDialog extends ComponentDialog {
     if (!found) return step.endDialog({ outcome: 'expired' } satisfies PortalOutcome);
     const eprId = (step.options as { eprId?: string } | undefined)?.eprId;
     const draft = eprId ? await this.eprs.get(found.account.id, eprId) : undefined;
+    // A new declaration starts from the main establishment of the administrative file (not asked twice).
+    const establishment = draft ? undefined : found.account.adminFile?.establishments[0]?.name;
     return step.beginDialog(P_EPR, {
-      values: { ...(draft?.answers ?? {}), eprId: draft?.id ?? '', themes: JSON.stringify(found.engagement.oa.targetedThemes) } as FieldValues,
+      values: { ...(establishment ? { establishment } : {}), ...(draft?.answers ?? {}), eprId: draft?.id ?? '', themes: JSON.stringify(found.engagement.oa.targetedThemes) } as FieldValues,
     });
   }
 

@@ -101,7 +101,7 @@ export class QuestionnaireDialog extends ComponentDialog {
     const sectionId = view.questionnaire.sections[section]?.id;
     const comment = view.status === 'TO_COMPLETE' && view.commentSection === sectionId ? (view.expertComment ?? '') : '';
     return step.beginDialog(P_SECTION, {
-      values: { shown: JSON.stringify(shown), answers: JSON.stringify(view.answers), comment },
+      values: { shown: JSON.stringify(shown), answers: JSON.stringify({ ...prefilled(view.questionnaire, account), ...view.answers }), comment },
     });
   }
 
@@ -147,6 +147,16 @@ export class QuestionnaireDialog extends ComponentDialog {
     }
     return step.replaceDialog(LOOP);
   }
+}
+
+/** What the administrative file already says, for the questions that take it while unanswered (shown, saved when the user moves on). */
+function prefilled(questionnaire: Questionnaire, account: AccountView): Answers {
+  const establishments = (account.adminFile?.establishments ?? []).map((e) => e.name).join(', ');
+  const out: Answers = {};
+  for (const question of questionnaire.sections.flatMap((s) => s.questions)) {
+    if (question.prefill === 'establishments' && establishments) out[question.id] = establishments;
+  }
+  return out;
 }
 
 /** The answers of one section, as the card sent them (an emptied field clears its answer). */

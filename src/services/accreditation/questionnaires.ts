@@ -21,6 +21,8 @@ const questionSchema = z
     max: z.number().optional(),
     /** Required only when another question of an earlier place has this answer (a count after « Oui »); overrides `required`. */
     requiredIf: z.object({ question: z.string().min(1), equals: z.string().min(1) }).optional(),
+    /** Taken from the administrative file while unanswered (the establishments are not asked twice). */
+    prefill: z.enum(['establishments']).optional(),
     /** The answer sending requires (the prerequisites accepted), and the i18n key of why, said when another is given. */
     mustBe: z.object({ value: z.string().min(1), reason: key }).optional(),
   })
