@@ -43,6 +43,7 @@ import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
 import { carryButtons, tr, turnLocale } from './turn';
+import { correctedEmailSchema } from './correctedEmail';
 import { plain } from '../cards/adaptive';
 
 export const ACCREDITATION_DIALOG = 'accreditation';
@@ -106,16 +107,6 @@ const registrationSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.email !== v.emailConfirm) ctx.addIssue({ code: 'custom', path: ['emailConfirm'], message: 'emailMismatch' });
-  });
-
-/**
- * A corrected address that looks like a typo of a common domain (« gmial.com ») is named before any
- * mail leaves (each send counts in the hourly limit); sent again unchanged, it is taken as intended.
- */
-const resendSchemaFor = (shown: FieldValues) =>
-  z.object({ email: emailSchema.optional() }).superRefine((v, ctx) => {
-    const suggestion = v.email ? suggestEmail(v.email) : undefined;
-    if (v.email && suggestion && v.email !== shown.email?.trim().toLowerCase()) ctx.addIssue({ code: 'custom', path: ['email'], message: 'emailTypo', params: { suggestion } });
   });
 
 const resendByNumberSchema = z.object({
@@ -235,8 +226,8 @@ export class AccreditationDialog extends InterruptibleDialog {
       new CardPrompt(P_RESEND, {
         verbs: ['submit', 'back'],
         validate: ['submit'],
-        schema: resendSchemaFor({}),
-        schemaFor: (verb, shown) => (verb === 'submit' ? resendSchemaFor(shown) : undefined),
+        schema: correctedEmailSchema({}, { required: false }),
+        schemaFor: (verb, shown) => (verb === 'submit' ? correctedEmailSchema(shown, { required: false }) : undefined),
         fields: { email: { label: 'accreditation:resend.email', example: 'accreditation:form.emailExample' } },
         render: (t, v) =>
           renderCard(
@@ -504,7 +495,11 @@ export class AccreditationDialog extends InterruptibleDialog {
     const madeHere = Boolean(signedIn) || Boolean(request?.canChangeEmail);
     const last = madeHere ? (await this.registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1) : undefined;
     const canChangeEmail = Boolean(signedIn) || (Boolean(request?.canChangeEmail) && !account?.everSignedIn);
+    // The address on file itself looks like a typo (kept as typed at registration): said at once, on the card.
+    const suggestion = canChangeEmail && account ? suggestEmail(account.email) : undefined;
+    const t = tr(step.context);
     return step.beginDialog(P_RESEND, {
+      errors: suggestion ? { email: t('validation.emailTypo', { field: t('accreditation:resend.email'), suggestion }) } : {},
       values: {
         email: canChangeEmail ? (account?.email ?? '') : '',
         lastAt: last ? last.at.toISOString() : '',
