@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { InterruptibleDialog } from '../src/dialogs/interruptibleDialog';
+import { UNSENT_CARD } from '../src/cards/form';
 import { z } from 'zod';
 import { CardPrompt, type CardPromptResult } from '../src/dialogs/cardPrompt';
 import type { AdaptiveCard, CardElement, InputText } from '../src/cards/adaptive';
@@ -20,7 +22,7 @@ function testForm() {
     fields: { name: { label: 'Nom' }, email: { label: 'Adresse e-mail', example: 'jean.durand@gmail.com' } },
     render: (_t, view): AdaptiveCard => {
       const input = (id: string, label: string): CardElement[] => {
-        const field: InputText = { type: 'Input.Text', id, label, value: view.values[id] ?? '' };
+        const field: InputText = { type: 'Input.Text', id, label, value: view.values[id] ?? '', ...(id === 'name' ? { placeholder: 'Durand' } : {}) };
         return view.errors[id] ? [field, { type: 'TextBlock', text: view.errors[id], color: 'attention' }] : [field];
       };
       const count = Object.keys(view.errors).length;
@@ -37,7 +39,8 @@ function testForm() {
     },
   });
   const results: CardPromptResult<Record<string, string>>[] = [];
-  const flow = new (class extends ComponentDialog {
+  // Interruptible like every journey: « aide » shows the card again.
+  const flow = new (class extends InterruptibleDialog {
     constructor() {
       super('flow');
       this.addDialog(prompt);
@@ -113,6 +116,36 @@ describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
     expect(results).toHaveLength(0);
     await h.submit({ verb: 'submit', name: 'Durand', email: 'jean.durand@gmail.com' });
     expect(results[0]).toMatchObject({ verb: 'submit', values: { name: 'Durand' } });
+  });
+
+  it('keeps what the card held, unsent, when the client sends it along with a typed message (Sésame\'s chat page)', async () => {
+    const { flow } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
+    const inputs = (card: AdaptiveCard | undefined) => Object.fromEntries((card?.body ?? []).filter((e): e is InputText => e.type === 'Input.Text').map((e) => [e.id, e.value]));
+    // Another card's values, or bookkeeping that is no input of this card, are not taken.
+    await h.send({ text: 'aide', channelData: { [UNSENT_CARD]: { promptId: 'an-old-card', values: { name: 'Autre' } } } });
+    const help = await h.send({ text: 'aide', channelData: { [UNSENT_CARD]: { promptId, values: { name: 'Durand', email: 'jean.du', verb: 'submit', promptId: 'x', hub: '{}' } } } });
+    expect(inputs(cardOf(help.find((a) => cardOf(a))))).toEqual({ name: 'Durand', email: 'jean.du' });
+    // A plain typed message (Teams, any client) carries nothing: the card keeps what it had.
+    const again = await h.say('aide');
+    expect(inputs(cardOf(again.find((a) => cardOf(a))))).toEqual({ name: 'Durand', email: 'jean.du' });
+  });
+
+  it('writes every placeholder as an example, so it is not taken for a value already there', async () => {
+    const { flow } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const card = cardOf((await h.say('hi'))[0]);
+    expect((card?.body ?? []).filter((e): e is InputText => e.type === 'Input.Text').map((e) => e.placeholder)).toEqual(['Ex. : Durand', undefined]);
+  });
+
+  it('keeps the inputs of a click on its own card that it does not expect', async () => {
+    const { flow } = testForm();
+    const h = await dialogHarness(flow, { channelId });
+    const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
+    const back = await h.submit({ verb: 'delete', promptId, name: 'Durand', email: 'jean.durand@gmail.com' });
+    const card = cardOf(back.find((a) => cardOf(a)));
+    expect((card?.body ?? []).filter((e): e is InputText => e.type === 'Input.Text').map((e) => e.value)).toEqual(['Durand', 'jean.durand@gmail.com']);
   });
 
   it('lets a verb that needs no validation through, and answers typed text with a hint', async () => {

@@ -86,6 +86,20 @@ describe.each(['fr', 'en'] as const)('every card (%s)', (locale) => {
   });
 });
 
+describe('a questionnaire section', () => {
+  // Adaptive Cards check every input on every button: a required or bounded input would block
+  // « Enregistrer » and « Section précédente » (and an empty bounded Input.Number is NaN, invalid).
+  it('requires and bounds nothing in the client, so saving, moving and an empty optional count always go through', async () => {
+    const t = (await createI18n('fr')).getFixedT('fr');
+    for (const fixture of fixtures(t).filter(([, name]) => name === 'questionnaire/section')) {
+      for (const element of inputsOf(render(fixture))) {
+        const input = element as CardElement & { id: string; isRequired?: boolean; min?: number; max?: number };
+        expect([input.isRequired, input.min, input.max], `${fixture[0]}: ${input.id}`).toEqual([undefined, undefined, undefined]);
+      }
+    }
+  });
+});
+
 describe('card templates', () => {
   it('refuse data missing a field, as a typed error', async () => {
     const t = (await createI18n('fr')).getFixedT('fr');

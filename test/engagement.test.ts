@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { createServices, type Services } from '../src/services';
 import { createI18n } from '../src/i18n';
-import { parseQuestionnaire, QuestionnaireError } from '../src/services/accreditation/questionnaires';
+import { missingAnswers, parseQuestionnaire, QuestionnaireError } from '../src/services/accreditation/questionnaires';
 import { DeskAccessError } from '../src/services/accreditation/engagement';
 import { RequestTransitionError } from '../src/services/accreditation/requestStatus';
 import { patientDataFindings } from '../src/services/accreditation/epr';
@@ -40,6 +40,31 @@ describe('questionnaire definitions are data, checked at start-up', () => {
 
   it('rejects a text missing from the locales', () => {
     expect(() => parseQuestionnaire(definition, 'default.v1.json', (key) => key !== 'q.volumes.onCall')).toThrow(/texts missing from locales\/\*\/questionnaire\.json: q\.volumes\.onCall/);
+  });
+});
+
+describe('what sending the questionnaire needs', () => {
+  const questionnaire = parseQuestionnaire(definition, 'default.v1.json');
+  const complete = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', documents: 'diploma', accepted: 'yes' };
+  const blocking = (answers: Record<string, string>) => missingAnswers(questionnaire, answers).map((m) => [m.question.id, m.refused]);
+
+  it('« Non » to the earlier declarations: the count left empty blocks nothing', () => {
+    expect(blocking({ ...complete, declaredBefore: 'no' })).toEqual([]);
+  });
+
+  it('« Oui »: the count is then asked for, the date stays optional', () => {
+    expect(blocking({ ...complete, declaredBefore: 'yes' })).toEqual([['declaredCount', undefined]]);
+    expect(blocking({ ...complete, declaredBefore: 'yes', declaredCount: '3' })).toEqual([]);
+  });
+
+  it('prerequisites refused: not sendable, with the reason', () => {
+    expect(blocking({ ...complete, declaredBefore: 'no', accepted: 'no' })).toEqual([['accepted', 'q.prerequisites.mustAccept']]);
+  });
+
+  it('refuses a definition whose condition names an unknown question', () => {
+    const broken = structuredClone(definition);
+    broken.sections[3].questions[1].requiredIf = { question: 'nowhere', equals: 'yes' };
+    expect(() => parseQuestionnaire(broken, 'broken.json')).toThrow(/declaredCount: requiredIf names "nowhere"/);
   });
 });
 
@@ -98,6 +123,13 @@ describe('the desk: who may decide what', () => {
     for (const m of evaluated) expect(m.text).not.toMatch(/accept|refus|complément/i);
   });
 
+  it('a questionnaire with the prerequisites refused is not sent', async () => {
+    const other = ((await services.registry.register({ ...DURAND, identifier: '10108808378', email: 'claire@example.fr' })) as { accountId: string }).accountId;
+    await services.engagements.saveDraft(other, 0, { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'no' });
+    expect(await services.engagements.send(other)).toMatchObject({ status: 'incomplete', missing: [{ section: 4, refused: 'q.prerequisites.mustAccept' }] });
+    expect(await services.engagements.get(other)).toMatchObject({ status: 'DRAFT' });
+  });
+
   it('a sent questionnaire is read-only', async () => {
     await expect(services.engagements.send(accountId)).rejects.toBeInstanceOf(RequestTransitionError);
     const before = await services.engagements.get(accountId);
@@ -130,6 +162,19 @@ describe('EPR: anonymous by design', () => {
     ['reprise au bloc le 2 janvier 2026', []],
   ])('%s → %j', (text, findings) => {
     expect(patientDataFindings(text)).toEqual(findings);
+  });
+
+  it.each([
+    ['Chute de M. Bernard Lefebvre au réveil', ['personName']],
+    ['Erreur de côté chez Mme Dupont', ['personName']],
+    ['Patiente Marie Durand transférée', ['personName']],
+    ['Chute au réveil chez un patient de 80 ans', []],
+    ['Mise à jour de la check-list, revue en RMM', []],
+    ['patiente de 75 ans, M. le chef de service prévenu', []],
+  ])('in an EPR, a person named alone: %s → %j', (text, findings) => {
+    expect(patientDataFindings(text, { names: true })).toEqual(findings);
+    // Elsewhere (a question, a ticket) a name alone may be anyone's: not a finding.
+    expect(patientDataFindings(text)).toEqual([]);
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFiness, checkProfessionalId, checkStructureId, luhnValid, siretValid } from '../src/services/identifiers';
 import { maskEmail, suggestEmail } from '../src/services/email';
 import { checkFrenchPhone } from '../src/services/phone';
+import { correctedEmailSchema } from '../src/dialogs/correctedEmail';
 import { departmentFromPostalCode, DEPARTMENTS, REGIONS } from '../src/services/geography';
 
 describe('RPPS / ADELI (knowledge.md §3)', () => {
@@ -72,6 +73,17 @@ describe('e-mail typos', () => {
   });
   it('masks an address for display', () => {
     expect(maskEmail('jean.durand@gmail.com')).toBe('j•••@gmail.com');
+  });
+});
+
+describe('a corrected address after « Je n\'ai pas reçu le mail »', () => {
+  const issues = (email: string, shown: Record<string, string>) => correctedEmailSchema(shown, { required: true }).safeParse({ email }).error?.issues.map((i) => [i.message, (i as { params?: unknown }).params]) ?? [];
+  it('names a likely typo before any mail leaves', () => {
+    expect(issues('claire@gmial.com', { email: 'claire@example.fr' })).toEqual([['emailTypo', { suggestion: 'claire@gmail.com' }]]);
+  });
+  it('takes it as intended when sent again unchanged, and lets a plain address through', () => {
+    expect(issues('claire@gmial.com', { email: 'claire@gmial.com' })).toEqual([]);
+    expect(issues('claire@gmail.com', { email: 'claire@example.fr' })).toEqual([]);
   });
 });
 

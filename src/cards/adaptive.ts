@@ -88,3 +88,17 @@ export function plain(value: string): string {
     .replace(/^(\s*)([#+-])(?=\s)/gm, '$1\\$2')
     .replace(/^(\s*)(\d+)\.(?=\s)/gm, '$1$2\\.');
 }
+
+/**
+ * Every input's placeholder written as an example (« Ex. : Durand »): a bare « Durand » in grey is
+ * easily taken for a value already filled in, and the field left empty.
+ */
+export function placeholdersAsExamples(card: AdaptiveCard, asExample: (example: string) => string): AdaptiveCard {
+  const walk = (items: CardElement[]): CardElement[] =>
+    items.map((item) => {
+      if (item.type === 'Container') return { ...item, items: walk(item.items) };
+      if ('placeholder' in item && item.placeholder) return { ...item, placeholder: asExample(item.placeholder) };
+      return item;
+    });
+  return { ...card, body: walk(card.body) };
+}

@@ -19,7 +19,22 @@ export const commonSchemas = {
   privacy: z.object({ promptId: form.promptId, text: texts(...PRIVACY) }),
   /** Before erasing: what goes, what is kept and why, then Supprimer définitivement / Annuler. */
   eraseConfirm: z.object({ promptId: form.promptId, title: text, willErase: text, kept: z.array(text), ticketsElsewhere: text, confirm: text, cancel: text }),
+  /** Before what cannot be undone (a questionnaire or an EPR sent, an expert's decision): the recap, what follows, Confirmer / Modifier. */
+  confirm: z.object({ promptId: form.promptId, title: text, intro: text, facts: z.array(fact.extend({ value: userText })), warning: text, confirm: text, back: text }),
 };
+
+/** The confirmation card's data: `what` names the act (prompt.confirm.<what>.title, .intro, .warning). */
+export function confirmData(t: Translator, promptId: string, what: 'questionnaire' | 'epr' | 'decision', facts: { title: string; value: string }[], params: Record<string, unknown> = {}) {
+  return {
+    promptId,
+    title: t(`prompt.confirm.${what}.title`, params),
+    intro: t(`prompt.confirm.${what}.intro`, params),
+    facts,
+    warning: t(`prompt.confirm.${what}.warning`, params),
+    confirm: t('prompt.confirm.confirm'),
+    back: t('prompt.confirm.back'),
+  };
+}
 
 export const privacyData = (t: Translator, promptId: string) => ({ promptId, text: pick(t, 'privacy', PRIVACY) });
 

@@ -4,3 +4,9 @@ export interface CardView {
   values: Record<string, string>;
   errors: Record<string, string>;
 }
+
+/**
+ * Where Sésame's chat page puts what a card holds, unsent, when the user types a message instead
+ * of clicking (activity.channelData[UNSENT_CARD] = { promptId, values }): see CardPrompt.
+ */
+export const UNSENT_CARD = 'sesameCard';

@@ -14,9 +14,6 @@ const question = z.object({
   type: z.enum(['text', 'longText', 'number', 'date', 'yesNo', 'single', 'multiple']),
   label: text,
   value: z.string(),
-  required: z.boolean(),
-  min: z.number().nullable(),
-  max: z.number().nullable(),
   choices: z.array(choice),
   error: z.string(),
   help: z.string(),
@@ -25,7 +22,8 @@ const question = z.object({
 export const questionnaireSchemas = {
   section: z.object({
     ...form,
-    text: texts('title', 'required', 'yes', 'no', 'previous', 'save', 'next', 'send'),
+    /** `note`: what sending needs, and that saving or moving never does (the card itself requires nothing, see sectionData). */
+    text: texts('title', 'note', 'yes', 'no', 'previous', 'save', 'next', 'send'),
     progress: text,
     /** The expert's words when a complement was asked. */
     comment: z.string(),
@@ -35,6 +33,7 @@ export const questionnaireSchemas = {
     last: z.boolean(),
   }),
   /** "Envoyer" on an incomplete questionnaire: what is missing, with a button to each section. */
+  /** "Envoyer" on an incomplete questionnaire, or with an answer that forbids sending (prerequisites refused): what and why. */
   missing: z.object({ promptId: form.promptId, title: text, items: z.array(text).min(1), sections: z.array(z.object({ title: text, section: z.string() })) }),
   /** A sent questionnaire, read-only. */
   sent: z.object({
@@ -52,12 +51,18 @@ export interface SectionCardData {
   comment?: string;
 }
 
+/**
+ * No input of a section is required or bounded in the card: Adaptive Cards check every input on
+ * every button, so a required answer would block « Enregistrer » and « Section précédente », and an
+ * empty Input.Number with min/max is invalid in the client (its value is NaN) and blocked a section
+ * whose count is optional. Ranges are checked by the bot, completeness at « Envoyer ».
+ */
 export function sectionData(t: Translator, view: CardView, data: SectionCardData) {
   const section = data.questionnaire.sections[data.section];
   const total = data.questionnaire.sections.length;
   return {
     ...formData(t, view),
-    text: { ...pick(t, 'questionnaire:card', ['title', 'required', 'yes', 'no', 'previous', 'save', 'next', 'send'] as const) },
+    text: { ...pick(t, 'questionnaire:card', ['title', 'note', 'yes', 'no', 'previous', 'save', 'next', 'send'] as const) },
     progress: q(t, 'card.progress', { current: data.section + 1, total, title: q(t, section.title) }),
     comment: data.comment ? q(t, 'card.expertComment', { comment: userText.parse(data.comment) }) : '',
     intro: section.intro ? q(t, section.intro) : '',
@@ -66,9 +71,6 @@ export function sectionData(t: Translator, view: CardView, data: SectionCardData
       type: question.type,
       label: q(t, question.label),
       value: view.values[question.id] ?? data.answers[question.id] ?? '',
-      required: Boolean(question.required),
-      min: question.min ?? null,
-      max: question.max ?? null,
       choices: (question.options ?? []).map((o) => ({ title: q(t, o.label), value: o.value })),
       error: view.errors[question.id] ?? '',
       help: question.help ? q(t, question.help) : '',
@@ -78,11 +80,14 @@ export function sectionData(t: Translator, view: CardView, data: SectionCardData
   };
 }
 
-export function missingData(t: Translator, promptId: string, missing: { section: number; question: string }[]) {
+/** `refused`: the i18n key of why the answer given forbids sending. */
+export function missingData(t: Translator, promptId: string, missing: { section: number; question: string; refused?: string }[]) {
   return {
     promptId,
-    title: q(t, 'missing', { count: missing.length }),
-    items: missing.map((m) => q(t, 'missingItem', { section: m.section + 1, question: q(t, m.question) })),
+    title: missing.some((m) => m.refused) ? q(t, 'blocked') : q(t, 'missing', { count: missing.length }),
+    items: missing.map((m) =>
+      m.refused ? q(t, 'refusedItem', { section: m.section + 1, question: q(t, m.question), reason: q(t, m.refused) }) : q(t, 'missingItem', { section: m.section + 1, question: q(t, m.question) }),
+    ),
     sections: [...new Set(missing.map((m) => m.section))].map((s) => ({ title: q(t, 'goTo', { section: s + 1 }), section: String(s) })),
   };
 }

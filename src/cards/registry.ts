@@ -46,6 +46,7 @@ import welcome from './templates/common/welcome.json';
 import recap from './templates/common/recap.json';
 import privacy from './templates/common/privacy.json';
 import eraseConfirm from './templates/common/eraseConfirm.json';
+import confirm from './templates/common/confirm.json';
 
 /** Every card: its template and the schema of its data. */
 export const CARDS = {
@@ -53,6 +54,7 @@ export const CARDS = {
   'common/recap': { template: recap, schema: commonSchemas.recap },
   'common/privacy': { template: privacy, schema: commonSchemas.privacy },
   'common/eraseConfirm': { template: eraseConfirm, schema: commonSchemas.eraseConfirm },
+  'common/confirm': { template: confirm, schema: commonSchemas.confirm },
   'accreditation/entry': { template: accreditation_entry, schema: accreditationSchemas.entry },
   'accreditation/eligibility': { template: accreditation_eligibility, schema: accreditationSchemas.eligibility },
   'accreditation/notEligible': { template: accreditation_notEligible, schema: accreditationSchemas.notEligible },

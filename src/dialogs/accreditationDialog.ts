@@ -44,7 +44,8 @@ import type { EprService } from '../services/accreditation/epr';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
-import { noteError, tr, trustedEvent, turnLocale } from './turn';
+import { carryButtons, noteError, tr, trustedEvent, turnLocale } from './turn';
+import { correctedEmailSchema } from './correctedEmail';
 import { plain } from '../cards/adaptive';
 
 export const ACCREDITATION_DIALOG = 'accreditation';
@@ -116,8 +117,6 @@ const registrationSchema = z
     if (v.email !== v.emailConfirm) ctx.addIssue({ code: 'custom', path: ['emailConfirm'], message: 'emailMismatch' });
   });
 
-const resendSchema = z.object({ email: emailSchema.optional() });
-
 const resendByNumberSchema = z.object({
   identifier: z.string().superRefine((value, ctx) => {
     const check = checkProfessionalId(value);
@@ -163,7 +162,13 @@ const adminFileFormSchema = z
       .string()
       .trim()
       .optional()
-      .refine((v) => !v || checkFrenchPhone(v).status === 'valid', 'phone'),
+      .superRefine((v, ctx) => {
+        if (!v) return;
+        const check = checkFrenchPhone(v);
+        if (check.status !== 'valid') ctx.addIssue({ code: 'custom', message: 'phone' });
+        // A landline receives no SMS: the field asks for a mobile.
+        else if (!check.mobile) ctx.addIssue({ code: 'custom', message: 'mobile' });
+      }),
   })
   .superRefine((v, ctx) => {
     if (v.practiceMode !== 'salaried' && !region(v.urmlRegion ?? '')) ctx.addIssue({ code: 'custom', path: ['urmlRegion'], message: 'urmlRequired' });
@@ -244,7 +249,8 @@ export class AccreditationDialog extends InterruptibleDialog {
       new CardPrompt(P_RESEND, {
         verbs: ['submit', 'back'],
         validate: ['submit'],
-        schema: resendSchema,
+        schema: correctedEmailSchema({}, { required: false }),
+        schemaFor: (verb, shown) => (verb === 'submit' ? correctedEmailSchema(shown, { required: false }) : undefined),
         fields: { email: { label: 'accreditation:resend.email', example: 'accreditation:form.emailExample' } },
         render: (t, v) =>
           renderCard(
@@ -578,12 +584,19 @@ export class AccreditationDialog extends InterruptibleDialog {
     const accountId = signedIn?.id ?? request?.accountId;
     // No request here (a new device, after signing out): the number is asked, the mail goes to the address on file.
     if (!accountId) return step.beginDialog(P_RESEND_NUMBER);
+    // The hourly limit is said before the card is filled, not after.
+    const blockedUntil = await this.registry.resendBlockedUntil(accountId);
+    if (blockedUntil) return this.resendLimited(step, blockedUntil);
     const account = await this.registry.account(accountId);
     // When the last mail left is said only to the conversation the request was made or signed in from.
     const madeHere = Boolean(signedIn) || Boolean(request?.canChangeEmail);
     const last = madeHere ? (await this.registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1) : undefined;
     const canChangeEmail = Boolean(signedIn) || (Boolean(request?.canChangeEmail) && !account?.everSignedIn);
+    // The address on file itself looks like a typo (kept as typed at registration): said at once, on the card.
+    const suggestion = canChangeEmail && account ? suggestEmail(account.email) : undefined;
+    const t = tr(step.context);
     return step.beginDialog(P_RESEND, {
+      errors: suggestion ? { email: t('validation.emailTypo', { field: t('accreditation:resend.email'), suggestion }) } : {},
       values: {
         email: canChangeEmail ? (account?.email ?? '') : '',
         lastAt: last ? last.at.toISOString() : '',
@@ -603,11 +616,19 @@ export class AccreditationDialog extends InterruptibleDialog {
     if (!accountId) return this.resendByNumber(step, values.identifier ?? '');
     if (!(await withinLimits(step.context, this.limits, 'registration', values.email ? [values.email] : []))) return step.replaceDialog(HUB);
     const result = await this.registry.resendCredentials(accountId, request?.canChangeEmail || signedIn ? values.email : undefined, { signedIn: Boolean(signedIn) });
-    if (result.status === 'rateLimited') await step.context.sendActivity(t('accreditation:resend.rateLimited', { time: time(t, result.retryAt) }));
+    if (result.status === 'rateLimited') return this.resendLimited(step, result.retryAt);
     else {
       await step.context.sendActivity(t('accreditation:resend.done', { email: result.maskedEmail }));
       await step.context.sendActivity(t('accreditation:created.spam'));
     }
+    return step.replaceDialog(HUB);
+  }
+
+  /** Too many mails this hour: when the next one may leave, and the helpdesk one tap away (under the hub that follows). */
+  private async resendLimited(step: WaterfallStepContext, retryAt: Date): Promise<DialogTurnResult> {
+    const t = tr(step.context);
+    await step.context.sendActivity(t('accreditation:resend.rateLimited', { time: time(t, retryAt) }));
+    carryButtons(step.context, [t('understand.support')]);
     return step.replaceDialog(HUB);
   }
 

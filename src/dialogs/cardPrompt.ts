@@ -4,9 +4,9 @@ import { ActivityTypes, Channels, MessageFactory, type TurnContext } from 'botbu
 import { actionTitle, recapData } from '../cards/common';
 import { renderCard } from '../cards/render';
 import { z } from 'zod';
-import type { AdaptiveCard } from '../cards/adaptive';
-import { toAttachment } from '../cards/adaptive';
-import type { CardView } from '../cards/form';
+import type { AdaptiveCard, CardElement } from '../cards/adaptive';
+import { placeholdersAsExamples, toAttachment } from '../cards/adaptive';
+import { UNSENT_CARD, type CardView } from '../cards/form';
 
 export type { CardView } from '../cards/form';
 import type { Translator } from '../i18n';
@@ -64,6 +64,13 @@ const REJECTIONS_BEFORE_HELPDESK = 3;
 
 const submitSchema = z.object({ verb: z.string(), promptId: z.string().optional() }).passthrough();
 
+/**
+ * What a card held, unsent, when the user typed a message instead of clicking: Sésame's own chat
+ * page sends it along (channelData[UNSENT_CARD], see webchatPage.ts). Teams and other clients send
+ * nothing of an unsent card: there, only what was submitted can come back.
+ */
+const unsentSchema = z.object({ promptId: z.string().min(1), values: z.record(z.string(), z.string().max(4000)) });
+
 export interface CardPromptOptions {
   values?: FieldValues;
   /** Errors to show at once (a check the step's owner made, e.g. across steps). */
@@ -102,6 +109,8 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
       // A client that cannot know the card's id (Botium, a replayed .transcript) sends the verb alone:
       // one of this card's verbs then answers this card. With an id, only this card's id does.
       if ((promptId !== undefined && promptId !== state.promptId) || !this.spec.verbs.includes(verb)) {
+        // This card's own inputs (an unknown verb on it) are kept for the card that comes back; another card's are not.
+        if (promptId === state.promptId) keep(state, this.ownInputs(dc.context, state, stringValues(raw)));
         await dc.context.sendActivity(t('prompt.stale'));
         await this.send(dc.context, state);
         return Dialog.EndOfTurn;
@@ -115,7 +124,7 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
       }
       // What the user typed replaces what the card showed; what the step was given stays. Patient data
       // in a refused answer is masked: the card comes back without it, and it is kept nowhere.
-      state.values = { ...state.values, ...maskSensitive(values) };
+      keep(state, values);
       state.errors = this.describe(t, parsed.error, values, state.values);
       for (const message of Object.values(state.errors)) noteError(dc.context, message);
       state.rejections = (state.rejections ?? 0) + 1;
@@ -126,6 +135,7 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
       return Dialog.EndOfTurn;
     }
 
+    this.takeUnsent(dc.context, state);
     const verb = activity.text ? this.spec.recognizeText?.(activity.text) : undefined;
     if (verb && this.spec.verbs.includes(verb) && !this.spec.validate?.includes(verb)) {
       return dc.endDialog({ verb, values: {} } satisfies CardPromptResult<FieldValues>);
@@ -134,13 +144,18 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     return Dialog.EndOfTurn;
   }
 
+  /** The card again (after « aide », a question answered, a language switch), with what it held. */
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    await this.send(context, instance.state as PromptState);
+    const state = instance.state as PromptState;
+    this.takeUnsent(context, state);
+    await this.send(context, state);
   }
 
   /** Back from an interruption pushed on top of this step (a question, the status): show the step again. */
   override async resumeDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    await this.send(dc.context, dc.activeDialog!.state as PromptState);
+    const state = dc.activeDialog!.state as PromptState;
+    this.takeUnsent(dc.context, state);
+    await this.send(dc.context, state);
     return Dialog.EndOfTurn;
   }
 
@@ -163,10 +178,26 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     await context.sendActivity(t('prompt.recap', { action: actionTitle(sent, verb) }));
   }
 
+  /** The unsent values of this very card, sent along with a typed message by a client that can (Sésame's chat page). */
+  private takeUnsent(context: TurnContext, state: PromptState): void {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Message || activity.value !== undefined) return;
+    const unsent = unsentSchema.safeParse((activity.channelData as Record<string, unknown> | undefined)?.[UNSENT_CARD]);
+    if (!unsent.success || unsent.data.promptId !== state.promptId) return;
+    keep(state, this.ownInputs(context, state, unsent.data.values));
+  }
+
+  /** Only the card's inputs: never what the step gave the card to show (a section's answers, a hub), whatever a client sends. */
+  private ownInputs(context: TurnContext, state: PromptState, values: FieldValues): FieldValues {
+    const ids = new Set(inputIds(this.spec.render(tr(context), { promptId: state.promptId, values: state.values, errors: state.errors }, context).body));
+    return Object.fromEntries(Object.entries(values).filter(([id]) => ids.has(id)));
+  }
+
   private async send(context: TurnContext, state: PromptState): Promise<void> {
     const t = tr(context);
     const view: CardView = { promptId: state.promptId, values: state.values, errors: state.errors };
-    await context.sendActivity(MessageFactory.attachment(toAttachment(this.spec.render(t, view, context))));
+    const card = placeholdersAsExamples(this.spec.render(t, view, context), (example) => t('prompt.placeholder', { example }));
+    await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
   }
 
   /** One message per faulty field: its label, why, and an example of a valid value. */
@@ -190,6 +221,20 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
     }
     return errors;
   }
+}
+
+/** What the user entered replaces what the card showed, patient data masked (kept nowhere). */
+function keep(state: PromptState, values: FieldValues): void {
+  state.values = { ...state.values, ...maskSensitive(values) };
+}
+
+/** The ids of a card's inputs. */
+function inputIds(items: CardElement[]): string[] {
+  return items.flatMap((item) => {
+    if (item.type === 'Container') return inputIds(item.items);
+    const id = item.type.startsWith('Input.') && 'id' in item ? item.id : undefined;
+    return id ? [id] : [];
+  });
 }
 
 function maskSensitive(values: FieldValues): FieldValues {

@@ -13,6 +13,7 @@ import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPromp
 import { tr } from './turn';
 import { DeskSession, type DeskConversation } from './deskSession';
 import { plain } from '../cards/adaptive';
+import { confirmData } from '../cards/common';
 
 export const DESK_DIALOG = 'desk';
 const SIGN_IN = 'desk.signIn';
@@ -23,8 +24,16 @@ const P_WAIT = 'desk.waitCard';
 const P_QUEUE = 'desk.queueCard';
 const P_SUMMARY = 'desk.summaryCard';
 const P_EPRS = 'desk.eprsCard';
+const P_CONFIRM = 'desk.confirmCard';
 
 export type { DeskConversation } from './deskSession';
+
+/** A decision between its button and its confirmation. */
+interface PendingDecision {
+  verb: string;
+  reason: string;
+  section: string;
+}
 
 /** A refusal or a request for more needs its reason, which the physician will read. */
 const decisionSchema = z
@@ -80,7 +89,24 @@ export class DeskDialog extends ComponentDialog {
     this.addDialog(new CardPrompt(P_EPRS, { verbs: ['back'], schema: z.object({}), render: (t, v) => renderCard('desk/eprs', deskEprsData(t, v.promptId, JSON.parse(v.values.eprs ?? '[]'))) }));
     this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));
     this.addDialog(new WaterfallDialog(QUEUE, [this.showQueue.bind(this), this.routeQueue.bind(this)]));
-    this.addDialog(new WaterfallDialog(REVIEW, [this.showSummary.bind(this), this.decide.bind(this)]));
+    this.addDialog(
+      new CardPrompt(P_CONFIRM, {
+        verbs: ['confirm', 'back'],
+        schema: z.object({}),
+        render: (t, v) => {
+          const verb = v.values.verb as 'accept' | 'refuse' | 'complete';
+          const questionnaire = this.engagements.definition(v.values.ref);
+          const section = questionnaire.sections.find((s) => s.id === v.values.section);
+          const facts = [
+            { title: t('desk:summary.decision'), value: t(`desk:summary.${verb}`) },
+            ...(verb !== 'accept' ? [{ title: t('desk:summary.reason'), value: v.values.reason ?? '' }] : []),
+            ...(verb === 'complete' && section ? [{ title: t('desk:summary.section'), value: t(`questionnaire:${section.title}`) }] : []),
+          ];
+          return renderCard('common/confirm', confirmData(t, v.promptId, 'decision', facts, { name: v.values.name }));
+        },
+      }),
+    );
+    this.addDialog(new WaterfallDialog(REVIEW, [this.showSummary.bind(this), this.confirmDecision.bind(this), this.decide.bind(this)]));
     this.addDialog(new WaterfallDialog(EPRS, [this.showEprs.bind(this), this.backToQueue.bind(this)]));
     this.initialDialogId = SIGN_IN;
   }
@@ -140,23 +166,43 @@ export class DeskDialog extends ComponentDialog {
   private async showSummary(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const expert = await this.expert(step.context);
     if (!expert) return step.replaceDialog(SIGN_IN);
-    const { accountId } = step.options as { accountId: string };
+    const { accountId, reason, section } = step.options as { accountId: string; reason?: string; section?: string };
     const summary = await this.engagements.summary(expert.id, accountId);
     return step.beginDialog(P_SUMMARY, {
-      values: { accountId, ref: this.engagements.refOf(summary.engagement), summary: JSON.stringify({ account: summary.account, engagement: { ...summary.engagement, questionnaire: undefined } }) },
+      values: {
+        accountId,
+        ref: this.engagements.refOf(summary.engagement),
+        summary: JSON.stringify({ account: summary.account, engagement: { ...summary.engagement, questionnaire: undefined } }),
+        ...(reason !== undefined ? { reason } : {}),
+        ...(section !== undefined ? { section } : {}),
+      },
     });
   }
 
-  private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  /** A decision cannot be undone: its recap first, then « Confirmer » (or back to the request, reason kept). */
+  private async confirmDecision(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb, values } = step.result as CardPromptResult<FieldValues>;
     if (verb === 'back') return step.replaceDialog(QUEUE);
     const expert = await this.expert(step.context);
     if (!expert) return step.replaceDialog(SIGN_IN);
     const { accountId } = step.options as { accountId: string };
+    const { account, engagement } = await this.engagements.summary(expert.id, accountId);
+    const decision: PendingDecision = { verb, reason: values.reason ?? '', section: values.section ?? '' };
+    (step.values as { decision?: PendingDecision }).decision = decision;
+    return step.beginDialog(P_CONFIRM, { values: { ...decision, ref: this.engagements.refOf(engagement), name: `${account.firstName} ${account.lastName}` } });
+  }
+
+  private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb: answer } = step.result as CardPromptResult<FieldValues>;
+    const { accountId } = step.options as { accountId: string };
+    const { verb, reason, section } = (step.values as { decision: PendingDecision }).decision;
+    if (answer === 'back') return step.replaceDialog(REVIEW, { accountId, reason, section });
+    const expert = await this.expert(step.context);
+    if (!expert) return step.replaceDialog(SIGN_IN);
     const decision: ExpertDecision = verb === 'accept' ? 'ACCEPTED' : verb === 'refuse' ? 'REFUSED' : 'TO_COMPLETE';
     let references: unknown[];
     try {
-      ({ references } = await this.engagements.decide(expert.id, accountId, decision, values.reason, values.section));
+      ({ references } = await this.engagements.decide(expert.id, accountId, decision, reason || undefined, section || undefined));
     } catch (error) {
       // Another expert decided first, or the card is stale: the request is no longer waiting.
       if (!(error instanceof RequestTransitionError)) throw error;

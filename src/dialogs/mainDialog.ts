@@ -1,4 +1,4 @@
-import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory } from 'botbuilder';
 import { Dialog, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { MENU_VERBS, welcomeData, type MenuVerb } from '../cards/common';
@@ -6,7 +6,7 @@ import { renderCard } from '../cards/render';
 import { normalize } from '../services/text';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { InterruptibleDialog, recognizeCommand, type Command, type LeaveCommand } from './interruptibleDialog';
-import { tr, turnLocale } from './turn';
+import { carryButtons, tr, turnLocale } from './turn';
 import { answerButtons, type FreeTextAnswerer } from './freeText';
 import { isNewRequest, isSignOut } from './accreditationDialog';
 import type { SupportOptions } from './supportDialog';
@@ -148,23 +148,6 @@ export class MainDialog extends InterruptibleDialog {
 }
 
 const isLeaving = (command: Command | undefined) => command === 'status' || command === 'menu' || command === 'cancel';
-
-/**
- * The step shown again after an answer carries the answer's buttons: Web Chat and Teams show
- * suggested actions under the latest message only, which is the step, not the answer.
- */
-function carryButtons(context: TurnContext, buttons: string[]): void {
-  if (!buttons.length) return;
-  let carried = false;
-  context.onSendActivities(async (_context, activities, next) => {
-    const last = [...activities].reverse().find((a) => a.type === ActivityTypes.Message);
-    if (!carried && last) {
-      last.suggestedActions = MessageFactory.suggestedActions(buttons).suggestedActions;
-      carried = true;
-    }
-    return next();
-  });
-}
 
 /**
  * After "J'ai un problème": the most common problems as buttons and an invitation to say it in

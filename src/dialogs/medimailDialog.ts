@@ -44,6 +44,7 @@ import type { RateLimits } from '../services/rateLimits';
 import { tr, turnLocale } from './turn';
 import { plain } from '../cards/adaptive';
 import { PERSON_NAME } from '../services/names';
+import { correctedEmailSchema } from './correctedEmail';
 
 export const MEDIMAIL_DIALOG = 'medimail';
 const ENTRY = 'mm.entry';
@@ -238,7 +239,8 @@ export class MedimailDialog extends InterruptibleDialog {
     prompt('mm.p.resend', {
       verbs: ['submit', 'back'],
       validate: ['submit'],
-      schema: z.object({ email: emailSchema }),
+      schema: correctedEmailSchema({}, { required: true }),
+      schemaFor: (verb, shown) => (verb === 'submit' ? correctedEmailSchema(shown, { required: true }) : undefined),
       fields: { email: { label: 'medimail:confirm.email', example: 'medimail:form.emailExample' } },
       render: (t, v) => renderCard('medimail/resendConfirmation', resendConfirmationData(t, v, this.settings.sender)),
     });

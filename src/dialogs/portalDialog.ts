@@ -1,14 +1,17 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { confirmData } from '../cards/common';
 import { eprData, eprListData, portalData } from '../cards/epr';
+import { calendarDay } from '../dates';
 import { renderCard } from '../cards/render';
 import { dateTime } from '../dates';
 import type { EngagementService } from '../services/accreditation/engagement';
-import { EPR_TEXT_FIELDS, eprSchema, patientDataFindings, type EprAnswers, type EprService } from '../services/accreditation/epr';
+import { EPR_FIELDS, EPR_TEXT_FIELDS, eprSchema, patientDataFindings, type EprAnswers, type EprService } from '../services/accreditation/epr';
 import type { AccountView } from '../services/accreditation/registry';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { tr } from './turn';
+import type { Translator } from '../i18n';
 
 export const PORTAL_DIALOG = 'acc.portal';
 const PORTAL = 'acc.portal.home';
@@ -17,12 +20,13 @@ const LIST = 'acc.portal.list';
 const P_PORTAL = 'acc.portal.card';
 const P_EPR = 'acc.portal.eprCard';
 const P_LIST = 'acc.portal.listCard';
+const P_CONFIRM = 'acc.portal.confirmCard';
 
 /** Patient-identifying data in any free-text field: a declaration is anonymous by design. */
 const anonymous = <T extends z.ZodType<Record<string, unknown>>>(schema: T) =>
   schema.superRefine((values, ctx) => {
     for (const field of EPR_TEXT_FIELDS) {
-      const found = patientDataFindings(String((values as Record<string, unknown>)[field] ?? ''));
+      const found = patientDataFindings(String((values as Record<string, unknown>)[field] ?? ''), { names: true });
       if (found.length) ctx.addIssue({ code: 'custom', path: [field], message: found[0] });
     }
   });
@@ -76,7 +80,14 @@ export class PortalDialog extends ComponentDialog {
     );
     this.addDialog(new CardPrompt(P_LIST, { verbs: ['open', 'declare', 'back'], schema: z.object({}), render: (t, v) => renderCard('epr/list', eprListData(t, v.promptId, JSON.parse(v.values.eprs ?? '[]'))) }));
     this.addDialog(new WaterfallDialog(PORTAL, [this.showPortal.bind(this), this.routePortal.bind(this)]));
-    this.addDialog(new WaterfallDialog(EPR, [this.showEpr.bind(this), this.afterEpr.bind(this)]));
+    this.addDialog(
+      new CardPrompt(P_CONFIRM, {
+        verbs: ['confirm', 'back'],
+        schema: z.object({}),
+        render: (t, v) => renderCard('common/confirm', confirmData(t, v.promptId, 'epr', eprFacts(t, JSON.parse(v.values.answers ?? '{}') as EprAnswers), { oa: v.values.oa || t('accreditation:hub.yourOa') })),
+      }),
+    );
+    this.addDialog(new WaterfallDialog(EPR, [this.showEpr.bind(this), this.afterEpr.bind(this), this.afterConfirm.bind(this)]));
     this.addDialog(new WaterfallDialog(LIST, [this.showList.bind(this), this.routeList.bind(this)]));
     this.initialDialogId = PORTAL;
   }
@@ -108,8 +119,10 @@ export class PortalDialog extends ComponentDialog {
     if (!found) return step.endDialog({ outcome: 'expired' } satisfies PortalOutcome);
     const eprId = (step.options as { eprId?: string } | undefined)?.eprId;
     const draft = eprId ? await this.eprs.get(found.account.id, eprId) : undefined;
+    // A new declaration starts from the main establishment of the administrative file (not asked twice).
+    const establishment = draft ? undefined : found.account.adminFile?.establishments[0]?.name;
     return step.beginDialog(P_EPR, {
-      values: { ...(draft?.answers ?? {}), eprId: draft?.id ?? '', themes: JSON.stringify(found.engagement.oa.targetedThemes) } as FieldValues,
+      values: { ...(establishment ? { establishment } : {}), ...(draft?.answers ?? {}), eprId: draft?.id ?? '', themes: JSON.stringify(found.engagement.oa.targetedThemes) } as FieldValues,
     });
   }
 
@@ -126,7 +139,19 @@ export class PortalDialog extends ComponentDialog {
       await step.context.sendActivity(t('accreditation:epr.saved'));
       return step.replaceDialog(PORTAL);
     }
-    const sent = await this.eprs.send(found.account.id, draft.id);
+    // Sent only after the recap is confirmed; « Modifier » comes back to the declaration, kept as a draft.
+    (step.values as { eprId?: string }).eprId = draft.id;
+    return step.beginDialog(P_CONFIRM, { values: { answers: JSON.stringify(draft.answers), oa: found.engagement.oa.name ?? '' } });
+  }
+
+  private async afterConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb } = step.result as CardPromptResult<FieldValues>;
+    const { eprId } = step.values as { eprId: string };
+    if (verb === 'back') return step.replaceDialog(EPR, { eprId });
+    const found = await this.engaged(step.context);
+    if (!found) return step.endDialog({ outcome: 'expired' } satisfies PortalOutcome);
+    const t = tr(step.context);
+    const sent = await this.eprs.send(found.account.id, eprId);
     await step.context.sendActivity(t('accreditation:epr.sent', { oa: found.engagement.oa.name ?? t('accreditation:hub.yourOa'), date: dateTime(t, sent.sentAt!) }));
     return step.replaceDialog(LIST);
   }
@@ -143,4 +168,14 @@ export class PortalDialog extends ComponentDialog {
     if (verb === 'declare') return step.replaceDialog(EPR);
     return step.replaceDialog(PORTAL);
   }
+}
+
+/** A declaration as its recap shows it: each answered field with its label, the date as written, yes/no in words. */
+function eprFacts(t: Translator, answers: EprAnswers): { title: string; value: string }[] {
+  return EPR_FIELDS.filter((field) => answers[field]?.trim()).map((field) => {
+    const value = answers[field]!;
+    const shown =
+      field === 'date' ? calendarDay(t, value) : field === 'targeted' ? t(value === 'yes' ? 'accreditation:epr.targetedYes' : 'accreditation:epr.targetedNo') : field === 'theme' ? t(`accreditation:theme.${value}`) : value;
+    return { title: t(`accreditation:epr.${field}`), value: shown };
+  });
 }

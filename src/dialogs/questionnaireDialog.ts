@@ -1,11 +1,12 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { missingData, sectionData, sentQuestionnaireData } from '../cards/questionnaire';
+import { confirmData } from '../cards/common';
+import { answerText, missingData, sectionData, sentQuestionnaireData } from '../cards/questionnaire';
 import { renderCard } from '../cards/render';
 import { dateTime } from '../dates';
 import type { EngagementService } from '../services/accreditation/engagement';
-import type { Answers, Questionnaire } from '../services/accreditation/questionnaires';
+import { missingAnswers, type Answers, type Questionnaire } from '../services/accreditation/questionnaires';
 import type { AccountView } from '../services/accreditation/registry';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { tr } from './turn';
@@ -15,6 +16,7 @@ const LOOP = 'acc.questionnaire.loop';
 const P_SECTION = 'acc.questionnaire.sectionCard';
 const P_MISSING = 'acc.questionnaire.missingCard';
 const P_SENT = 'acc.questionnaire.sentCard';
+const P_CONFIRM = 'acc.questionnaire.confirmCard';
 
 /** What a section card carries besides its inputs (strings only, like every card value). */
 interface Shown {
@@ -58,7 +60,7 @@ export class QuestionnaireDialog extends ComponentDialog {
       new CardPrompt(P_MISSING, {
         verbs: ['goto'],
         schema: z.object({}),
-        render: (t, view) => renderCard('questionnaire/missing', missingData(t, view.promptId, JSON.parse(view.values.missing ?? '[]') as { section: number; question: string }[])),
+        render: (t, view) => renderCard('questionnaire/missing', missingData(t, view.promptId, JSON.parse(view.values.missing ?? '[]') as { section: number; question: string; refused?: string }[])),
       }),
     );
     this.addDialog(
@@ -69,7 +71,19 @@ export class QuestionnaireDialog extends ComponentDialog {
           renderCard('questionnaire/sent', sentQuestionnaireData(t, view.promptId, this.engagements.definition(view.values.ref), JSON.parse(view.values.answers ?? '{}') as Answers, new Date(view.values.sentAt))),
       }),
     );
-    this.addDialog(new WaterfallDialog(LOOP, [this.showSection.bind(this), this.afterSection.bind(this), this.afterMissing.bind(this)]));
+    this.addDialog(
+      new CardPrompt(P_CONFIRM, {
+        verbs: ['confirm', 'back'],
+        schema: z.object({}),
+        render: (t, view) => {
+          const questionnaire = this.engagements.definition(view.values.ref);
+          const answers = JSON.parse(view.values.answers ?? '{}') as Answers;
+          const facts = questionnaire.sections.flatMap((s) => s.questions.filter((q) => answers[q.id]?.trim()).map((q) => ({ title: t(`questionnaire:${q.label}`), value: answerText(t, q, answers[q.id]) })));
+          return renderCard('common/confirm', confirmData(t, view.promptId, 'questionnaire', facts, { oa: view.values.oa || t('accreditation:hub.yourOa') }));
+        },
+      }),
+    );
+    this.addDialog(new WaterfallDialog(LOOP, [this.showSection.bind(this), this.afterSection.bind(this), this.afterCheck.bind(this)]));
     this.initialDialogId = LOOP;
   }
 
@@ -87,7 +101,7 @@ export class QuestionnaireDialog extends ComponentDialog {
     const sectionId = view.questionnaire.sections[section]?.id;
     const comment = view.status === 'TO_COMPLETE' && view.commentSection === sectionId ? (view.expertComment ?? '') : '';
     return step.beginDialog(P_SECTION, {
-      values: { shown: JSON.stringify(shown), answers: JSON.stringify(view.answers), comment },
+      values: { shown: JSON.stringify(shown), answers: JSON.stringify({ ...prefilled(view.questionnaire, account), ...view.answers }), comment },
     });
   }
 
@@ -110,10 +124,24 @@ export class QuestionnaireDialog extends ComponentDialog {
       await step.context.sendActivity(t('questionnaire:saved', { current: saved.section + 1, total: saved.questionnaire.sections.length }));
       return step.endDialog({ outcome: 'saved' } satisfies QuestionnaireOutcome);
     }
+    // Nothing is sent before the user has seen the recap and confirmed: what is missing (or refused) first.
+    const missing = missingAnswers(saved.questionnaire, saved.answers).map((m) => ({ section: m.section, question: m.question.label, refused: m.refused }));
+    if (missing.length) return step.beginDialog(P_MISSING, { values: { missing: JSON.stringify(missing) } });
+    return step.beginDialog(P_CONFIRM, { values: { ref: this.engagements.refOf(saved), answers: JSON.stringify(saved.answers), oa: saved.oa.name ?? '' } });
+  }
+
+  /** After "what is missing" (go to a section) or the recap (confirm, or back to the last section). */
+  private async afterCheck(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { verb, values } = step.result as CardPromptResult<FieldValues>;
+    if (verb === 'goto') return step.replaceDialog(LOOP, { section: Number(values.section) || 0 });
+    if (verb === 'back') return step.replaceDialog(LOOP);
+    const account = await this.signedIn(step.context);
+    if (!account) return step.endDialog({ outcome: 'expired' } satisfies QuestionnaireOutcome);
+    const t = tr(step.context);
     const result = await this.engagements.send(account.id);
     if (result.status === 'incomplete') {
-      const missing = result.missing.map((m) => ({ section: m.section, question: m.question.label }));
-      return step.beginDialog(P_MISSING, { values: { missing: JSON.stringify(missing) } });
+      // Changed in another conversation meanwhile: back to the first section that needs it.
+      return step.replaceDialog(LOOP, { section: result.missing[0]?.section });
     }
     if (result.status === 'sent') {
       await step.context.sendActivity(t('questionnaire:sent', { oa: result.oa.name ?? t('accreditation:hub.yourOa'), date: dateTime(t, result.sentAt) }));
@@ -121,12 +149,16 @@ export class QuestionnaireDialog extends ComponentDialog {
     }
     return step.replaceDialog(LOOP);
   }
+}
 
-  private async afterMissing(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { verb, values } = step.result as CardPromptResult<FieldValues>;
-    if (verb === 'goto') return step.replaceDialog(LOOP, { section: Number(values.section) || 0 });
-    return step.endDialog({ outcome: 'back' } satisfies QuestionnaireOutcome);
+/** What the administrative file already says, for the questions that take it while unanswered (shown, saved when the user moves on). */
+function prefilled(questionnaire: Questionnaire, account: AccountView): Answers {
+  const establishments = (account.adminFile?.establishments ?? []).map((e) => e.name).join(', ');
+  const out: Answers = {};
+  for (const question of questionnaire.sections.flatMap((s) => s.questions)) {
+    if (question.prefill === 'establishments' && establishments) out[question.id] = establishments;
   }
+  return out;
 }
 
 /** The answers of one section, as the card sent them (an emptied field clears its answer). */

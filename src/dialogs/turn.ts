@@ -1,4 +1,4 @@
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Locale, Translator } from '../i18n';
 
 // What the bot computes once per turn and every dialog reads: the user's language.
@@ -113,4 +113,21 @@ export function forgetConversation(context: TurnContext): void {
 
 export function isForgotten(context: TurnContext): boolean {
   return context.turnState.get(FORGET) === true;
+}
+
+/**
+ * The step shown again after an answer carries the answer's buttons: Web Chat and Teams show
+ * suggested actions under the latest message only, which is the step, not the answer.
+ */
+export function carryButtons(context: TurnContext, buttons: string[]): void {
+  if (!buttons.length) return;
+  let carried = false;
+  context.onSendActivities(async (_context, activities, next) => {
+    const last = [...activities].reverse().find((a) => a.type === ActivityTypes.Message);
+    if (!carried && last) {
+      last.suggestedActions = MessageFactory.suggestedActions(buttons).suggestedActions;
+      carried = true;
+    }
+    return next();
+  });
 }

@@ -2,7 +2,7 @@
  * Patient-identifying data in a free text: what a declaration of a risk event (EPR), a question or
  * a ticket must never carry or keep — a declaration is anonymous by design (knowledge.md §1.5).
  */
-export type PatientDataFinding = 'nir' | 'birthDate';
+export type PatientDataFinding = 'nir' | 'birthDate' | 'personName';
 
 // A French social security number (NIR): sex, year, month, department (2A/2B), commune, order, optional
 // key — written with spaces, dots, hyphens or underscores between the groups, or none.
@@ -24,12 +24,17 @@ const BIRTH_SAID = new RegExp(String.raw`(?<![\p{L}])(?:n[ée]e?s?\s+(?:le|en)|d
 const NAME_AND_DATE = new RegExp(String.raw`${TITLE_NAME}[\s,(]*(?:[\p{L}'-]+[\s,]+){0,3}${DATE}`, 'u');
 const hasBirth = (text: string) => BIRTH_SAID.test(text) || NAME_AND_DATE.test(text);
 
-export function patientDataFindings(typed: string): PatientDataFinding[] {
+/**
+ * `names`: a person named with a title (« M. Bernard Lefebvre », « Mme Dupont ») is a finding on its
+ * own — where a text must be anonymous (an EPR), not in a question or a ticket where it may be anyone.
+ */
+export function patientDataFindings(typed: string, options: { names?: boolean } = {}): PatientDataFinding[] {
   // "née" typed as e + combining accent is the same word.
   const text = typed.normalize('NFC');
   const found: PatientDataFinding[] = [];
   if (new RegExp(NIR, 'i').test(text)) found.push('nir');
   if (hasBirth(text)) found.push('birthDate');
+  else if (options.names && new RegExp(TITLE_NAME, 'u').test(text)) found.push('personName');
   return found;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Translator } from '../../src/i18n';
 import type { AdaptiveCard } from '../../src/cards/adaptive';
 import { renderCard, type CardData, type CardName } from '../../src/cards/render';
-import { eraseConfirmData, privacyData, recapData, welcomeData } from '../../src/cards/common';
+import { confirmData, eraseConfirmData, privacyData, recapData, welcomeData } from '../../src/cards/common';
 import * as acc from '../../src/cards/accreditation';
 import * as mm from '../../src/cards/medimail';
 import { missingData, sectionData, sentQuestionnaireData } from '../../src/cards/questionnaire';
@@ -99,6 +99,7 @@ export function fixtures(t: Translator): Fixture[] {
     f('adminRecap', 'accreditation/adminRecap', acc.adminRecapData(t, view({ department: '31' }), [{ title: 'Adresse', value: '10 rue *des* Ponts' }])),
     ...questionnaire.sections.map((_, section) => f(`section ${section + 1}`, 'questionnaire/section', sectionData(t, view({ actsPerYear: '120' }, { actsPerYear: 'x' }), { questionnaire, section, answers: {}, comment: 'Précisez *vos* volumes' }))),
     f('missing', 'questionnaire/missing', missingData(t, 'p-1', [{ section: 4, question: 'q.prerequisites.accepted' }, { section: 1, question: 'q.volumes.actsPerYear' }])),
+    f('prerequisites refused', 'questionnaire/missing', missingData(t, 'p-1', [{ section: 4, question: 'q.prerequisites.accepted', refused: 'q.prerequisites.mustAccept' }])),
     f('sent questionnaire', 'questionnaire/sent', sentQuestionnaireData(t, 'p-1', questionnaire, { settings: 'theatre,icu', emergency: 'no', lastDeclaration: '2025-06-10' }, new Date('2026-03-12T13:02:00Z'))),
     f('ticket', 'support/ticket', ticketData(t, view({ route: 'siam', where: 'Accréditation — *Étape 1*', errorList: '« Nom » est obligatoire.\n« RPPS » : 11 chiffres' }, { description: 'Trop court.' }), true)),
     f('ticket, OA known', 'support/ticket', ticketData(t, view({ route: 'oa' }), false)),
@@ -110,6 +111,9 @@ export function fixtures(t: Translator): Fixture[] {
     f('desk queue', 'desk/queue', queueData(t, 'p-1', [{ accountId: 'a', name: `${longName.firstName} ${longName.lastName}`, specialty: 'chirurgie-thoracique-cardiovasculaire', sentAt: '2026-03-09T13:02:00Z' }], new Date('2026-03-12T13:02:00Z'))),
     f('desk summary', 'desk/summary', summaryData(t, view(), account, engagement)),
     f('desk eprs', 'desk/eprs', deskEprsData(t, 'p-1', [epr])),
+    f('confirm questionnaire', 'common/confirm', confirmData(t, 'p-1', 'questionnaire', [{ title: 'Type d\'établissement', value: 'Public' }], { oa: 'CFAR' })),
+    f('confirm epr', 'common/confirm', confirmData(t, 'p-1', 'epr', [{ title: 'Ce qui s\'est passé', value: 'Intubation *difficile*' }], { oa: 'CFAR' })),
+    f('confirm decision', 'common/confirm', confirmData(t, 'p-1', 'decision', [{ title: 'Décision', value: 'Refuser' }, { title: 'Motif', value: '${x}' }], { name: 'Claire Bernard' })),
     f('mm orientation', 'medimail/orientation', mm.orientationData(t, 'p-1')),
     f('mm types', 'medimail/types', mm.typesData(t, 'p-1')),
     f('mm connection', 'medimail/connection', mm.connectionData(t, view({}, { structureId: 'x' }))),

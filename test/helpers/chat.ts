@@ -3,6 +3,7 @@ import type { App } from '../../src/app';
 import { expect } from 'vitest';
 import { z } from 'zod';
 import { waitFor } from './smtp';
+import { UNSENT_CARD } from '../../src/cards/form';
 
 /**
  * Readable conversation scripts (test/chats/*.chat), replayed against the real server through the
@@ -11,6 +12,8 @@ import { waitFor } from './smtp';
  * each run's real Bot Framework `.transcript` is written to var/transcripts/ (open it in the Emulator).
  *
  *   user: text                      the user types
+ *   [type=text | a=1; b=two]        the user types while the latest card holds these entries, unsent
+ *                                   (Sésame's chat page sends them along; Teams would not)
  *   bot: text                       a bot message or card (the last matched one or a later one) contains the text
  *   [click=Button title]            clicks the button on the latest card that has it
  *   [submit=Button | a=1; b=two]    fills the latest card that has the button, then clicks it
@@ -295,6 +298,12 @@ export class ChatRunner {
         // Like Web Chat and Teams, every button sends the card's inputs along with its data.
         const values = { ...inputDefaults(card.body ?? []), ...parseFields(fields ?? '') };
         return this.post({ value: { ...values, ...action.data } });
+      }
+      case 'type': {
+        const card = [...this.session.activities].reverse().flatMap((a) => a.attachments ?? []).map((x) => x.content).find((c) => c.actions?.some((b) => b.data?.promptId));
+        if (!card) throw new Error('[type=…] needs a card on screen');
+        const promptId = card.actions!.find((b) => b.data?.promptId)!.data.promptId;
+        return this.post({ text: head, channelData: { [UNSENT_CARD]: { promptId, values: { ...inputDefaults(card.body ?? []), ...parseFields(fields ?? '') } } } });
       }
       case 'mail': {
         const mailbox = this.options.app().mailbox!;

@@ -13,6 +13,8 @@ import type { AdaptiveCard } from '../../src/cards/adaptive';
 export interface Harness {
   say(text: string): Promise<Partial<Activity>[]>;
   submit(value: Record<string, unknown>): Promise<Partial<Activity>[]>;
+  /** Any activity (a typed message with the channel data a client adds). */
+  send(activity: Partial<Activity>): Promise<Partial<Activity>[]>;
   readonly result: DialogTurnResult | undefined;
   readonly locale: Locale;
 }
@@ -47,6 +49,9 @@ export async function dialogHarness(
     },
     async submit(value) {
       return drain(await client.sendActivity({ type: ActivityTypes.Message, value }));
+    },
+    async send(activity) {
+      return drain(await client.sendActivity({ type: ActivityTypes.Message, ...activity }));
     },
     get result() {
       return client.dialogTurnResult;

@@ -2,6 +2,7 @@ import type { Translator } from '../../i18n';
 import { escapeHtml, page, scriptJson } from './html';
 import { LOCALES, type Locale } from '../../i18n';
 import { LOCALE_EVENT } from '../../services/identity/linkPurposes';
+import { UNSENT_CARD } from '../../cards/form';
 
 /** Web Chat's own strings (send box, timestamps, "Send failed") for each of our languages. */
 const WEBCHAT_LOCALE: Record<Locale, string> = { fr: 'fr-FR', en: 'en-US' };
@@ -192,8 +193,34 @@ export const WEBCHAT_START = `(async function () {
     });
     window.sesameDirectLine = directLine;
     let switchTo = () => {};
+    // A message typed while a card is being filled (« c'est quoi l'URML ? ») carries what the card holds, unsent:
+    // Sésame shows the card again after its answer with the user's entries (Teams and other clients cannot).
+    const unsentCard = (getState) => {
+      const isCard = (x) => x.contentType === 'application/vnd.microsoft.card.adaptive';
+      const last = [...(getState().activities || [])].reverse().find((a) => a.from && a.from.role === 'bot' && (a.attachments || []).some(isCard));
+      const card = last && last.attachments.find(isCard).content;
+      const promptId = card && (card.actions || []).map((a) => a.data && a.data.promptId).find(Boolean);
+      const rendered = [...document.querySelectorAll('#webchat .ac-adaptiveCard')].pop();
+      if (!promptId || !rendered) return undefined;
+      const values = {};
+      for (const input of rendered.querySelectorAll('[id]')) {
+        const controls = [...input.querySelectorAll('input, textarea, select')];
+        // Only the input's wrapper, which carries the card's id (the renderer's own ids are left out by Sésame).
+        if (!controls.length) continue;
+        const boxes = controls.filter((c) => c.type === 'checkbox' || c.type === 'radio');
+        // A lone checkbox is an Input.Toggle, whose on/off values the page cannot know: left as it was.
+        if (boxes.length === 1 && boxes[0].type === 'checkbox') continue;
+        values[input.id] = boxes.length ? boxes.filter((c) => c.checked).map((c) => c.value).join(',') : controls[0].value;
+      }
+      return Object.keys(values).length ? { promptId, values } : undefined;
+    };
     // A message the channel refused (too many at once, connection lost) is said in words, not only "Send failed".
-    const store = window.WebChat.createStore({}, () => (next) => (action) => {
+    const store = window.WebChat.createStore({}, ({ getState }) => (next) => (action) => {
+      const posted = action.type === 'DIRECT_LINE/POST_ACTIVITY' ? action.payload.activity : undefined;
+      if (posted && posted.type === 'message' && posted.text && posted.value === undefined) {
+        const card = unsentCard(getState);
+        if (card) action = { ...action, payload: { ...action.payload, activity: { ...posted, channelData: { ...posted.channelData, ${JSON.stringify(UNSENT_CARD)}: card } } } };
+      }
       // IMPEDED: Web Chat still retries; REJECTED: it gave up. Either way, say why in words.
       if ((action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') && !refusal) say(strings.sendFailed);
       // Signed out: this browser forgets the conversation and starts afresh (a shared computer's next user sees nothing of it).

@@ -27,7 +27,7 @@ export interface EngagementView {
   attestationAt: Date | undefined;
 }
 
-export type SendResult = { status: 'sent'; sentAt: Date; oa: ApprovedBody } | { status: 'incomplete'; missing: { section: number; question: Question }[] };
+export type SendResult = { status: 'sent'; sentAt: Date; oa: ApprovedBody } | { status: 'incomplete'; missing: { section: number; question: Question; refused?: string }[] };
 
 /** Refused: not an expert, or not an expert of this request's OA. */
 export class DeskAccessError extends Error {}

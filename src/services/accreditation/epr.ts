@@ -56,7 +56,7 @@ export class EprService {
     const epr = await this.db.epr.findFirstOrThrow({ where: { id, accountId } });
     if (epr.status === 'SENT') return this.view(epr);
     const answers = eprSchema.parse(JSON.parse(epr.answers));
-    const leaks = EPR_TEXT_FIELDS.flatMap((f) => patientDataFindings(answers[f] ?? ''));
+    const leaks = EPR_TEXT_FIELDS.flatMap((f) => patientDataFindings(answers[f] ?? '', { names: true }));
     if (leaks.length) throw new Error('An EPR with patient-identifying data cannot be sent.');
     const sentAt = this.now();
     const [row] = await this.db.$transaction([

@@ -19,6 +19,12 @@ const questionSchema = z
     options: z.array(z.object({ value: z.string().min(1), label: key })).min(2).optional(),
     min: z.number().optional(),
     max: z.number().optional(),
+    /** Required only when another question of an earlier place has this answer (a count after « Oui »); overrides `required`. */
+    requiredIf: z.object({ question: z.string().min(1), equals: z.string().min(1) }).optional(),
+    /** Taken from the administrative file while unanswered (the establishments are not asked twice). */
+    prefill: z.enum(['establishments']).optional(),
+    /** The answer sending requires (the prerequisites accepted), and the i18n key of why, said when another is given. */
+    mustBe: z.object({ value: z.string().min(1), reason: key }).optional(),
   })
   .superRefine((q, ctx) => {
     const needsOptions = q.type === 'single' || q.type === 'multiple';
@@ -41,6 +47,11 @@ export const questionnaireSchema = z
     const ids = d.sections.flatMap((s) => s.questions.map((q) => q.id));
     const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
     if (twice.length) ctx.addIssue({ code: 'custom', path: ['sections'], message: `question ids must be unique, repeated: ${twice.join(', ')}` });
+    for (const question of d.sections.flatMap((s) => s.questions)) {
+      const on = question.requiredIf?.question;
+      if (on && ids.indexOf(on) < 0) ctx.addIssue({ code: 'custom', path: ['sections'], message: `${question.id}: requiredIf names "${on}", which is not a question of this questionnaire` });
+      if (on && ids.indexOf(on) > ids.indexOf(question.id)) ctx.addIssue({ code: 'custom', path: ['sections'], message: `${question.id}: requiredIf names "${on}", which comes after it` });
+    }
   });
 
 export type Questionnaire = z.infer<typeof questionnaireSchema>;
@@ -57,7 +68,7 @@ export function parseQuestionnaire(json: unknown, source: string, hasKey: (key: 
     const issue = result.error.issues[0];
     throw new QuestionnaireError(`Questionnaire ${source}: ${issue.path.join('.') || '(root)'} ${issue.message}`);
   }
-  const keys = result.data.sections.flatMap((s) => [s.title, s.intro, ...s.questions.flatMap((q) => [q.label, q.help, ...(q.options ?? []).map((o) => o.label)])]);
+  const keys = result.data.sections.flatMap((s) => [s.title, s.intro, ...s.questions.flatMap((q) => [q.label, q.help, q.mustBe?.reason, ...(q.options ?? []).map((o) => o.label)])]);
   const missing = keys.filter((k): k is string => Boolean(k) && !hasKey(k!));
   if (missing.length) throw new QuestionnaireError(`Questionnaire ${source}: texts missing from locales/*/questionnaire.json: ${missing.slice(0, 5).join(', ')}`);
   return result.data;
@@ -96,7 +107,21 @@ function answered(value: string | undefined): boolean {
   return value !== undefined && value.trim() !== '';
 }
 
-/** What is missing before sending: section index and question, in order. */
-export function missingAnswers(q: Questionnaire, answers: Answers): { section: number; question: Question }[] {
-  return q.sections.flatMap((s, section) => s.questions.filter((question) => question.required && !answered(answers[question.id])).map((question) => ({ section, question })));
+/** Whether a question must be answered before sending, given the other answers (« Non » spares what only « Oui » asks). */
+export function isRequired(question: Question, answers: Answers): boolean {
+  return question.requiredIf ? answers[question.requiredIf.question] === question.requiredIf.equals : question.required;
+}
+
+/**
+ * What stops the sending, in order: a required answer missing, or an answer other than the one
+ * sending requires (`refused`: the i18n key of why, e.g. the prerequisites not accepted).
+ */
+export function missingAnswers(q: Questionnaire, answers: Answers): { section: number; question: Question; refused?: string }[] {
+  return q.sections.flatMap((s, section) =>
+    s.questions.flatMap((question) => {
+      if (isRequired(question, answers) && !answered(answers[question.id])) return [{ section, question }];
+      if (question.mustBe && answered(answers[question.id]) && answers[question.id] !== question.mustBe.value) return [{ section, question, refused: question.mustBe.reason }];
+      return [];
+    }),
+  );
 }

@@ -20,6 +20,8 @@ import { advance, stateOf, type EngagementStatus } from './requestStatus';
  */
 export interface AccreditationRegistry {
   register(input: RegistrationInput): Promise<RegisterResult>;
+  /** When a new credentials mail may be asked for, if the hourly limit is reached now. */
+  resendBlockedUntil(accountId: string): Promise<Date | undefined>;
   /** `newEmail` is taken only from the signed-in holder, or while the account was never signed into; the old address is told. */
   resendCredentials(accountId: string, newEmail?: string, by?: { signedIn: boolean }): Promise<ResendResult>;
   signIn(username: string, password: string): Promise<SignInResult>;
@@ -188,6 +190,16 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
     return { status: 'created', accountId: id, maskedEmail: maskEmail(data.email), sentAt: now };
   }
 
+  /** When a new mail may be asked for, if the hourly limit is reached now (said before the card is filled). */
+  async resendBlockedUntil(accountId: string): Promise<Date | undefined> {
+    const hourAgo = new Date(this.options.now().getTime() - 60 * 60 * 1000);
+    const recent = await this.db.accreditationEvent.findMany({
+      where: { accountId, type: 'CREDENTIALS_SENT', at: { gt: hourAgo } },
+      orderBy: { at: 'asc' },
+    });
+    return recent.length >= this.options.maxResendsPerHour ? new Date(recent[0].at.getTime() + 60 * 60 * 1000) : undefined;
+  }
+
   /**
    * "Je n'ai pas reçu le mail": a new temporary password (the old one stops working), at most a few
    * per hour. A new address is taken only from the signed-in holder or while nobody ever signed into
@@ -197,14 +209,8 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
    */
   async resendCredentials(accountId: string, newEmail?: string, by: { signedIn: boolean } = { signedIn: false }): Promise<ResendResult> {
     const now = this.options.now();
-    const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
-    const recent = await this.db.accreditationEvent.findMany({
-      where: { accountId, type: 'CREDENTIALS_SENT', at: { gt: hourAgo } },
-      orderBy: { at: 'asc' },
-    });
-    if (recent.length >= this.options.maxResendsPerHour) {
-      return { status: 'rateLimited', retryAt: new Date(recent[0].at.getTime() + 60 * 60 * 1000) };
-    }
+    const retryAt = await this.resendBlockedUntil(accountId);
+    if (retryAt) return { status: 'rateLimited', retryAt };
     const account = await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId } });
     const mayChange = by.signedIn || !account.firstSignInAt;
     const email = newEmail && mayChange ? z.string().email().parse(newEmail.trim().toLowerCase()) : account.email;
