@@ -624,7 +624,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const given = step.options as FieldValues | undefined;
     const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
     if (!account) return step.replaceDialog(ENTRY);
-    const values = given ?? { lastName: account.lastName, firstName: account.firstName, email: account.email, profession: account.profession };
+    // Shown again (a role address pointed out, a refusal): what was typed; else the account as it is.
+    const values = given && Object.keys(given).length ? given : { lastName: account.lastName, firstName: account.firstName, email: account.email, profession: account.profession };
     return step.beginDialog('mm.p.form', { values });
   }
 
