@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createI18n } from '../src/i18n';
+import { MedimailWords } from '../src/dialogs/medimailWords';
 import {
   MEDIMAIL_STATUSES,
   MedimailTransitionError,
@@ -88,5 +90,37 @@ describe('Medimail account state machine', () => {
     expect(allows({ status: 'VALIDATED', withoutRpps: false }, 'webmail')).toBe(false);
     expect(allows(undefined, 'start')).toBe(true);
     expect(allows(undefined, 'gotRpps')).toBe(false);
+  });
+});
+
+describe('Medimail actions typed instead of clicked', () => {
+  let words: MedimailWords;
+  beforeAll(async () => {
+    words = new MedimailWords(await createI18n('fr'));
+  });
+
+  it.each([
+    ["j'ai reçu mon RPPS", 'gotRpps'],
+    ["J’ai enfin reçu mon numéro RPPS !", 'gotRpps'],
+    ['I got my RPPS', 'gotRpps'],
+    ['je veux faire ma première connexion', 'firstSignIn'],
+    ['me connecter à Medimail', 'firstSignIn'],
+    ['Corriger mon nom ou mon e-mail', 'fixIdentity'],
+    ['je dois corriger mon adresse mail', 'fixIdentity'],
+    ['Corriger mes informations', 'fixAndResend'],
+    ['Modifier mes informations', 'edit'],
+    ['Finaliser l’inscription', 'finalise'],
+    ["Je n'ai pas reçu le mail", 'resend'],
+    ['Choose my password', 'setPassword'],
+    ['Demander une BAL organisationnelle', 'org'],
+    ['lire mes messages Medimail', 'webmail'],
+    ['mon compte Medimail', 'hub'],
+    ['envoyer un nouveau lien', 'newLink'],
+  ])('« %s » → %s', (text, action) => {
+    expect(words.recognize(text)).toBe(action);
+  });
+
+  it.each(["c'est quoi le RPPS ?", 'comment créer mon compte Medimail', 'Medimail est-il gratuit ?', 'mot de passe oublié', 'menu', 'où en suis-je'])('« %s » is not an action (a question or a command)', (text) => {
+    expect(words.recognize(text)).toBeUndefined();
   });
 });

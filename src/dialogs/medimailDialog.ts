@@ -32,7 +32,7 @@ import {
   MEDIMAIL_PASSWORD_EVENT,
   MEDIMAIL_SIGN_IN,
 } from '../services/identity/linkPurposes';
-import { allows, nextActions, type MedimailAction } from '../services/medimail/accountStatus';
+import { allows, nextActions, type MedimailAction, type MedimailStatus } from '../services/medimail/accountStatus';
 import { situationOf } from '../services/medimail/medimail';
 import type { MedimailTyped } from './medimailWords';
 import type { SecureLinks } from '../services/identity/secureLinks';
@@ -71,6 +71,9 @@ export interface MedimailStart {
 
 /** Typed actions that are answered even when they do not apply now (the hub says why); others are questions then. */
 const ALWAYS_ANSWERED: MedimailTyped[] = ['hub', 'gotRpps', 'firstSignIn'];
+
+/** « Envoyer un nouveau lien », typed: the link the account waits for. */
+const NEW_LINK: Partial<Record<MedimailStatus, MedimailAction>> = { FORM: 'setPassword', EMAIL_SENT: 'resend', VALIDATED: 'firstSignIn', SIGNED_IN: 'firstSignIn' };
 
 export interface MedimailConversation {
   accountId?: string;
@@ -328,7 +331,7 @@ export class MedimailDialog extends InterruptibleDialog {
   private async orient(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const action = (step.options as MedimailStart | undefined)?.action;
     const accountId = await this.accountId(step.context);
-    if (action && action !== 'hub' && accountId) {
+    if (action && action !== 'hub' && action !== 'newLink' && accountId) {
       const account = await this.medimail.account(accountId);
       if (account && allows(situationOf(account), action)) return this.act(step, action);
       await step.context.sendActivity(tr(step.context)('medimail:typed.notNow', { action: tr(step.context)(`medimail:hub.${action}`) }));
@@ -346,7 +349,11 @@ export class MedimailDialog extends InterruptibleDialog {
     if (!typed) return undefined;
     const account = await this.medimail.account((await this.accountId(context)) ?? '');
     if (!account) return undefined;
-    if (ALWAYS_ANSWERED.includes(typed) || (typed !== 'hub' && allows(situationOf(account), typed))) return { action: typed };
+    const situation = situationOf(account);
+    // Words that mean the step the account is at: « un nouveau lien », « corriger / modifier mes informations ».
+    const meant = typed === 'newLink' ? NEW_LINK[account.status] : typed === 'fixAndResend' || typed === 'edit' ? (['fixAndResend', 'edit'] as const).find((a) => allows(situation, a)) : typed;
+    if (!meant) return undefined;
+    if (ALWAYS_ANSWERED.includes(meant) || (meant !== 'hub' && allows(situation, meant))) return { action: meant };
     return undefined;
   }
 

@@ -3,7 +3,7 @@ import { MEDIMAIL_ACTIONS, type MedimailAction } from '../services/medimail/acco
 import { normalize } from '../services/text';
 
 /** What a user types for the Medimail account's actions: the hub's next step, or « mon compte Medimail » itself. */
-export type MedimailTyped = MedimailAction | 'hub';
+export type MedimailTyped = MedimailAction | 'hub' | 'newLink';
 
 // Said in a sentence, the way people say them (the bot itself says « écrivez "j'ai reçu mon RPPS" »).
 // Normalised text: lower case, no accents, apostrophes as spaces (« j ai »).
@@ -15,6 +15,10 @@ const PHRASES: [RegExp, MedimailTyped][] = [
   [/\b(correct|change) my (name|e ?mail)\b/, 'fixIdentity'],
   [/\b(webmail|lire mes (messages|mails)( medimail)?|ouvrir (ma messagerie|medimail)|read my (medimail )?(messages|mails))\b/, 'webmail'],
   [/^(mon compte medimail|compte medimail|ma messagerie medimail|my medimail account|medimail account)$/, 'hub'],
+  // A waiting card's « Envoyer un nouveau lien »: which link depends on where the account is.
+  [/^((envoyer|renvoyer|send)( moi)? (un )?(a )?nouveau lien|nouveau lien|(send )?(me )?a new link)$/, 'newLink'],
+  [/^(corriger|modifier) mes (informations|infos)( professionnelles| pro)?$/, 'fixAndResend'],
+  [/^(correct|edit) my (professional )?(information|info)$/, 'fixAndResend'],
 ];
 
 /**
