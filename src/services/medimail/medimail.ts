@@ -215,7 +215,8 @@ export class MedimailService {
    * confirms nothing for the conversation that sent it.
    */
   async emailConfirmed(accountId: string): Promise<void> {
-    await this.db.medimailAccount.updateMany({ where: { id: accountId, status: 'EMAIL_SENT' }, data: { status: 'EMAIL_CONFIRMED', emailConfirmedAt: this.now() } });
+    // Conditional: a confirmation taken twice (two tabs) changes the status once.
+    await this.db.medimailAccount.updateMany({ where: { id: accountId, status: { in: statusesFor('emailConfirmed') } }, data: { status: transition('EMAIL_SENT', 'emailConfirmed'), emailConfirmedAt: this.now() } });
   }
 
   /** "Je valide": the account goes to the service centre, validated within 24 to 48 hours. */
