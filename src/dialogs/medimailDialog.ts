@@ -36,7 +36,8 @@ import { allows, nextActions, type MedimailAction, type MedimailStatus } from '.
 import { situationOf } from '../services/medimail/medimail';
 import type { MedimailTyped } from './medimailWords';
 import type { SecureLinks } from '../services/identity/secureLinks';
-import type { MedimailDetails, MedimailService } from '../services/medimail/medimail';
+import type { MedimailAccountView, MedimailDetails, MedimailService } from '../services/medimail/medimail';
+import { dateTime } from '../dates';
 import { PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
 import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { SPECIALTY_CODES } from '../services/accreditation/specialties';
@@ -334,10 +335,17 @@ export class MedimailDialog extends InterruptibleDialog {
     if (action && action !== 'hub' && action !== 'newLink' && accountId) {
       const account = await this.medimail.account(accountId);
       if (account && allows(situationOf(account), action)) return this.act(step, action);
-      await step.context.sendActivity(tr(step.context)('medimail:typed.notNow', { action: tr(step.context)(`medimail:hub.${action}`) }));
+      await step.context.sendActivity(this.whyNot(tr(step.context), action, account));
     }
     if (accountId || action === 'hub') return step.replaceDialog(HUB);
     return step.beginDialog('mm.p.orientation');
+  }
+
+  /** Why a typed action does not apply: an RPPS already on the account or already sent, or not at this step. */
+  private whyNot(t: Translator, action: MedimailAction, account: MedimailAccountView | undefined): string {
+    if (action === 'gotRpps' && account?.details?.path === 'rpps') return t('medimail:typed.hasRpps', { rpps: account.details.rpps ?? '' });
+    if (action === 'gotRpps' && account?.rppsRequestedAt) return t('medimail:typed.rppsSent', { date: dateTime(t, account.rppsRequestedAt) });
+    return t('medimail:typed.notNow', { action: t(`medimail:hub.${action}`) });
   }
 
   /**
