@@ -16,7 +16,8 @@ import { createI18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { createStates } from './bot/state';
 import { SesameBot } from './bot/sesameBot';
-import { MainDialog } from './dialogs/mainDialog';
+import { MainDialog, type JourneyTyping } from './dialogs/mainDialog';
+import { MedimailWords } from './dialogs/medimailWords';
 import { tr } from './dialogs/turn';
 import { LocalChannelAuthentication } from './http/localChannelAuth';
 import { DirectLineChannel } from './http/directline/channel';
@@ -95,10 +96,15 @@ export function buildDialogs(
     for (const reference of references) await notify(reference, { kind: 'evaluated' });
   };
   const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated);
+  const hasAccreditation = async (context: TurnContext) => {
+    const { request, session } = await accreditationState.get(context, {});
+    return Boolean(request || session);
+  };
   const medimailDialog = new MedimailDialog(medimail, links, medimailState, {
     regions: settings.medimailRegions,
     sender: settings.medimailSender,
     publicUrl,
+    hasAccreditation,
   }, limits);
   const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason) =>
     notify(conversation, { kind: 'medimail', status, reason }),
@@ -147,7 +153,18 @@ export function buildDialogs(
       return { accreditationAccountId: session?.accountId, medimailAccountId, accreditationNotSignedIn: !session?.accountId && Boolean(request?.accountId) };
     },
   }, publicUrl);
-  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog, support, privacy }, freeText);
+  // A journey's actions typed in words, and what the user has here (« où en suis-je »).
+  const medimailWords = new MedimailWords(settings.i18n);
+  const typing: JourneyTyping = {
+    async typedAction(context, text) {
+      const start = await medimailDialog.typedAction(context, medimailWords.recognize(text));
+      return start ? { dialogId: medimailDialog.id, options: start } : undefined;
+    },
+    async holds(context) {
+      return { accreditation: await hasAccreditation(context), medimail: Boolean((await medimailState.get(context, {})).accountId) };
+    },
+  };
+  return new MainDialog({ accreditation, desk: deskDialog, medimail: medimailDialog, centre: centreDialog, support, privacy }, freeText, typing);
 }
 
 /** The composition root: builds every object once and wires them through constructors. */

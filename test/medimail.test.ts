@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MEDIMAIL_CONFIRM } from '../src/services/identity/linkPurposes';
+import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../src/services/identity/linkPurposes';
+import { MedimailTransitionError } from '../src/services/medimail/accountStatus';
 import { distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
 import { businessHoursBetween, isOpen, publicHolidays } from '../src/services/businessHours';
 import { MedimailService, type MedimailDetails } from '../src/services/medimail/medimail';
@@ -187,5 +188,90 @@ describe('Medimail accounts', () => {
     expect(await medimail.verifyOtp(accountId, last.slice(0, 3) + ' ' + last.slice(3))).toEqual({ status: 'ok' });
     await medimail.acceptCgu(accountId);
     expect((await medimail.account(accountId))!.status).toBe('ACTIVE');
+  });
+  const confirmTokenOf = (text: string | undefined) => /\/compte\/medimail\/confirmation\/(\S+)/.exec(text ?? '')![1];
+
+  it('a resend or an address change revokes every earlier confirmation link (the mistyped address confirms nothing)', async () => {
+    const first = await registered('jean.durand@exemple.fr');
+    await medimail.sendConfirmation(first.accountId, 'jean.durand@example.fr');
+    await mail.outbox.drain();
+    const second = confirmTokenOf(mail.sink.mails.at(-1)!.text);
+    await medimail.sendConfirmation(first.accountId);
+    await mail.outbox.drain();
+    const third = confirmTokenOf(mail.sink.mails.at(-1)!.text);
+    expect(await links.open(first.confirmToken, MEDIMAIL_CONFIRM)).toBeUndefined();
+    expect(await links.open(second, MEDIMAIL_CONFIRM)).toBeUndefined();
+    expect((await links.open(third, MEDIMAIL_CONFIRM))?.accountId).toBe(first.accountId);
+    expect((await medimail.account(first.accountId))!.email).toBe('jean.durand@example.fr');
+    // A completed link whose code was not typed yet is revoked too.
+    const opened = await links.open(third, MEDIMAIL_CONFIRM);
+    await links.complete(opened!.id, first.accountId, false);
+    await medimail.sendConfirmation(first.accountId);
+    expect(await links.consume(opened!.id, 'c')).toBeUndefined();
+    // A new password link replaces the old one.
+    const before = await medimail.passwordLink(first.accountId);
+    await medimail.passwordLink(first.accountId);
+    expect(await links.open(before, MEDIMAIL_PASSWORD)).toBeUndefined();
+  });
+
+  it('after a refusal: the e-mail and names are corrected, the new address confirmed, and the account goes back to the service centre', async () => {
+    const { accountId } = await registered('contact@cabinet-durand.fr');
+    await medimail.emailConfirmed(accountId);
+    await medimail.submit(accountId, details);
+    const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
+    await medimail.decide(agent.id, accountId, 'REJECTED', 'Adresse non nominative');
+    // Not the same address as another account; a refused account cannot be signed into.
+    await registered('anne.roux@example.fr');
+    expect(await medimail.correctIdentity(accountId, { lastName: 'Durand', firstName: 'Jean', email: 'anne.roux@example.fr', profession: 'medecin' })).toEqual({ status: 'duplicate', maskedEmail: 'a•••@example.fr' });
+    expect(await medimail.signIn('contact@cabinet-durand.fr', 'le ciel est bleu ici')).toEqual({ status: 'notYet', accountStatus: 'REJECTED' });
+    const fixed = await medimail.correctIdentity(accountId, { lastName: 'Durand-Roux', firstName: 'Jean', email: 'Jean.Durand@example.fr', profession: 'medecin' });
+    expect(fixed).toEqual({ status: 'ok', mssAddress: 'jean.durand-roux@medecin.oc.mssante.fr', emailChanged: true, maskedEmail: 'j•••@example.fr' });
+    await mail.outbox.drain();
+    const mailed = mail.sink.mails.at(-1)!;
+    expect(mailed.to && !Array.isArray(mailed.to) && mailed.to.text).toBe('jean.durand@example.fr');
+    const account = (await medimail.account(accountId))!;
+    expect(account).toMatchObject({ status: 'EMAIL_SENT', email: 'jean.durand@example.fr', lastName: 'Durand-Roux', rejectReason: 'Adresse non nominative' });
+    // Not back to the service centre before the new address is confirmed.
+    await expect(medimail.submit(accountId, details)).rejects.toBeInstanceOf(MedimailTransitionError);
+    await medimail.emailConfirmed(accountId);
+    await medimail.submit(accountId, details);
+    expect(await medimail.account(accountId)).toMatchObject({ status: 'SUBMITTED', rejectReason: undefined });
+    expect((await medimail.queue(agent.id)).map((a) => a.id)).toContain(accountId);
+    // Corrected again once submitted: refused by the state machine.
+    await expect(medimail.correctIdentity(accountId, { lastName: 'X', firstName: 'Y', email: 'y@example.fr', profession: 'medecin' })).rejects.toBeInstanceOf(MedimailTransitionError);
+  });
+
+  it('refused for its details only: corrected and sent back without a new confirmation', async () => {
+    const { accountId } = await registered();
+    await medimail.emailConfirmed(accountId);
+    await medimail.submit(accountId, details);
+    const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
+    await medimail.decide(agent.id, accountId, 'REJECTED', 'Téléphone faux');
+    expect(await medimail.correctIdentity(accountId, { lastName: 'Durand', firstName: 'Jean', email: 'jean.durand@example.fr', profession: 'medecin' })).toMatchObject({ status: 'ok', emailChanged: false });
+    expect((await medimail.account(accountId))!.status).toBe('REJECTED');
+    await medimail.submit(accountId, { ...details, phone: '0561000001' });
+    expect((await medimail.account(accountId))!.status).toBe('SUBMITTED');
+  });
+
+  it('first sign-in: the code makes it « signed in », the terms of use « active »; nothing skips a step', async () => {
+    const { accountId } = await registered();
+    await expect(medimail.acceptCgu(accountId)).rejects.toBeInstanceOf(MedimailTransitionError);
+    await expect(medimail.requestRppsUpdate(accountId, '10100326494')).rejects.toBeInstanceOf(MedimailTransitionError);
+    await medimail.emailConfirmed(accountId);
+    await medimail.submit(accountId, { ...details, path: 'structure', rpps: undefined, structureKind: 'SIRET', structureId: '35600000049837' });
+    const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
+    await medimail.decide(agent.id, accountId, 'VALIDATED');
+    await mail.outbox.drain();
+    expect(mail.sink.mails.at(-1)!.text).toContain('jean.durand@medecin.oc.mssante.fr');
+    await expect(medimail.acceptCgu(accountId)).rejects.toBeInstanceOf(MedimailTransitionError);
+    await medimail.signIn('jean.durand@example.fr', 'le ciel est bleu ici');
+    await mail.outbox.drain();
+    const code = /: (\d{6})/.exec(mail.sink.mails.at(-1)!.text ?? '')![1];
+    expect(await medimail.verifyOtp(accountId, code)).toEqual({ status: 'ok' });
+    expect((await medimail.account(accountId))!.status).toBe('SIGNED_IN');
+    await medimail.acceptCgu(accountId);
+    expect(await medimail.account(accountId)).toMatchObject({ status: 'ACTIVE', rppsRequestedAt: undefined });
+    await medimail.requestRppsUpdate(accountId, '10100326494');
+    expect((await medimail.account(accountId))!.rppsRequestedAt).toEqual(clock.now);
   });
 });

@@ -4,7 +4,7 @@ import type { i18n as I18n } from 'i18next';
 import { toLocale, type Locale } from '../i18n';
 import type { Logger } from '../logger';
 import { isForgotten, setLanguageSwitch, setTrustedEvent, setTurnLanguage, tr, trustedEvent, withholdMessage, type TrustedEvent } from '../dialogs/turn';
-import { EVENT_OF_PURPOSE, LOCALE_EVENT, NOTICE_EVENT } from '../services/identity/linkPurposes';
+import { EVENT_OF_PURPOSE, LOCALE_EVENT, MEDIMAIL_NOTICE_EVENT, NOTICE_EVENT } from '../services/identity/linkPurposes';
 import { typedCode, type SecureLinks } from '../services/identity/secureLinks';
 import { isSensitive, redactPatient } from '../services/support/redact';
 import type { EtagState } from './state';
@@ -172,7 +172,11 @@ export class SesameBot extends ActivityHandler {
     return true;
   }
 
-  /** A message from outside the conversation (a decision was taken); the current step is shown again. */
+  /**
+   * A message from outside the conversation (a decision was taken). A Medimail decision comes with
+   * the account's hub as it now is, when the hub is on screen (never the stale one); elsewhere the
+   * current step is shown again, with how to reach the account.
+   */
   private async notice(context: TurnContext, value: Record<string, unknown>): Promise<void> {
     const { kind, status, reason } = value as { kind?: string; status?: string; reason?: string };
     const t = tr(context);
@@ -183,8 +187,17 @@ export class SesameBot extends ActivityHandler {
       if (dc.activeDialog) await dc.continueDialog();
       if (event?.taken) return;
       await context.sendActivity(t('accreditation:notice.evaluated'));
-    } else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) await context.sendActivity(t(`medimail:notice.${status}`, { reason: plain(reason ?? '') }));
-    else return;
+    } else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) {
+      await context.sendActivity(t(`medimail:notice.${status}`, { reason: plain(reason ?? '') }));
+      const dc = await this.dialogs.createContext(context);
+      if (dc.activeDialog) {
+        const event: TrustedEvent = { name: MEDIMAIL_NOTICE_EVENT, value: {} };
+        setTrustedEvent(context, event);
+        await dc.continueDialog();
+        if (event.taken) return;
+      }
+      await context.sendActivity(t('medimail:notice.elsewhere'));
+    } else return;
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) await dc.repromptDialog();
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Translator } from '../i18n';
 import { PROFESSIONS } from '../services/medimail/mssAddress';
 import type { MedimailAccountView } from '../services/medimail/medimail';
+import type { MedimailAction } from '../services/medimail/accountStatus';
 import { plain } from './adaptive';
 import { departmentChoices, regionChoices, specialtyChoices } from './accreditation';
 import type { CardView } from './form';
@@ -18,6 +19,8 @@ const step = (t: Translator, s: string) => t(`${ns}:step.${s}`);
 
 /** The longest a button title may be: Web Chat cuts longer ones with « … » at 390 px. */
 export const MAX_ACTION_TITLE = 34;
+/** The most buttons a card's bar shows (Teams, Web Chat's host config). */
+const MAX_ACTIONS = 5;
 /** A title carrying a name (« Ouvrir 1 — … »), cut by us rather than by the chat. */
 export const shortTitle = (title: string) => (title.length > MAX_ACTION_TITLE ? `${title.slice(0, MAX_ACTION_TITLE - 1).trimEnd()}…` : title);
 
@@ -76,8 +79,8 @@ const FINALISE_VALUES = {
   dematerialisation: 'true',
 };
 
-export const MEDIMAIL_HUB_ACTIONS = ['start', 'firstSignIn', 'finalise', 'fixAndResend', 'resend', 'gotRpps', 'edit', 'org', 'support', 'menu'] as const;
-export type MedimailHubAction = (typeof MEDIMAIL_HUB_ACTIONS)[number];
+// The hub's buttons are the account's next steps, as its state machine gives them.
+export { MEDIMAIL_ACTIONS as MEDIMAIL_HUB_ACTIONS, type MedimailAction as MedimailHubAction } from '../services/medimail/accountStatus';
 
 export const medimailSchemas = {
   orientation: z.object({ promptId: form.promptId, text: texts(...ORIENTATION, 'step') }),
@@ -117,7 +120,8 @@ export const medimailSchemas = {
     departments: z.array(choice).min(1),
     values: values({ region: '', department: '' }),
   }),
-  hub: z.object({ promptId: form.promptId, text: texts('title', 'none'), address: z.string(), status: z.string(), actions: z.array(action) }),
+  /** At most 5 buttons: what Teams and Web Chat show in a card's bar. */
+  hub: z.object({ promptId: form.promptId, text: texts('title', 'none'), address: z.string(), status: z.string(), actions: z.array(action).max(MAX_ACTIONS) }),
   rppsUpdate: z.object({ ...form, text: texts('title', 'field', 'submit', 'back'), required: texts('rpps'), values: values({ rpps: '' }) }),
   orgMailbox: z.object({ ...form, text: texts('title', 'name', 'structure', 'submit', 'back'), required: texts('name', 'structure'), values: values({ name: '', structure: '' }) }),
 };
@@ -214,8 +218,9 @@ export function finaliseRecapData(t: Translator, view: CardView, facts: { title:
 }
 
 export interface MedimailHubView {
-  account?: { status: string; mssAddress: string; submittedAt?: string; rejectReason?: string };
-  actions: MedimailHubAction[];
+  /** Dates as ISO strings: the view is kept in the dialog's state between turns. */
+  account?: { status: string; mssAddress: string; submittedAt?: string; rejectReason?: string; rppsRequestedAt?: string };
+  actions: MedimailAction[];
 }
 
 export function medimailHubData(t: Translator, promptId: string, view: MedimailHubView) {
@@ -226,9 +231,13 @@ export function medimailHubData(t: Translator, promptId: string, view: MedimailH
     text: { title: h('title'), none: h('none') },
     address: account ? h('address', { mss: account.mssAddress }) : '',
     status: account
-      ? h(`status${account.status}`, { date: account.submittedAt ? dateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? '') })
+      ? [
+          h(`status${account.status}`, { date: account.submittedAt ? dateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? '') }),
+          ...(account.rppsRequestedAt ? [h('rppsPending', { date: dateTime(t, new Date(account.rppsRequestedAt)) })] : []),
+        ].join(' ')
       : '',
-    actions: view.actions.map((verb) => ({ title: h(verb), verb })),
+    // Over 5, the service centre's contacts give way: « conseiller » and the questions still reach them.
+    actions: (view.actions.length > MAX_ACTIONS ? view.actions.filter((verb) => verb !== 'support') : view.actions).slice(0, MAX_ACTIONS).map((verb) => ({ title: h(verb), verb })),
   };
 }
 

@@ -27,6 +27,23 @@ const ENTRY_WORDS: [RegExp, MenuVerb][] = [
   [/\b(probleme|pb|souci|bloque|problem|stuck|issue|support|depannage)\b/, 'help.problem'],
 ];
 
+/** A journey opened on something precise: its status, an action typed. */
+export interface JourneyStart {
+  dialogId: string;
+  options?: object;
+}
+
+/** What the journeys know of the user, for the root's routing. */
+export interface JourneyTyping {
+  /** A journey's action typed as text (« j'ai reçu mon RPPS »): the journey to open for it, or undefined (then it is a question). */
+  typedAction(context: TurnContext, text: string): Promise<JourneyStart | undefined>;
+  /** What the user has here: « où en suis-je » answers about it. */
+  holds(context: TurnContext): Promise<{ accreditation: boolean; medimail: boolean }>;
+}
+
+/** A journey ended asking for another one's status (the Medimail hub's « Mon accréditation »). */
+const endedFor = (result: unknown) => (result as { next?: unknown } | undefined)?.next;
+
 export function recognizeEntry(text: string): MenuVerb | undefined {
   const normalized = normalize(text);
   return ENTRY_WORDS.find(([pattern]) => pattern.test(normalized))?.[1];
@@ -37,6 +54,7 @@ export class MainDialog extends InterruptibleDialog {
   constructor(
     private readonly journeys: { accreditation: Dialog; desk: Dialog; medimail: Dialog; centre: Dialog; support: Dialog; privacy: Dialog },
     private readonly freeText: FreeTextAnswerer,
+    private readonly typing: JourneyTyping,
   ) {
     super(MAIN_DIALOG);
     for (const journey of Object.values(journeys)) this.addDialog(journey);
@@ -55,15 +73,19 @@ export class MainDialog extends InterruptibleDialog {
 
   /** Offer the three entries (or, after "J'ai un problème", listen to what the problem is). */
   private async showMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options = step.options as { listen?: boolean; privacy?: PrivacyOptions } | undefined;
+    const options = step.options as { listen?: boolean; privacy?: PrivacyOptions; start?: JourneyStart } | undefined;
     // « Mes données » typed anywhere: that journey, then the menu as after any other.
     if (options?.privacy) return step.beginDialog(this.journeys.privacy.id, options.privacy);
+    // « Où en suis-je », a journey's action typed: that journey, and the menu once it ends (not a dead turn).
+    if (options?.start) return step.beginDialog(options.start.dialogId, options.start.options);
     return step.beginDialog(options?.listen ? LISTEN : MENU_PROMPT);
   }
 
   /** Start the chosen journey; "J'ai un problème" asks what the problem is, in the user's words. */
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if ((step.options as { privacy?: PrivacyOptions } | undefined)?.privacy) return step.replaceDialog(MENU_WATERFALL);
+    if (endedFor(step.result) === 'accreditationStatus') return step.replaceDialog(MENU_WATERFALL, { start: this.accreditationStatus() });
+    const options = step.options as { privacy?: PrivacyOptions; start?: JourneyStart } | undefined;
+    if (options?.privacy || options?.start) return step.replaceDialog(MENU_WATERFALL);
     const { verb } = step.result as CardPromptResult<Record<string, never>>;
     if (verb === 'accreditation.start') return step.beginDialog(this.journeys.accreditation.id);
     if (verb === 'medimail.start') return step.beginDialog(this.journeys.medimail.id);
@@ -73,7 +95,12 @@ export class MainDialog extends InterruptibleDialog {
 
   /** A journey ended (or was left): the menu again. */
   private async backToMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (endedFor(step.result) === 'accreditationStatus') return step.replaceDialog(MENU_WATERFALL, { start: this.accreditationStatus() });
     return step.replaceDialog(MENU_WATERFALL);
+  }
+
+  private accreditationStatus(): JourneyStart {
+    return { dialogId: this.journeys.accreditation.id, options: { start: 'status' } };
   }
 
   /**
@@ -92,6 +119,12 @@ export class MainDialog extends InterruptibleDialog {
       return innerDc.beginDialog(this.journeys.accreditation.id, { start: 'renew' });
     }
     const journey = innerDc.stack.map((d) => this.journeyOf(d.id)).find(Boolean);
+    // A journey's action typed rather than clicked: that journey, on that action.
+    const start = await this.typing.typedAction(innerDc.context, text);
+    if (start) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(MENU_WATERFALL, { start });
+    }
     const outcome = await this.freeText.handle(innerDc.context, text, journey);
     if (outcome.kind === 'support') {
       // Already writing to the helpdesk: the card comes back (with what was typed) rather than a second one.
@@ -131,9 +164,16 @@ export class MainDialog extends InterruptibleDialog {
       await innerDc.context.sendActivity(t('support.cancelled'));
       return innerDc.endDialog();
     }
+    const journey = innerDc.stack.map((d) => this.journeyOf(d.id)).find(Boolean);
     await innerDc.cancelAllDialogs();
-    // "Où en suis-je ?" works from anywhere: the accreditation journey opens on its status.
-    if (command === 'status') return innerDc.beginDialog(this.journeys.accreditation.id, { start: 'status' });
+    // "Où en suis-je ?" works from anywhere, about what the user has: in a journey, that one; elsewhere the
+    // Medimail account if there is one (its hub also offers the accreditation's status), else the accreditation.
+    if (command === 'status') {
+      const holds = await this.typing.holds(innerDc.context);
+      const medimail = journey === 'medimail' || (holds.medimail && journey !== 'accreditation');
+      const start: JourneyStart = medimail ? { dialogId: this.journeys.medimail.id, options: { action: 'hub' } } : this.accreditationStatus();
+      return innerDc.beginDialog(MENU_WATERFALL, { start });
+    }
     // The OA experts' desk is opened by name ("espace expert"), not offered to physicians on the menu.
     if (command === 'desk') return innerDc.beginDialog(this.journeys.desk.id);
     if (command === 'centre') return innerDc.beginDialog(this.journeys.centre.id);

@@ -17,7 +17,6 @@ import {
   typesData,
   waitingData,
   waysData,
-  type MedimailHubAction,
   type MedimailHubView,
 } from '../cards/medimail';
 import { renderCard } from '../cards/render';
@@ -29,11 +28,16 @@ import { checkProfessionalId, checkStructureId } from '../services/identifiers';
 import {
   MEDIMAIL_ACTIVE_EVENT,
   MEDIMAIL_CONFIRMED_EVENT,
+  MEDIMAIL_NOTICE_EVENT,
   MEDIMAIL_PASSWORD_EVENT,
   MEDIMAIL_SIGN_IN,
 } from '../services/identity/linkPurposes';
+import { allows, nextActions, type MedimailAction, type MedimailStatus } from '../services/medimail/accountStatus';
+import { situationOf } from '../services/medimail/medimail';
+import type { MedimailTyped } from './medimailWords';
 import type { SecureLinks } from '../services/identity/secureLinks';
-import type { MedimailDetails, MedimailService } from '../services/medimail/medimail';
+import type { MedimailAccountView, MedimailDetails, MedimailService } from '../services/medimail/medimail';
+import { dateTime } from '../dates';
 import { PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
 import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { SPECIALTY_CODES } from '../services/accreditation/specialties';
@@ -60,6 +64,18 @@ const HUB = 'mm.hub';
 const SIGN_IN = 'mm.signIn';
 const RPPS = 'mm.rpps';
 const ORG = 'mm.org';
+const IDENTITY = 'mm.identity';
+
+/** How the journey opens: at its start, on the account's hub (« où en suis-je »), or on an action typed or clicked. */
+export interface MedimailStart {
+  action?: MedimailTyped;
+}
+
+/** Typed actions that are answered even when they do not apply now (the hub says why); others are questions then. */
+const ALWAYS_ANSWERED: MedimailTyped[] = ['hub', 'gotRpps', 'firstSignIn'];
+
+/** « Envoyer un nouveau lien », typed: the link the account waits for. */
+const NEW_LINK: Partial<Record<MedimailStatus, MedimailAction>> = { FORM: 'setPassword', EMAIL_SENT: 'resend', VALIDATED: 'firstSignIn', SIGNED_IN: 'firstSignIn' };
 
 export interface MedimailConversation {
   accountId?: string;
@@ -73,6 +89,8 @@ export interface MedimailSettings {
   /** Medimail's sender, named to the user (the confirmation mail comes from it). */
   sender: string;
   publicUrl: () => string;
+  /** Whether the user also has an accreditation request here: the hub then offers its status too. */
+  hasAccreditation?: (context: TurnContext) => Promise<boolean>;
 }
 
 // ---- card schemas: message keys are in locales/*/common.json validation.* ----
@@ -259,7 +277,7 @@ export class MedimailDialog extends InterruptibleDialog {
       fields: { region: { label: 'medimail:finalise.region' }, department: { label: 'medimail:finalise.department' } },
       render: (t, v) => renderCard('medimail/finaliseRecap', finaliseRecapData(t, v, recapFacts(t, JSON.parse(v.values.details ?? '{}') as MedimailDetails))),
     });
-    prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, render: (t, v) => renderCard('medimail/hub', medimailHubData(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView)) });
+    prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, events: [MEDIMAIL_NOTICE_EVENT], render: (t, v) => renderCard('medimail/hub', medimailHubData(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView)) });
     prompt('mm.p.waitSignIn', {
       verbs: ['newLink', 'back'],
       schema: none,
@@ -299,6 +317,7 @@ export class MedimailDialog extends InterruptibleDialog {
     waterfall(SIGN_IN, this.sendSignInLink, this.afterSignIn);
     waterfall(RPPS, this.askRpps, this.sendRpps);
     waterfall(ORG, this.askOrg, this.sendOrg);
+    waterfall(IDENTITY, this.askIdentity, this.checkIdentity);
     this.initialDialogId = ENTRY;
   }
 
@@ -313,8 +332,39 @@ export class MedimailDialog extends InterruptibleDialog {
   // ---- 1. orientation ----
 
   private async orient(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (await this.accountId(step.context)) return step.replaceDialog(HUB);
+    const action = (step.options as MedimailStart | undefined)?.action;
+    const accountId = await this.accountId(step.context);
+    if (action && action !== 'hub' && action !== 'newLink' && accountId) {
+      const account = await this.medimail.account(accountId);
+      if (account && allows(situationOf(account), action)) return this.act(step, action);
+      await step.context.sendActivity(this.whyNot(tr(step.context), action, account));
+    }
+    if (accountId || action === 'hub') return step.replaceDialog(HUB);
     return step.beginDialog('mm.p.orientation');
+  }
+
+  /** Why a typed action does not apply: an RPPS already on the account or already sent, or not at this step. */
+  private whyNot(t: Translator, action: MedimailAction, account: MedimailAccountView | undefined): string {
+    if (action === 'gotRpps' && account?.details?.path === 'rpps') return t('medimail:typed.hasRpps', { rpps: account.details.rpps ?? '' });
+    if (action === 'gotRpps' && account?.rppsRequestedAt) return t('medimail:typed.rppsSent', { date: dateTime(t, account.rppsRequestedAt) });
+    return t('medimail:typed.notNow', { action: t(`medimail:hub.${action}`) });
+  }
+
+  /**
+   * A Medimail action typed anywhere (« j'ai reçu mon RPPS », « je veux faire ma première connexion »,
+   * a button's title): how to open this journey for it, when this conversation has an account it
+   * applies to. Otherwise undefined, and the text is taken as a question.
+   */
+  async typedAction(context: TurnContext, typed: MedimailTyped | undefined): Promise<MedimailStart | undefined> {
+    if (!typed) return undefined;
+    const account = await this.medimail.account((await this.accountId(context)) ?? '');
+    if (!account) return undefined;
+    const situation = situationOf(account);
+    // Words that mean the step the account is at: « un nouveau lien », « corriger / modifier mes informations ».
+    const meant = typed === 'newLink' ? NEW_LINK[account.status] : typed === 'fixAndResend' || typed === 'edit' ? (['fixAndResend', 'edit'] as const).find((a) => allows(situation, a)) : typed;
+    if (!meant) return undefined;
+    if (ALWAYS_ANSWERED.includes(meant) || (meant !== 'hub' && allows(situation, meant))) return { action: meant };
+    return undefined;
   }
 
   private async routeOrientation(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -409,7 +459,6 @@ export class MedimailDialog extends InterruptibleDialog {
     if (!accountId) return step.replaceDialog(ENTRY);
     const token = (step.options as { token?: string } | undefined)?.token ?? (await this.medimail.passwordLink(accountId));
     await step.context.sendActivity(t('medimail:password.link', { url: `${this.settings.publicUrl()}/compte/medimail/mot-de-passe/${token}` }));
-    await step.context.sendActivity(t('medimail:password.why'));
     return step.beginDialog('mm.p.waitPassword');
   }
 
@@ -446,7 +495,9 @@ export class MedimailDialog extends InterruptibleDialog {
     if (!(await this.ownLink(step.context, values.linkId))) return step.replaceDialog(CONFIRM);
     await this.medimail.emailConfirmed((await this.accountId(step.context))!);
     await step.context.sendActivity(tr(step.context)('medimail:confirm.confirmed'));
-    return step.replaceDialog(FINALISE);
+    // A corrected address after a refusal: the finalisation comes back as it was sent.
+    const account = await this.medimail.account((await this.accountId(step.context))!);
+    return step.replaceDialog(FINALISE, { path: account?.details?.path });
   }
 
   /** "Je n'ai pas reçu le mail": the sender, the spam folder, the address used — corrected and sent again. */
@@ -517,37 +568,47 @@ export class MedimailDialog extends InterruptibleDialog {
 
   // ---- where the account is, and what comes next ----
 
+  /** The account's hub: its status and next steps, both from the account's state machine. */
   private async showHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
-    const actions: Record<string, MedimailHubAction[]> = {
-      FORM: ['start', 'menu'],
-      EMAIL_SENT: ['resend', 'menu'],
-      EMAIL_CONFIRMED: ['finalise', 'menu'],
-      SUBMITTED: ['support', 'menu'],
-      VALIDATED: ['firstSignIn', 'support', 'menu'],
-      REJECTED: ['fixAndResend', 'support', 'menu'],
-      ACTIVE: account?.details?.path === 'structure' ? ['gotRpps', 'edit', 'org', 'support', 'menu'] : ['edit', 'org', 'support', 'menu'],
-    };
+    const also: MedimailAction[] = (await this.settings.hasAccreditation?.(step.context)) ? ['accreditation'] : [];
     const hub: MedimailHubView = account
       ? {
-          account: { status: account.status, mssAddress: account.mssAddress, submittedAt: account.submittedAt?.toISOString(), rejectReason: account.rejectReason },
-          actions: actions[account.status],
+          account: {
+            status: account.status,
+            mssAddress: account.mssAddress,
+            submittedAt: account.submittedAt?.toISOString(),
+            rejectReason: account.rejectReason,
+            rppsRequestedAt: account.rppsRequestedAt?.toISOString(),
+          },
+          actions: withBefore(nextActions(situationOf(account)), also, 'menu'),
         }
-      : { actions: ['start', 'menu'] };
+      : { actions: withBefore(['start', 'menu'], also, 'menu') };
     return step.beginDialog('mm.p.hub', { values: { hub: JSON.stringify(hub) } });
   }
 
   private async routeHub(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb } = step.result as CardPromptResult<FieldValues>;
+    // A decision was taken while the hub was on screen: the notice was said, the hub comes back as it is now.
+    if (verb === `event:${MEDIMAIL_NOTICE_EVENT}`) return step.replaceDialog(HUB);
+    return this.act(step, verb as MedimailAction);
+  }
+
+  /** One of the account's actions, clicked on the hub or typed. */
+  private async act(step: WaterfallStepContext, action: MedimailAction): Promise<DialogTurnResult> {
     const t = tr(step.context);
-    switch (verb as MedimailHubAction) {
+    switch (action) {
       case 'start':
         delete (await this.state.get(step.context, {})).accountId;
         return step.replaceDialog(ENTRY);
+      case 'setPassword':
+        return step.replaceDialog(PASSWORD);
       case 'resend':
         return step.replaceDialog(RESEND);
       case 'finalise':
         return step.replaceDialog(FINALISE);
+      case 'fixIdentity':
+        return step.replaceDialog(IDENTITY);
       case 'fixAndResend':
       case 'edit': {
         const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
@@ -559,12 +620,54 @@ export class MedimailDialog extends InterruptibleDialog {
         return step.replaceDialog(RPPS);
       case 'org':
         return step.replaceDialog(ORG);
+      case 'webmail': {
+        const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+        await step.context.sendActivity(`${t('medimail:active.webmail', { mss: account?.mssAddress ?? '' })}\n\n${t('medimail:active.settings')}`);
+        return step.replaceDialog(HUB);
+      }
       case 'support':
         await step.context.sendActivity(`${t('medimail:support.text')} ${t(isOpen(new Date()) ? 'medimail:support.open' : 'medimail:support.closed')}\n\n${t('medimail:support.fromHere')}`);
         return step.replaceDialog(HUB);
+      case 'accreditation':
+        return step.endDialog({ next: 'accreditationStatus' });
       default:
         return step.endDialog();
     }
+  }
+
+  // ---- after a refusal: name, profession or e-mail corrected ----
+
+  private async askIdentity(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const given = step.options as FieldValues | undefined;
+    const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+    if (!account) return step.replaceDialog(ENTRY);
+    // Shown again (a role address pointed out, a refusal): what was typed; else the account as it is.
+    const values = given && Object.keys(given).length ? given : { lastName: account.lastName, firstName: account.firstName, email: account.email, profession: account.profession };
+    return step.beginDialog('mm.p.form', { values });
+  }
+
+  private async checkIdentity(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { values } = step.result as CardPromptResult<z.infer<typeof formSchema>>;
+    const t = tr(step.context);
+    const accountId = await this.accountId(step.context);
+    if (!accountId) return step.replaceDialog(ENTRY);
+    if (isRoleAddress(values.email) && values.confirmNominative !== 'true') return step.replaceDialog(IDENTITY, { ...stringValues(values), roleAddress: 'true' });
+    const account = await this.medimail.account(accountId);
+    if (account?.status !== 'REJECTED') return step.replaceDialog(HUB);
+    const emailChanged = values.email.trim().toLowerCase() !== account.email;
+    if (emailChanged && !(await withinLimits(step.context, this.limits, 'registration', [values.email]))) return step.replaceDialog(IDENTITY, stringValues(values));
+    const result = await this.medimail.correctIdentity(accountId, values);
+    if (result.status === 'duplicate') {
+      await step.context.sendActivity(t('medimail:form.duplicate', { email: result.maskedEmail }));
+      return step.replaceDialog(IDENTITY, stringValues(values));
+    }
+    await this.medimail.rememberConversation(accountId, this.reference(step.context));
+    if (result.emailChanged) {
+      await step.context.sendActivity(t('medimail:fix.emailChanged', { mss: result.mssAddress }));
+      return step.replaceDialog(CONFIRM, { justSent: true });
+    }
+    await step.context.sendActivity(t('medimail:fix.saved', { mss: result.mssAddress }));
+    return step.replaceDialog(FINALISE, { path: account.details?.path });
   }
 
   // ---- 9. first sign-in: one-time code and terms of use, on the secure page ----
@@ -575,7 +678,6 @@ export class MedimailDialog extends InterruptibleDialog {
     if (!accountId) return step.replaceDialog(ENTRY);
     const link = await this.links.create(MEDIMAIL_SIGN_IN, this.reference(step.context), 15, accountId);
     await step.context.sendActivity(t('medimail:signin.link', { url: `${this.settings.publicUrl()}/compte/medimail/connexion/${link.token}` }));
-    await step.context.sendActivity(t('medimail:signin.why'));
     return step.beginDialog('mm.p.waitSignIn');
   }
 
@@ -630,6 +732,12 @@ const rppsOnly = z.object({ rpps: z.string() }).superRefine((v, ctx) => {
   else if (check.status === 'badKey') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'rppsKey' });
   else if (check.status !== 'valid' || check.kind !== 'RPPS') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'rppsLength' });
 });
+
+/** The actions with some added just before one of them (« Mon accréditation » before « Revenir au menu »). */
+function withBefore(actions: MedimailAction[], added: MedimailAction[], before: MedimailAction): MedimailAction[] {
+  const at = actions.indexOf(before);
+  return at < 0 ? [...actions, ...added] : [...actions.slice(0, at), ...added, ...actions.slice(at)];
+}
 
 function stringValues(values: object): FieldValues {
   const out: FieldValues = {};

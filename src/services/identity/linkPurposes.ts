@@ -13,6 +13,8 @@ export const MEDIMAIL_SIGN_IN = 'medimail.signIn';
 export const MEDIMAIL_PASSWORD_EVENT = 'sesame.medimailPassword';
 export const MEDIMAIL_CONFIRMED_EVENT = 'sesame.medimailConfirmed';
 export const MEDIMAIL_ACTIVE_EVENT = 'sesame.medimailActive';
+/** The service centre decided on the account: the Medimail hub on screen comes back as the account now is. */
+export const MEDIMAIL_NOTICE_EVENT = 'sesame.medimailNotice';
 
 /** The event that continues a conversation once a page of each purpose is done. */
 export const EVENT_OF_PURPOSE: Record<string, string> = {

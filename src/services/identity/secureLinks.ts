@@ -67,6 +67,15 @@ export class SecureLinks {
     return { id, token };
   }
 
+  /**
+   * Every link of this purpose for this account stops working (a newer one replaces them): one not
+   * opened yet, and one completed elsewhere whose code was not typed yet.
+   */
+  async revoke(purpose: string, accountId: string): Promise<void> {
+    const now = this.now();
+    await this.db.secureLink.updateMany({ where: { purpose, accountId, consumedAt: null }, data: { expiresAt: now, consumedAt: now } });
+  }
+
   /** The link behind a token, if it can still be used (not expired, not completed). */
   async open(token: string, purpose: string): Promise<SecureLinkView | undefined> {
     const link = await this.db.secureLink.findUnique({ where: { tokenHash: sha256(token) } });

@@ -16,9 +16,9 @@ import { SPECIALTY_CODES } from '../accreditation/specialties';
 import type { Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
 import { PROFESSION_CODES, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
+import { isMedimailStatus, statusesFor, transition, type MedimailSituation, type MedimailStatus } from './accountStatus';
 
-
-export type MedimailStatus = 'FORM' | 'EMAIL_SENT' | 'EMAIL_CONFIRMED' | 'SUBMITTED' | 'VALIDATED' | 'REJECTED' | 'ACTIVE';
+export type { MedimailStatus } from './accountStatus';
 
 /** The finalisation's professional information (seed 003, step 4). */
 export const detailsSchema = z.object({
@@ -53,7 +53,15 @@ export interface MedimailAccountView {
   mssAddress: string;
   details: MedimailDetails | undefined;
   submittedAt: Date | undefined;
+  decidedAt: Date | undefined;
   rejectReason: string | undefined;
+  /** An RPPS sent to the service centre for this account (« J'ai reçu mon RPPS »). */
+  rppsRequestedAt: Date | undefined;
+}
+
+/** The account's place in its state machine (accountStatus.ts), what its next steps depend on. */
+export function situationOf(account: MedimailAccountView): MedimailSituation {
+  return { status: account.status, withoutRpps: account.details?.path === 'structure', rppsRequestedAt: account.rppsRequestedAt };
 }
 
 export type MedimailSignIn =
@@ -146,22 +154,29 @@ export class MedimailService {
     confirmation: string,
   ): Promise<{ status: 'ok'; maskedEmail: string } | { status: 'rejected'; problems: PasswordProblem[] } | { status: 'closed' }> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
-    if (account.status !== 'FORM' && account.status !== 'EMAIL_SENT') return { status: 'closed' };
+    if (!statusesFor('passwordSet').includes(account.status as MedimailStatus)) return { status: 'closed' };
     const problems = checkNewPassword(password, confirmation, { username: account.email.split('@')[0], names: [account.lastName, account.firstName] });
     if (problems.length) return { status: 'rejected', problems };
-    await this.db.medimailAccount.update({ where: { id: accountId }, data: { passwordHash: await hashPassword(password), status: 'EMAIL_SENT' } });
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { passwordHash: await hashPassword(password), status: transition(account.status as MedimailStatus, 'passwordSet') } });
     if (account.status === 'FORM') await this.sendConfirmation(accountId);
     return { status: 'ok', maskedEmail: maskEmail(account.email) };
   }
 
-  /** (Re)sends the confirmation mail from Medimail's sender, to the address given or on file. */
+  /**
+   * (Re)sends the confirmation mail from Medimail's sender, to the address given or on file. Every
+   * earlier confirmation link is revoked first: a link mailed to a mistyped address confirms nothing.
+   * After a refusal, a corrected address takes the account back to « address to confirm ».
+   */
   async sendConfirmation(accountId: string, newEmail?: string): Promise<{ maskedEmail: string; sentAt: Date }> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     const email = newEmail ? z.string().trim().toLowerCase().email().parse(newEmail) : account.email;
+    const from = account.status as MedimailStatus;
+    const status = transition(from, from === 'REJECTED' ? 'emailCorrected' : 'confirmationResent');
+    await this.links.revoke(MEDIMAIL_CONFIRM, accountId);
     const { token } = await this.links.create(MEDIMAIL_CONFIRM, JSON.parse(account.conversation ?? 'null'), 24 * 60, accountId);
     const t = this.t(account.locale);
     await this.db.$transaction(async (tx) => {
-      if (email !== account.email) await tx.medimailAccount.update({ where: { id: accountId }, data: { email } });
+      await tx.medimailAccount.update({ where: { id: accountId }, data: { email, status, ...(email !== account.email ? { emailConfirmedAt: null } : {}) } });
       // The link is a secret until it is used: sealed in the outbox, erased once the mail is sent.
       await this.outbox.enqueue(
         tx,
@@ -174,25 +189,48 @@ export class MedimailService {
   }
 
   /**
+   * After a refusal: name, first name, profession or e-mail corrected. The MSS address follows the
+   * names; a new e-mail must be confirmed again (every earlier link revoked) before the account goes
+   * back to the service centre. An address another account holds is refused.
+   */
+  async correctIdentity(
+    accountId: string,
+    form: { lastName: string; firstName: string; email: string; profession: ProfessionCode },
+  ): Promise<{ status: 'ok'; mssAddress: string; emailChanged: boolean; maskedEmail: string } | { status: 'duplicate'; maskedEmail: string }> {
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    transition(account.status as MedimailStatus, 'identityCorrected');
+    const email = z.string().trim().toLowerCase().email().parse(form.email);
+    const names = z.object({ lastName: z.string().trim().regex(PERSON_NAME), firstName: z.string().trim().regex(PERSON_NAME) }).parse(form);
+    const emailChanged = email !== account.email;
+    if (emailChanged && (await this.db.medimailAccount.findUnique({ where: { email } }))) return { status: 'duplicate', maskedEmail: maskEmail(email) };
+    const mssAddress = await this.previewAddress(names.firstName, names.lastName, form.profession, accountId);
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { lastName: names.lastName, firstName: names.firstName, profession: form.profession, mssAddress } });
+    if (emailChanged) await this.sendConfirmation(accountId, email);
+    return { status: 'ok', mssAddress, emailChanged, maskedEmail: maskEmail(email) };
+  }
+
+  /**
    * The address is confirmed once the conversation that created the account took the link's
    * outcome (same browser, or the page's code typed there): a link clicked by someone else
    * confirms nothing for the conversation that sent it.
    */
   async emailConfirmed(accountId: string): Promise<void> {
-    await this.db.medimailAccount.updateMany({ where: { id: accountId, status: 'EMAIL_SENT' }, data: { status: 'EMAIL_CONFIRMED', emailConfirmedAt: this.now() } });
+    // Conditional: a confirmation taken twice (two tabs) changes the status once.
+    await this.db.medimailAccount.updateMany({ where: { id: accountId, status: { in: statusesFor('emailConfirmed') } }, data: { status: transition('EMAIL_SENT', 'emailConfirmed'), emailConfirmedAt: this.now() } });
   }
 
   /** "Je valide": the account goes to the service centre, validated within 24 to 48 hours. */
   async submit(accountId: string, details: MedimailDetails): Promise<void> {
     const data = detailsSchema.parse(details);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
-    if (account.status !== 'EMAIL_CONFIRMED' && account.status !== 'REJECTED') throw new Error(`Account ${accountId} cannot be submitted in status ${account.status}`);
-    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data), status: 'SUBMITTED', submittedAt: this.now(), rejectReason: null } });
+    const status = transition(account.status as MedimailStatus, 'submitted');
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data), status, submittedAt: this.now(), decidedAt: null, rejectReason: null } });
   }
 
   /** A new link to the password page (the first one expired or was lost). */
   async passwordLink(accountId: string): Promise<string> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    await this.links.revoke(MEDIMAIL_PASSWORD, accountId);
     return (await this.links.create(MEDIMAIL_PASSWORD, JSON.parse(account.conversation ?? 'null'), 30, accountId)).token;
   }
 
@@ -200,6 +238,7 @@ export class MedimailService {
   async updateDetails(accountId: string, details: MedimailDetails): Promise<void> {
     const data = detailsSchema.parse(details);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    transition(account.status as MedimailStatus, 'detailsUpdated');
     await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data) } });
     await this.toServiceCentre('CHANGE', { mssAddress: account.mssAddress, phone: data.phone, address: `${data.address}, ${data.postalCode} ${data.city}`, directory: String(data.directoryVisible), dematerialisation: String(data.dematerialisation) }, accountId);
   }
@@ -227,18 +266,19 @@ export class MedimailService {
     const agent = await this.agent(agentId);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     if (account.status !== 'SUBMITTED') throw new DeskAccessError('This account is not waiting for validation.');
+    const status = transition(account.status, decision === 'VALIDATED' ? 'validated' : 'rejected');
     if (decision === 'REJECTED' && !reason?.trim()) throw new DeskAccessError('A reason is required.');
     const t = this.t(account.locale);
     await this.db.$transaction(async (tx) => {
       await tx.medimailAccount.update({
         where: { id: accountId },
-        data: { status: decision, decidedAt: this.now(), decidedBy: agent.id, rejectReason: decision === 'REJECTED' ? reason!.trim() : null },
+        data: { status, decidedAt: this.now(), decidedBy: agent.id, rejectReason: decision === 'REJECTED' ? reason!.trim() : null },
       });
       await this.outbox.enqueue(tx, {
         from: this.options.from,
         to: account.email,
         subject: t(decision === 'VALIDATED' ? 'mail.validated.subject' : 'mail.rejected.subject'),
-        text: t(decision === 'VALIDATED' ? 'mail.validated.text' : 'mail.rejected.text', { name: account.firstName, reason: reason?.trim() ?? '', url: this.options.publicUrl() }),
+        text: t(decision === 'VALIDATED' ? 'mail.validated.text' : 'mail.rejected.text', { name: account.firstName, mss: account.mssAddress, reason: reason?.trim() ?? '', url: this.options.publicUrl() }),
       });
     });
     this.outbox.nudge();
@@ -261,7 +301,7 @@ export class MedimailService {
       return { status: 'locked', until: attempt.until };
     }
     const signedIn = attempt.value!;
-    if (signedIn.status !== 'VALIDATED' && signedIn.status !== 'ACTIVE') return { status: 'notYet', accountStatus: signedIn.status as MedimailStatus };
+    if (!statusesFor('codeVerified').includes(signedIn.status as MedimailStatus)) return { status: 'notYet', accountStatus: signedIn.status as MedimailStatus };
     await this.sendOtp(signedIn.id);
     return { status: 'otpSent', accountId: signedIn.id };
   }
@@ -298,7 +338,8 @@ export class MedimailService {
     if (stored.length !== typed.length || !crypto.timingSafeEqual(typed, stored)) {
       return account.otpTries >= OTP_TRIES ? { status: 'tooMany' } : { status: 'wrong', remaining: OTP_TRIES - account.otpTries };
     }
-    await this.db.medimailAccount.update({ where: { id: accountId }, data: { otpHash: null, otpExpiresAt: null, otpTries: 0 } });
+    // The first sign-in is done: the terms of use remain (an active account stays active).
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { otpHash: null, otpExpiresAt: null, otpTries: 0, status: transition(account.status as MedimailStatus, 'codeVerified') } });
     return { status: 'ok' };
   }
 
@@ -311,7 +352,9 @@ export class MedimailService {
   /** The terms of use accepted: the account is active. */
   async acceptCgu(accountId: string): Promise<void> {
     const now = this.now();
-    await this.db.medimailAccount.update({ where: { id: accountId }, data: { cguAcceptedAt: now, activatedAt: now, status: 'ACTIVE' } });
+    const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const status = transition(account.status as MedimailStatus, 'cguAccepted');
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { cguAcceptedAt: account.cguAcceptedAt ?? now, activatedAt: account.activatedAt ?? now, status } });
   }
 
   // ---- afterwards, and what the service centre receives besides accounts ----
@@ -319,6 +362,7 @@ export class MedimailService {
   /** "J'ai reçu mon RPPS": an update request to the service centre (the seed's procedure). */
   async requestRppsUpdate(accountId: string, rpps: string): Promise<void> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    transition(account.status as MedimailStatus, 'rppsRequested');
     await this.toServiceCentre('RPPS_UPDATE', { mssAddress: account.mssAddress, name: `${account.firstName} ${account.lastName}`, rpps }, accountId);
   }
 
@@ -337,7 +381,7 @@ export class MedimailService {
     const t = this.t('fr');
     const lines = Object.entries(detail).filter(([, v]) => v).map(([k, v]) => `${k} : ${v}`).join('\n');
     await this.db.$transaction(async (tx) => {
-      await tx.serviceCentreRequest.create({ data: { id: crypto.randomUUID(), type, accountId: accountId ?? null, detail: JSON.stringify(detail) } });
+      await tx.serviceCentreRequest.create({ data: { id: crypto.randomUUID(), type, accountId: accountId ?? null, detail: JSON.stringify(detail), createdAt: this.now() } });
       await this.outbox.enqueue(tx, { to: this.options.serviceCentreEmail, subject: t(`mail.centre.${type}`), text: `${t(`mail.centre.${type}`)}\n\n${lines}\n\n— Sésame` });
     });
     this.outbox.nudge();
@@ -345,7 +389,9 @@ export class MedimailService {
 
   async account(id: string): Promise<MedimailAccountView | undefined> {
     const row = await this.db.medimailAccount.findUnique({ where: { id } });
-    return row ? this.view(row) : undefined;
+    if (!row) return undefined;
+    const rpps = await this.db.serviceCentreRequest.findFirst({ where: { accountId: id, type: 'RPPS_UPDATE' }, orderBy: { createdAt: 'desc' } });
+    return { ...this.view(row), rppsRequestedAt: rpps?.createdAt };
   }
 
   private view(row: {
@@ -358,11 +404,13 @@ export class MedimailService {
     mssAddress: string;
     details: string | null;
     submittedAt: Date | null;
+    decidedAt: Date | null;
     rejectReason: string | null;
   }): MedimailAccountView {
+    if (!isMedimailStatus(row.status)) throw new Error(`Unknown Medimail status ${row.status}`);
     return {
       id: row.id,
-      status: row.status as MedimailStatus,
+      status: row.status,
       lastName: row.lastName,
       firstName: row.firstName,
       email: row.email,
@@ -370,7 +418,9 @@ export class MedimailService {
       mssAddress: row.mssAddress,
       details: row.details ? detailsSchema.parse(JSON.parse(row.details)) : undefined,
       submittedAt: row.submittedAt ?? undefined,
+      decidedAt: row.decidedAt ?? undefined,
       rejectReason: row.rejectReason ?? undefined,
+      rppsRequestedAt: undefined,
     };
   }
 }

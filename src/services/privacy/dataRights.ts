@@ -27,7 +27,7 @@ export interface ConversationRecord {
 /** Requests examined or decided by the OA: the accreditation procedure's records, never erased here. */
 const DECIDED_OR_EXAMINED: EngagementStatus[] = ['SENT', 'TO_COMPLETE', 'ACCEPTED', 'REFUSED'];
 /** A mailbox the service centre created: closing it is Medimail's procedure. */
-const MAILBOX_EXISTS: MedimailStatus[] = ['VALIDATED', 'ACTIVE'];
+const MAILBOX_EXISTS: MedimailStatus[] = ['VALIDATED', 'SIGNED_IN', 'ACTIVE'];
 
 export type Kept = { what: 'accreditation'; status: EngagementStatus } | { what: 'medimail'; status: MedimailStatus };
 export interface Erasure {
