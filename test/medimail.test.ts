@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MEDIMAIL_CONFIRM } from '../src/services/identity/linkPurposes';
-import { distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
+import { borderlineAddress, distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
 import { businessHoursBetween, isOpen, publicHolidays } from '../src/services/businessHours';
 import { MedimailService, type MedimailDetails } from '../src/services/medimail/medimail';
 import { SecureLinks } from '../src/services/identity/secureLinks';
@@ -17,7 +17,9 @@ describe('MSS address', () => {
     ['Élise', 'Lefèvre-Durand', 'pharmacien', 'elise.lefevre-durand@pharmacien.oc.mssante.fr'],
     ['Hélène', 'Łęcka-Şahin', 'medecin', 'helene.lecka-sahin@medecin.oc.mssante.fr'],
     ['Søren', 'Groß', 'medecin', 'soren.gross@medecin.oc.mssante.fr'],
-    ['Jean-Baptiste', 'de la Tour', 'sage-femme', 'jean-baptiste.delatour@sage-femme.oc.mssante.fr'],
+    ['Jean-Baptiste', 'de la Tour', 'sage-femme', 'jean-baptiste.de-la-tour@sage-femme.oc.mssante.fr'],
+    ['Ana Maria', 'Núñez García', 'medecin', 'ana-maria.nunez-garcia@medecin.oc.mssante.fr'],
+    ['  Anne  ', ' Le  Gall - Roux ', 'medecin', 'anne.le-gall-roux@medecin.oc.mssante.fr'],
     ['Aminata', "N'Diaye", 'medecin', 'aminata.ndiaye@medecin.oc.mssante.fr'],
     ['Zoë', 'Lœwy', 'infirmier', 'zoe.loewy@infirmier.oc.mssante.fr'],
   ] as const)('%s %s (%s) → %s', (first, last, profession, address) => {
@@ -35,6 +37,13 @@ describe('MSS address', () => {
   });
   it.each(['jean.durand@gmail.com', 'jdurand@pharmacie.du.centre.fr', 'contactless.jean@example.fr'])('%s is nominative', (email) => {
     expect(isRoleAddress(email)).toBe(false);
+  });
+
+  it('a borderline address is accepted but named for the agent', () => {
+    expect(borderlineAddress('durand.cabinet@orange.fr', 'Jean', 'Durand')).toBe('roleWord');
+    expect(borderlineAddress('jb31@orange.fr', 'Jean-Baptiste', 'Durand')).toBe('noName');
+    expect(borderlineAddress('jdurand@pharmacie.du.centre.fr', 'Jean', 'Durand')).toBeUndefined();
+    expect(borderlineAddress('ana.nunez@gmail.com', 'Ana Maria', 'Núñez García')).toBeUndefined();
   });
 });
 

@@ -28,7 +28,7 @@ const TYPES = ['typesTitle', 'typePer', 'typeInt', 'typeOrg', 'back'] as const;
 const CONNECTION_REQUIRED = ['structure', 'structureId', 'contactName', 'contactEmail'] as const;
 const CONNECTION = [...CONNECTION_REQUIRED, 'title', 'structureExample', 'structureIdExample', 'contactPhone', 'submit', 'back'] as const;
 const FORM_REQUIRED = ['lastName', 'firstName', 'email', 'profession'] as const;
-const FORM = [...FORM_REQUIRED, 'title', 'lastNameExample', 'firstNameExample', 'emailExample', 'nominative', 'confirmNominative', 'submit'] as const;
+const FORM = [...FORM_REQUIRED, 'title', 'lastNameExample', 'firstNameExample', 'emailExample', 'nominative', 'submit'] as const;
 const FINALISE_REQUIRED = ['rpps', 'structureKind', 'structureId', 'profession', 'phone', 'address', 'city', 'postalCode'] as const;
 const FINALISE = [
   'title',
@@ -79,6 +79,16 @@ const FINALISE_VALUES = {
 export const MEDIMAIL_HUB_ACTIONS = ['start', 'firstSignIn', 'finalise', 'fixAndResend', 'resend', 'gotRpps', 'edit', 'org', 'support', 'menu'] as const;
 export type MedimailHubAction = (typeof MEDIMAIL_HUB_ACTIONS)[number];
 
+/**
+ * What the form says before it goes on, already a sentence (its user parts escaped): a likely
+ * typo in the e-mail's domain (one click to correct), then the MSS address the user will get.
+ */
+const formNotice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('emailSuggestion'), text, suggestion: z.string().min(1), useSuggestion: text, keepEmail: text }),
+  z.object({ kind: z.literal('mss'), text, mss: z.string().min(1), confirm: text }),
+]);
+
 export const medimailSchemas = {
   orientation: z.object({ promptId: form.promptId, text: texts(...ORIENTATION, 'step') }),
   types: z.object({ promptId: form.promptId, text: texts('title', 'typePer', 'typeInt', 'typeOrg', 'back') }),
@@ -90,13 +100,12 @@ export const medimailSchemas = {
     text: texts(...FORM, 'step'),
     required: texts(...FORM_REQUIRED),
     professions: z.array(choice).min(1),
-    /** The warning on a role address ("secretariat@…"), its address escaped; '' when the address is nominative. */
-    roleAddress: z.string(),
-    values: values({ lastName: '', firstName: '', email: '', profession: '' }),
+    values: values({ lastName: '', firstName: '', email: '', profession: '', emailChecked: '' }),
+    notice: formNotice,
   }),
   /** A step that waits for something done elsewhere (a page, a mail), with what the user can do meanwhile. */
   waiting: z.object({ promptId: form.promptId, step: text, message: text, actions: z.array(action) }),
-  resendConfirmation: z.object({ ...form, text: texts('title', 'email', 'resend', 'back'), required: texts('email'), resendText: text, values: values({ email: '' }) }),
+  resendConfirmation: z.object({ ...form, text: texts('title', 'email', 'resend', 'back'), required: texts('email'), resendText: text, values: values({ email: '', emailChecked: '' }), notice: formNotice }),
   path: z.object({ promptId: form.promptId, text: texts('step', 'title', 'rpps', 'structure') }),
   finalise: z.object({
     ...form,
@@ -152,15 +161,38 @@ export function regionData(t: Translator, view: CardView) {
 
 export const waysData = (t: Translator, promptId: string) => ({ promptId, text: pick(t, `${ns}:ways`, ['title', 'psc', 'pscHere', 'form', 'menu'] as const) });
 
-export function medimailFormData(t: Translator, view: CardView, roleAddress: boolean) {
+/**
+ * The form's notice, from what the step put in its values: `notice` = emailSuggestion (with
+ * `suggestion`) or mss (with `mss`, and `mssBase` when the first choice was taken).
+ */
+export function formNoticeData(t: Translator, v: Record<string, string | undefined>): z.infer<typeof formNotice> {
+  const f = (key: string, o?: Record<string, unknown>) => t(`${ns}:form.${key}`, o);
+  if (v.notice === 'emailSuggestion' && v.suggestion) {
+    const email = v.email ?? '';
+    return {
+      kind: 'emailSuggestion',
+      text: f('emailSuggestion', { suggestion: plain(v.suggestion), email: plain(email) }),
+      suggestion: v.suggestion,
+      useSuggestion: shortTitle(f('useSuggestion', { suggestion: v.suggestion })),
+      keepEmail: shortTitle(f('keepEmail', { email })),
+    };
+  }
+  if (v.notice === 'mss' && v.mss) {
+    const text = v.mssBase && v.mssBase !== v.mss ? f('mssNumbered', { mss: plain(v.mss), base: plain(v.mssBase) }) : f('mssPreview', { mss: plain(v.mss) });
+    return { kind: 'mss', text, mss: v.mss, confirm: f('confirmMss') };
+  }
+  return { kind: 'none' };
+}
+
+export function medimailFormData(t: Translator, view: CardView) {
   const text = { ...pick(t, `${ns}:form`, FORM), step: step(t, 'form') };
   return {
     ...formData(t, view),
     text,
     required: required(t, text, FORM_REQUIRED),
     professions: professionChoices(t),
-    roleAddress: roleAddress ? t(`${ns}:form.roleAddress`, { email: plain(view.values.email ?? '') }) : '',
-    values: view.values,
+    values: { ...view.values, emailChecked: view.values.emailChecked ?? '' },
+    notice: formNoticeData(t, view.values),
   };
 }
 
@@ -178,7 +210,8 @@ export function resendConfirmationData(t: Translator, view: CardView, from: stri
     text: { title: c.resendTitle, email: c.email, resend: c.resend, back: c.back },
     required: { email: requiredMessage(t, c.email) },
     resendText: t(`${ns}:confirm.resendText`, { from: plain(from) }),
-    values: view.values,
+    values: { ...view.values, emailChecked: view.values.emailChecked ?? '' },
+    notice: formNoticeData(t, view.values),
   };
 }
 

@@ -23,7 +23,7 @@ import {
 import { renderCard } from '../cards/render';
 import type { Translator } from '../i18n';
 import { isOpen } from '../services/businessHours';
-import { emailSchema } from '../services/email';
+import { emailSchema, suggestEmail } from '../services/email';
 import { departmentFromPostalCode, region } from '../services/geography';
 import { checkProfessionalId, checkStructureId } from '../services/identifiers';
 import {
@@ -94,12 +94,18 @@ const connectionSchema = z.object({
 
 const regionSchema = z.object({ region: z.string().refine((v) => Boolean(region(v)), 'choice') });
 
+/** The seed: « L'adresse doit forcément être une adresse nominative » — a role address is refused. */
+const nominativeEmail = emailSchema.refine((v) => !isRoleAddress(v), 'roleAddress');
+
 const formSchema = z.object({
   lastName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
   firstName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
-  email: emailSchema,
+  email: nominativeEmail,
   profession: z.enum(PROFESSION_CODES, { message: 'choice' }),
-  confirmNominative: z.string().optional(),
+  /** The address the user kept after a typo was suggested. */
+  emailChecked: z.string().optional(),
+  /** The MSS address the user saw and confirmed. */
+  mssChecked: z.string().optional(),
 });
 
 const phone = (required: boolean) =>
@@ -212,7 +218,7 @@ export class MedimailDialog extends InterruptibleDialog {
     prompt('mm.p.region', { verbs: ['submit'], validate: ['submit'], schema: regionSchema, fields: { region: { label: 'medimail:region.region' } }, render: (t, v) => renderCard('medimail/region', regionData(t, v)) });
     prompt('mm.p.ways', { verbs: ['form', 'menu'], schema: none, render: (t, v) => renderCard('medimail/ways', waysData(t, v.promptId)) });
     prompt('mm.p.form', {
-      verbs: ['submit'],
+      verbs: ['submit', 'useSuggestion'],
       validate: ['submit'],
       schema: formSchema,
       fields: {
@@ -221,7 +227,7 @@ export class MedimailDialog extends InterruptibleDialog {
         email: { label: 'medimail:form.email', example: 'medimail:form.emailExample' },
         profession: { label: 'medimail:form.profession' },
       },
-      render: (t, v) => renderCard('medimail/form', medimailFormData(t, v, v.values.roleAddress === 'true')),
+      render: (t, v) => renderCard('medimail/form', medimailFormData(t, v)),
     });
     prompt('mm.p.waitPassword', {
       verbs: ['newLink'],
@@ -236,9 +242,9 @@ export class MedimailDialog extends InterruptibleDialog {
       render: (t, v) => renderCard('medimail/waiting', waitingData(t, v.promptId, 'confirm', t('medimail:confirm.waiting'), [{ title: t('medimail:confirm.notReceived'), verb: 'notReceived' }])),
     });
     prompt('mm.p.resend', {
-      verbs: ['submit', 'back'],
+      verbs: ['submit', 'useSuggestion', 'back'],
       validate: ['submit'],
-      schema: z.object({ email: emailSchema }),
+      schema: z.object({ email: nominativeEmail, emailChecked: z.string().optional() }),
       fields: { email: { label: 'medimail:confirm.email', example: 'medimail:form.emailExample' } },
       render: (t, v) => renderCard('medimail/resendConfirmation', resendConfirmationData(t, v, this.settings.sender)),
     });
@@ -382,13 +388,23 @@ export class MedimailDialog extends InterruptibleDialog {
     return step.beginDialog('mm.p.form', { values: (step.options as FieldValues | undefined) ?? {} });
   }
 
-  /** A role address (contact@, secrétariat@…) is pointed out first: the MSS address derives from it. */
+  /**
+   * The form is valid (a role address was refused by its schema); before the account is held,
+   * what needs the user's word: a likely typo in the e-mail's domain (one click to correct), then
+   * the MSS address they will get, numbered if taken — shown before they go on.
+   */
   private async checkForm(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { values } = step.result as CardPromptResult<z.infer<typeof formSchema>>;
+    const { verb, values: raw } = step.result as CardPromptResult<FieldValues>;
     const t = tr(step.context);
-    if (isRoleAddress(values.email) && values.confirmNominative !== 'true') {
-      return step.replaceDialog(FORM, { ...stringValues(values), roleAddress: 'true' });
-    }
+    // The corrected address chosen with one click: the rest was already valid, so the form goes on.
+    const chosen = verb === 'useSuggestion' ? formSchema.safeParse({ ...raw, email: raw.suggestion ?? '', emailChecked: raw.suggestion ?? '' }) : undefined;
+    if (chosen && !chosen.success) return step.replaceDialog(FORM, { ...raw, email: raw.suggestion ?? '', notice: '', suggestion: '' });
+    const values = chosen?.success ? chosen.data : (raw as unknown as z.infer<typeof formSchema>);
+    const keep = { ...stringValues(values), emailChecked: values.emailChecked ?? '' };
+    const suggestion = suggestEmail(values.email);
+    if (suggestion && values.emailChecked !== values.email) return step.replaceDialog(FORM, { ...keep, notice: 'emailSuggestion', suggestion });
+    const proposed = await this.medimail.proposedAddress(values);
+    if (values.mssChecked !== proposed.mss) return step.replaceDialog(FORM, { ...keep, notice: 'mss', mss: proposed.mss, mssBase: proposed.base });
     // The account's confirmation mail goes to this address: a few per client, and per address, whoever asks.
     if (!(await withinLimits(step.context, this.limits, 'registration', [values.email]))) return step.replaceDialog(FORM, stringValues(values));
     const result = await this.medimail.startRegistration({ ...values, locale: turnLocale(step.context) }, this.reference(step.context));
@@ -451,13 +467,21 @@ export class MedimailDialog extends InterruptibleDialog {
   private async askResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
     if (!account) return step.replaceDialog(ENTRY);
-    return step.beginDialog('mm.p.resend', { values: { email: account.email } });
+    const given = step.options as FieldValues | undefined;
+    return step.beginDialog('mm.p.resend', { values: given?.email ? given : { email: account.email } });
   }
 
   private async doResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { verb, values } = step.result as CardPromptResult<{ email: string }>;
+    const { verb, values } = step.result as CardPromptResult<{ email: string; emailChecked?: string; suggestion?: string }>;
+    if (verb === 'useSuggestion') {
+      const chosen = nominativeEmail.safeParse(values.suggestion ?? '');
+      if (!chosen.success) return step.replaceDialog(RESEND);
+      Object.assign(values, { email: chosen.data, emailChecked: chosen.data });
+    }
+    const suggestion = verb === 'submit' ? suggestEmail(values.email) : undefined;
+    if (suggestion && values.emailChecked !== values.email) return step.replaceDialog(RESEND, { email: values.email, notice: 'emailSuggestion', suggestion });
     const accountId = await this.accountId(step.context);
-    if (verb === 'submit' && accountId && (await withinLimits(step.context, this.limits, 'registration', [values.email]))) {
+    if ((verb === 'submit' || verb === 'useSuggestion') && accountId && (await withinLimits(step.context, this.limits, 'registration', [values.email]))) {
       const sent = await this.medimail.sendConfirmation(accountId, values.email);
       await step.context.sendActivity(tr(step.context)('medimail:confirm.resent', { email: sent.maskedEmail }));
     }

@@ -110,6 +110,17 @@ export class MedimailService {
   }
 
   /**
+   * The address the form would give, shown before the user goes on: `base` is the rule's own
+   * address, `mss` the one they get (numbered when another account has `base`). A form this
+   * address already began (status FORM) does not count against itself.
+   */
+  async proposedAddress(form: { firstName: string; lastName: string; email: string; profession: ProfessionCode }): Promise<{ mss: string; base: string }> {
+    const own = await this.db.medimailAccount.findUnique({ where: { email: form.email.trim().toLowerCase() }, select: { id: true, status: true } });
+    const mss = await this.previewAddress(form.firstName, form.lastName, form.profession, own?.status === 'FORM' ? own.id : undefined);
+    return { mss, base: mssAddressFor(form.firstName, form.lastName, form.profession) };
+  }
+
+  /**
    * The form is filled: the account is held (status FORM) with its MSS address, and a one-time
    * link to the page where the password is chosen. An address already registered is refused.
    */
