@@ -24,7 +24,7 @@ import { renderCard } from '../cards/render';
 import type { Translator } from '../i18n';
 import { isOpen } from '../services/businessHours';
 import { emailSchema, suggestEmail } from '../services/email';
-import { departmentFromPostalCode, region } from '../services/geography';
+import { department as departmentOf, departmentFromPostalCode, region } from '../services/geography';
 import { checkProfessionalId, checkStructureId } from '../services/identifiers';
 import {
   MEDIMAIL_ACTIVE_EVENT,
@@ -34,7 +34,7 @@ import {
 } from '../services/identity/linkPurposes';
 import type { SecureLinks } from '../services/identity/secureLinks';
 import type { MedimailDetails, MedimailService } from '../services/medimail/medimail';
-import { PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
+import { MEDIMAIL_KNOWN_REGIONS, PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
 import { checkFrenchPhone, formatPhone } from '../services/phone';
 import { SPECIALTY_CODES } from '../services/accreditation/specialties';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
@@ -165,10 +165,18 @@ const pathSchema = (path: string) =>
     }
   });
 
-const recapSchema = z.object({
-  region: z.string().refine((v) => Boolean(region(v)), 'choice'),
-  department: z.string().min(1),
-});
+/** The region must be the department's own: a recap saying « Bretagne » with « Haute-Garonne » is refused. */
+const recapSchema = z
+  .object({
+    region: z.string().refine((v) => Boolean(region(v)), 'choice'),
+    department: z.string().refine((v) => Boolean(departmentOf(v)), 'choice'),
+  })
+  .superRefine((v, ctx) => {
+    const d = departmentOf(v.department);
+    if (d && region(v.region) && d.regionCode !== v.region) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: 'regionDepartment', params: { department: `${d.name} (${d.code})`, region: d.regionName } });
+    }
+  });
 
 const FINALISE_FIELDS = Object.fromEntries(
   [
@@ -371,7 +379,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const { values } = step.result as CardPromptResult<{ region: string }>;
     if (!this.settings.regions.includes(values.region)) {
       const names = this.settings.regions.map((code) => region(code)?.name ?? code).join(', ');
-      await step.context.sendActivity(tr(step.context)('medimail:region.unavailable', { regions: names }));
+      const elsewhere = (MEDIMAIL_KNOWN_REGIONS as readonly string[]).includes(values.region);
+      await step.context.sendActivity(tr(step.context)(elsewhere ? 'medimail:region.elsewhere' : 'medimail:region.unavailable', { regions: names, region: region(values.region)?.name ?? '' }));
       return step.endDialog();
     }
     return step.beginDialog('mm.p.ways');

@@ -88,3 +88,10 @@ export function borderlineAddress(email: string, firstName: string, lastName: st
   if (names.length && !names.some((n) => flat.includes(n))) return 'noName';
   return undefined;
 }
+
+/**
+ * Regions whose ARS / Region bought Medimail (knowledge.md §2.1, 2023 press: Occitanie, PACA,
+ * Grand Est, Hauts-de-France, Corse, Guyane). Where Sésame does not create accounts (outside
+ * MEDIMAIL_REGIONS), a user from one of these is sent to Medimail's own site, not told it is absent.
+ */
+export const MEDIMAIL_KNOWN_REGIONS = ['76', '93', '44', '32', '94', '03'] as const;
