@@ -154,6 +154,31 @@ describe('Medimail accounts', () => {
     expect(again).toEqual({ status: 'duplicate', maskedEmail: 'j•••@example.fr' });
   });
 
+  it('a second account with the same RPPS or the same name is told to the user and shown to the agent', async () => {
+    const first = await registered();
+    await medimail.emailConfirmed(first.accountId);
+    await medimail.submit(first.accountId, details);
+    // Same name: the address shown before validating is numbered, and says which one is taken.
+    expect(await medimail.proposedAddress({ firstName: 'Jean', lastName: 'Durand', email: 'secretariat.durand@cabinet.fr', profession: 'medecin' })).toEqual({
+      mss: 'jean.durand2@medecin.oc.mssante.fr',
+      base: 'jean.durand@medecin.oc.mssante.fr',
+    });
+    const second = await registered('jb31@cabinet.fr');
+    expect(await medimail.othersWithRpps('10100326494', second.accountId)).toEqual([expect.objectContaining({ id: first.accountId, email: 'jean.durand@example.fr', status: 'SUBMITTED' })]);
+    expect(await medimail.othersWithRpps('10107350778', second.accountId)).toEqual([]);
+    await medimail.emailConfirmed(second.accountId);
+    await medimail.submit(second.accountId, details);
+    expect(await medimail.concerns(second.accountId)).toEqual([
+      { kind: 'duplicateRpps', rpps: '10100326494', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'SUBMITTED' },
+      { kind: 'sameName', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'SUBMITTED' },
+      { kind: 'borderlineAddress', reason: 'noName' },
+    ]);
+    // Another person's namesake prefix (jean.durandal) is no homonym.
+    const other = await medimail.startRegistration({ lastName: 'Durandal', firstName: 'Jean', email: 'jean.durandal@example.fr', profession: 'medecin', locale: 'fr' }, null);
+    expect(other).toMatchObject({ mssAddress: 'jean.durandal@medecin.oc.mssante.fr' });
+    expect((await medimail.concerns(first.accountId)).map((c) => c.kind)).toEqual(['duplicateRpps', 'sameName']);
+  });
+
   it('only an agent validates; a rejection needs its reason; no sign-in before validation', async () => {
     const { accountId } = await registered();
     await medimail.emailConfirmed(accountId);

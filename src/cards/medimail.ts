@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Translator } from '../i18n';
 import { PROFESSIONS } from '../services/medimail/mssAddress';
-import type { MedimailAccountView } from '../services/medimail/medimail';
+import type { MedimailAccountView, MedimailConcern } from '../services/medimail/medimail';
+import { department } from '../services/geography';
+import { formatPhone } from '../services/phone';
+import { displayName } from '../services/names';
 import { plain } from './adaptive';
 import { departmentChoices, regionChoices, specialtyChoices } from './accreditation';
 import type { CardView } from './form';
@@ -120,6 +123,8 @@ export const medimailSchemas = {
   finaliseRecap: z.object({
     ...form,
     text: texts('step', 'title', 'region', 'department', 'validate', 'edit'),
+    /** What the user should know before validating (an account already has this RPPS). */
+    warnings: z.array(text),
     required: texts('region', 'department'),
     facts: z.array(fact.extend({ value: userText })),
     regions: z.array(choice).min(1),
@@ -139,7 +144,14 @@ export const centreSchemas = {
     items: z.array(z.object({ line: text, late: z.boolean() })),
     open: z.array(z.object({ title: text, accountId: z.string().min(1) })),
   }),
-  summary: z.object({ ...form, text: texts('title', 'reason', 'validate', 'reject', 'back'), facts: z.array(fact.extend({ value: userText })), values: values({ reason: '' }) }),
+  summary: z.object({
+    ...form,
+    text: texts('title', 'reason', 'validate', 'reject', 'back'),
+    /** Duplicates and addresses to check, already sentences. */
+    warnings: z.array(text),
+    facts: z.array(fact.extend({ value: userText })),
+    values: values({ reason: '' }),
+  }),
 };
 
 export const orientationData = (t: Translator, promptId: string) => ({ promptId, text: { ...pick(t, `${ns}:orientation`, ORIENTATION), step: step(t, 'orientation') } });
@@ -233,13 +245,14 @@ export function finaliseData(t: Translator, view: CardView, path: 'rpps' | 'stru
   };
 }
 
-export function finaliseRecapData(t: Translator, view: CardView, facts: { title: string; value: string }[]) {
+export function finaliseRecapData(t: Translator, view: CardView, facts: { title: string; value: string }[], warnings: string[] = []) {
   const text = { ...pick(t, `${ns}:finalise`, ['region', 'department', 'validate', 'edit'] as const), step: step(t, 'finalise'), title: t(`${ns}:finalise.recapTitle`) };
   return {
     ...formData(t, view),
     text,
     required: required(t, text, ['region', 'department'] as const),
     facts,
+    warnings,
     regions: regionChoices(),
     departments: departmentChoices(),
     values: view.values,
@@ -281,8 +294,20 @@ export interface AgentQueueItem {
   id: string;
   name: string;
   profession: string;
+  specialty?: string;
+  /** Department code (and so its region), once the account is finalised. */
+  department?: string;
+  liberal?: boolean;
   hours: number;
+  /** A duplicate or an address to check: the line says so. */
+  flagged?: boolean;
 }
+
+/** « Haute-Garonne (31), Occitanie » */
+const placeOf = (code: string | undefined) => {
+  const d = code ? department(code) : undefined;
+  return d ? `${d.name} (${d.code}), ${d.regionName}` : '';
+};
 
 export function agentQueueData(t: Translator, promptId: string, items: AgentQueueItem[]) {
   const a = (key: string, o?: Record<string, unknown>) => t(`${ns}:agent.${key}`, o);
@@ -292,13 +317,32 @@ export function agentQueueData(t: Translator, promptId: string, items: AgentQueu
     count: items.length ? a('count', { count: items.length }) : a('empty'),
     items: items.map((item, i) => {
       const late = item.hours > 48;
-      return { late, line: `${i + 1}. ${a(late ? 'late' : 'item', { name: plain(item.name), profession: t(`${ns}:profession.${item.profession}`), hours: Math.floor(item.hours) })}` };
+      const liberal = item.liberal ? ` (${t(`${ns}:agent.liberal`).toLowerCase()})` : '';
+      const line = a(late ? 'late' : 'item', {
+        name: plain(displayName(item.name)),
+        profession: t(`${ns}:profession.${item.profession}`),
+        specialty: `${item.specialty ? ` — ${t(`accreditation:specialty.${item.specialty}`)}` : ''}${liberal}`,
+        place: placeOf(item.department),
+        hours: Math.floor(item.hours),
+      });
+      // « 2. » at the start of a block is a Markdown list, numbered 1 by the chat: the number is escaped.
+      return { late, line: `${plain(`${i + 1}. `)}${item.flagged ? a('flagged', { line }) : line}` };
     }),
-    open: items.slice(0, 5).map((item, i) => ({ title: shortTitle(`${a('open')} ${i + 1} — ${item.name}`), accountId: item.id })),
+    open: items.slice(0, 5).map((item, i) => ({ title: shortTitle(`${a('open')} ${i + 1} — ${displayName(item.name)}`), accountId: item.id })),
   };
 }
 
-export function agentSummaryData(t: Translator, view: CardView, account: MedimailAccountView) {
+/** The concerns of an account as sentences for the agent. */
+export function concernTexts(t: Translator, concerns: MedimailConcern[]): string[] {
+  const status = (s: string) => t(`${ns}:agent.status.${s}`);
+  return concerns.map((c) =>
+    c.kind === 'borderlineAddress'
+      ? t(`${ns}:agent.concern.${c.reason}`)
+      : t(`${ns}:agent.concern.${c.kind}`, { mss: plain(c.mssAddress), status: status(c.status), rpps: c.kind === 'duplicateRpps' ? c.rpps : '' }),
+  );
+}
+
+export function agentSummaryData(t: Translator, view: CardView, account: MedimailAccountView, warnings: string[] = []) {
   const a = (key: string, o?: Record<string, unknown>) => t(`${ns}:agent.${key}`, o);
   const d = account.details;
   const yesNo = (v: boolean | undefined) => t(v ? `${ns}:finalise.yes` : `${ns}:finalise.no`);
@@ -308,16 +352,20 @@ export function agentSummaryData(t: Translator, view: CardView, account: Medimai
     ...(d
       ? [
           { title: a('identification'), value: d.path === 'rpps' ? a('rppsValue', { value: d.rpps }) : a('structureValue', { kind: d.structureKind, value: d.structureId }) },
-          { title: t(`${ns}:finalise.profession`), value: `${t(`${ns}:profession.${d.profession}`)}${d.specialty ? ` — ${t(`accreditation:specialty.${d.specialty}`)}` : ''}` },
+          { title: t(`${ns}:finalise.profession`), value: t(`${ns}:profession.${d.profession}`) },
+          ...(d.specialty ? [{ title: a('specialty'), value: t(`accreditation:specialty.${d.specialty}`) }] : []),
+          { title: a('liberal'), value: yesNo(d.liberal) },
           { title: a('place'), value: [d.raisonSociale, d.service, d.address, `${d.postalCode} ${d.city}`].filter(Boolean).join(', ') },
-          { title: a('phones'), value: [d.phone, d.phone2].filter(Boolean).join(' / ') },
+          { title: a('region'), value: placeOf(d.department) },
+          { title: a('phones'), value: [d.phone, d.phone2].filter((p): p is string => Boolean(p)).map(formatPhone).join(' / ') },
           { title: a('options'), value: `${yesNo(d.directoryVisible)} / ${yesNo(d.dematerialisation)}` },
         ]
       : []),
   ].map((f) => ({ title: f.title, value: f.value ?? '' }));
   return {
     ...formData(t, view),
-    text: { title: a('summary', { name: plain(`${account.firstName} ${account.lastName}`) }), ...pick(t, `${ns}:agent`, ['reason', 'validate', 'reject', 'back'] as const) },
+    text: { title: a('summary', { name: plain(displayName(`${account.firstName} ${account.lastName}`)) }), ...pick(t, `${ns}:agent`, ['reason', 'validate', 'reject', 'back'] as const) },
+    warnings,
     facts,
     values: view.values,
   };

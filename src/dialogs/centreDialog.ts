@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { agentQueueData, agentSummaryData, waitingData, type AgentQueueItem } from '../cards/medimail';
+import { agentQueueData, agentSummaryData, concernTexts, waitingData, type AgentQueueItem } from '../cards/medimail';
 import { renderCard } from '../cards/render';
 import { businessHoursBetween } from '../services/businessHours';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
@@ -62,7 +62,7 @@ export class CentreDialog extends ComponentDialog {
               })
             : undefined,
         fields: { reason: { label: 'medimail:agent.reason' } },
-        render: (t, v) => renderCard('centre/summary', agentSummaryData(t, v, JSON.parse(v.values.account ?? '{}'))),
+        render: (t, v) => renderCard('centre/summary', agentSummaryData(t, v, JSON.parse(v.values.account ?? '{}'), concernTexts(t, JSON.parse(v.values.concerns ?? '[]')))),
       }),
     );
     this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));
@@ -99,12 +99,18 @@ export class CentreDialog extends ComponentDialog {
     const agent = await this.agent(step.context);
     if (!agent) return step.replaceDialog(SIGN_IN);
     const now = this.now();
-    const items: AgentQueueItem[] = (await this.medimail.queue(agent.id)).map((a) => ({
-      id: a.id,
-      name: `${a.firstName} ${a.lastName}`,
-      profession: a.profession,
-      hours: businessHoursBetween(a.submittedAt ?? now, now),
-    }));
+    const items: AgentQueueItem[] = await Promise.all(
+      (await this.medimail.queue(agent.id)).map(async (a) => ({
+        id: a.id,
+        name: `${a.firstName} ${a.lastName}`,
+        profession: a.details?.profession ?? a.profession,
+        specialty: a.details?.specialty,
+        department: a.details?.department,
+        liberal: a.details?.liberal,
+        hours: businessHoursBetween(a.submittedAt ?? now, now),
+        flagged: (await this.medimail.concerns(a.id)).length > 0,
+      })),
+    );
     return step.beginDialog('centre.p.queue', { values: { items: JSON.stringify(items) } });
   }
 
@@ -125,7 +131,8 @@ export class CentreDialog extends ComponentDialog {
     const { accountId } = step.options as { accountId: string };
     const account = await this.medimail.account(accountId);
     if (!account) return step.replaceDialog(QUEUE);
-    return step.beginDialog('centre.p.summary', { values: { account: JSON.stringify(account) } });
+    const concerns = await this.medimail.concerns(accountId);
+    return step.beginDialog('centre.p.summary', { values: { account: JSON.stringify(account), concerns: JSON.stringify(concerns) } });
   }
 
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -23,7 +23,7 @@ import {
 import { renderCard } from '../cards/render';
 import type { Translator } from '../i18n';
 import { isOpen } from '../services/businessHours';
-import { emailSchema, suggestEmail } from '../services/email';
+import { emailSchema, maskEmail, suggestEmail } from '../services/email';
 import { department as departmentOf, departmentFromPostalCode, region } from '../services/geography';
 import { checkProfessionalId, checkStructureId } from '../services/identifiers';
 import {
@@ -43,7 +43,7 @@ import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
 import { tr, turnLocale } from './turn';
 import { plain } from '../cards/adaptive';
-import { PERSON_NAME } from '../services/names';
+import { PERSON_NAME, displayName } from '../services/names';
 
 export const MEDIMAIL_DIALOG = 'medimail';
 const ENTRY = 'mm.entry';
@@ -269,7 +269,16 @@ export class MedimailDialog extends InterruptibleDialog {
       validate: ['validate'],
       schema: recapSchema,
       fields: { region: { label: 'medimail:finalise.region' }, department: { label: 'medimail:finalise.department' } },
-      render: (t, v) => renderCard('medimail/finaliseRecap', finaliseRecapData(t, v, recapFacts(t, JSON.parse(v.values.details ?? '{}') as MedimailDetails))),
+      render: (t, v) =>
+        renderCard(
+          'medimail/finaliseRecap',
+          finaliseRecapData(
+            t,
+            v,
+            recapFacts(t, JSON.parse(v.values.identity ?? '{}') as RecapIdentity, JSON.parse(v.values.details ?? '{}') as MedimailDetails),
+            v.values.duplicateOf ? [t('medimail:recap.duplicateRpps', { email: plain(v.values.duplicateOf) })] : [],
+          ),
+        ),
     });
     prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, render: (t, v) => renderCard('medimail/hub', medimailHubData(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView)) });
     prompt('mm.p.waitSignIn', {
@@ -523,7 +532,19 @@ export class MedimailDialog extends InterruptibleDialog {
     const department = postal.status === 'valid' ? postal.department : undefined;
     const details = toDetails(path, values, department?.regionCode ?? '', department?.code ?? '');
     (await this.state.get(step.context, {})).draft = { ...stringValues(values), path };
-    return step.beginDialog('mm.p.recap', { values: { region: department?.regionCode ?? '', department: department?.code ?? '', details: JSON.stringify(details) } });
+    const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+    const identity: RecapIdentity = { name: account ? `${account.firstName} ${account.lastName}` : '', email: account?.email ?? '', mss: account?.mssAddress ?? '' };
+    // Another account with this RPPS: said before « Je valide » (the agent sees it too).
+    const others = details.rpps && account ? await this.medimail.othersWithRpps(details.rpps, account.id) : [];
+    return step.beginDialog('mm.p.recap', {
+      values: {
+        region: department?.regionCode ?? '',
+        department: department?.code ?? '',
+        details: JSON.stringify(details),
+        identity: JSON.stringify(identity),
+        duplicateOf: others.length ? maskEmail(others[0].email) : '',
+      },
+    });
   }
 
   private async validate(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -712,15 +733,25 @@ function detailValues(d: MedimailDetails): FieldValues {
   };
 }
 
-/** The recap's lines, in the user's language. */
-function recapFacts(t: Translator, d: MedimailDetails): { title: string; value: string }[] {
-  const f = (key: string) => t(`medimail:finalise.${key}`);
-  const yes = (v: boolean) => f(v ? 'yes' : 'no');
+interface RecapIdentity {
+  name: string;
+  email: string;
+  mss: string;
+}
+
+/** The recap's lines, in the user's language: everything that will be sent (region and department are the inputs below). */
+function recapFacts(t: Translator, who: RecapIdentity, d: MedimailDetails): { title: string; value: string }[] {
+  const f = (key: string) => t(`medimail:recap.${key}`);
+  const yes = (v: boolean) => t(`medimail:finalise.${v ? 'yes' : 'no'}`);
   return [
-    d.path === 'rpps' ? { title: f('rppsField'), value: d.rpps ?? '' } : { title: f('structureId'), value: `${d.structureKind} ${d.structureId}` },
-    { title: f('profession'), value: `${t(`medimail:profession.${d.profession}`)}${d.specialty ? ` — ${t(`accreditation:specialty.${d.specialty}`)}` : ''}` },
+    { title: f('name'), value: displayName(who.name) },
+    { title: f('email'), value: who.email },
+    { title: f('mss'), value: who.mss },
+    d.path === 'rpps' ? { title: f('rpps'), value: d.rpps ?? '' } : { title: f('structure'), value: `${d.structureKind} ${d.structureId}` },
+    { title: f('profession'), value: t(`medimail:profession.${d.profession}`) },
+    ...(d.specialty ? [{ title: f('specialty'), value: t(`accreditation:specialty.${d.specialty}`) }] : []),
     { title: f('liberal'), value: yes(d.liberal) },
-    { title: f('phone'), value: [d.phone, d.phone2].filter(Boolean).map((p) => formatPhone(p!)).join(' / ') },
+    { title: f('phones'), value: [d.phone, d.phone2].filter((p): p is string => Boolean(p)).map(formatPhone).join(' / ') },
     { title: f('address'), value: `${d.address}, ${d.postalCode} ${d.city}` },
     ...(d.raisonSociale ? [{ title: f('raisonSociale'), value: d.raisonSociale }] : []),
     ...(d.service ? [{ title: f('service'), value: d.service }] : []),

@@ -122,12 +122,16 @@ export function fixtures(t: Translator): Fixture[] {
     f('mm finalise rpps', 'medimail/finalise', mm.finaliseData(t, view(), 'rpps')),
     f('mm finalise structure', 'medimail/finalise', mm.finaliseData(t, view({}, { structureId: 'x' }), 'structure')),
     f('mm recap', 'medimail/finaliseRecap', mm.finaliseRecapData(t, view({ region: '76', department: '31' }), [{ title: 'RPPS', value: '10100326494' }])),
+    f('mm recap (RPPS already used)', 'medimail/finaliseRecap', mm.finaliseRecapData(t, view({ region: '76', department: '31' }), [{ title: 'RPPS', value: '10100326494' }], [t('medimail:recap.duplicateRpps', { email: 'j•••@gmail.com' })])),
     f('mm hub', 'medimail/hub', mm.medimailHubData(t, 'p-1', { account: { status: 'REJECTED', mssAddress: 'jean-baptiste.durand-lefevre@medecin.oc.mssante.fr', rejectReason: 'SIRET *faux*' }, actions: ['fixAndResend', 'gotRpps', 'org', 'support', 'menu'] })),
     f('mm hub none', 'medimail/hub', mm.medimailHubData(t, 'p-1', { actions: ['start', 'menu'] })),
     f('mm rpps', 'medimail/rppsUpdate', mm.rppsUpdateData(t, view())),
     f('mm org', 'medimail/orgMailbox', mm.orgMailboxData(t, view())),
-    f('agent queue', 'centre/queue', mm.agentQueueData(t, 'p-1', [{ id: 'a', name: `${longName.firstName} ${longName.lastName}`, profession: 'medecin', hours: 52 }, { id: 'b', name: 'Jean Durand', profession: 'medecin', hours: 3 }])),
-    f('agent summary', 'centre/summary', mm.agentSummaryData(t, view(), { id: 'a', status: 'SUBMITTED', ...longName, email: 'j@x.fr', profession: 'medecin', mssAddress: 'jean.durand@medecin.oc.mssante.fr', details: { path: 'structure', structureKind: 'SIRET', structureId: '35600000049837', profession: 'medecin', liberal: false, phone: '0561000000', address: 'x', city: 'Toulouse', postalCode: '31000', region: '76', department: '31', directoryVisible: true, dematerialisation: true }, submittedAt: new Date('2026-03-12T13:02:00Z'), rejectReason: undefined })),
+    f('agent queue', 'centre/queue', mm.agentQueueData(t, 'p-1', [
+      { id: 'a', name: `${longName.firstName} ${longName.lastName}`, profession: 'medecin', specialty: 'anesthesie-reanimation', department: '2A', liberal: true, hours: 52, flagged: true },
+      { id: 'b', name: 'jean DURAND', profession: 'medecin', hours: 3 },
+    ])),
+    f('agent summary', 'centre/summary', mm.agentSummaryData(t, view(), { id: 'a', status: 'SUBMITTED', ...longName, email: 'j@x.fr', profession: 'medecin', mssAddress: 'jean.durand@medecin.oc.mssante.fr', details: { path: 'structure', structureKind: 'SIRET', structureId: '35600000049837', profession: 'medecin', liberal: false, phone: '0561000000', address: 'x', city: 'Toulouse', postalCode: '31000', region: '76', department: '31', directoryVisible: true, dematerialisation: true }, submittedAt: new Date('2026-03-12T13:02:00Z'), rejectReason: undefined }, mm.concernTexts(t, [{ kind: 'duplicateRpps', rpps: '10100326494', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'ACTIVE' }, { kind: 'sameName', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'ACTIVE' }, { kind: 'borderlineAddress', reason: 'noName' }]))),
   ];
   // The recap of what was sent, made from a card above (the registration, with its answers).
   const sent = renderCard('accreditation/registration', acc.registrationData(t, view(), {}));

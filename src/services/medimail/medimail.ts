@@ -15,7 +15,7 @@ import { DeskAccessError } from '../accreditation/engagement';
 import { SPECIALTY_CODES } from '../accreditation/specialties';
 import type { Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
-import { PROFESSION_CODES, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
+import { PROFESSION_CODES, borderlineAddress, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
 
 
 export type MedimailStatus = 'FORM' | 'EMAIL_SENT' | 'EMAIL_CONFIRMED' | 'SUBMITTED' | 'VALIDATED' | 'REJECTED' | 'ACTIVE';
@@ -55,6 +55,12 @@ export interface MedimailAccountView {
   submittedAt: Date | undefined;
   rejectReason: string | undefined;
 }
+
+/** What the agent who validates an account should look at (none of it blocks the account). */
+export type MedimailConcern =
+  | { kind: 'duplicateRpps'; rpps: string; mssAddress: string; status: MedimailStatus }
+  | { kind: 'sameName'; mssAddress: string; status: MedimailStatus }
+  | { kind: 'borderlineAddress'; reason: 'roleWord' | 'noName' };
 
 export type MedimailSignIn =
   | { status: 'otpSent'; accountId: string }
@@ -352,6 +358,37 @@ export class MedimailService {
       await this.outbox.enqueue(tx, { to: this.options.serviceCentreEmail, subject: t(`mail.centre.${type}`), text: `${t(`mail.centre.${type}`)}\n\n${lines}\n\n— Sésame` });
     });
     this.outbox.nudge();
+  }
+
+  /**
+   * Other accounts given this RPPS (a second account for one person, or someone else's number):
+   * told to the user on the recap and shown to the agent. A form never finished does not count.
+   */
+  async othersWithRpps(rpps: string, exceptId: string): Promise<{ id: string; mssAddress: string; email: string; status: MedimailStatus }[]> {
+    const rows = await this.db.medimailAccount.findMany({
+      where: { id: { not: exceptId }, details: { contains: `"rpps":${JSON.stringify(rpps)}` }, status: { notIn: ['FORM', 'EMAIL_SENT'] } },
+      select: { id: true, mssAddress: true, email: true, status: true },
+    });
+    return rows.map((r) => ({ ...r, status: r.status as MedimailStatus }));
+  }
+
+  /** The account's concerns for the service centre: same RPPS, same name, an address at the border of nominative. */
+  async concerns(accountId: string): Promise<MedimailConcern[]> {
+    const account = await this.account(accountId);
+    if (!account) return [];
+    const concerns: MedimailConcern[] = [];
+    if (account.details?.rpps) {
+      for (const other of await this.othersWithRpps(account.details.rpps, accountId)) concerns.push({ kind: 'duplicateRpps', rpps: account.details.rpps, mssAddress: other.mssAddress, status: other.status });
+    }
+    const base = mssAddressFor(account.firstName, account.lastName, account.profession);
+    const [local, domain] = base.split('@');
+    const namesakes = await this.db.medimailAccount.findMany({ where: { id: { not: accountId }, mssAddress: { startsWith: local, endsWith: `@${domain}` } }, select: { mssAddress: true, status: true } });
+    for (const other of namesakes.filter((n) => new RegExp(`^${local.replace(/[.-]/g, '\\$&')}\\d*@`).test(n.mssAddress))) {
+      concerns.push({ kind: 'sameName', mssAddress: other.mssAddress, status: other.status as MedimailStatus });
+    }
+    const borderline = borderlineAddress(account.email, account.firstName, account.lastName);
+    if (borderline) concerns.push({ kind: 'borderlineAddress', reason: borderline });
+    return concerns;
   }
 
   async account(id: string): Promise<MedimailAccountView | undefined> {
