@@ -639,7 +639,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const account = await this.medimail.account((await this.accountId(step.context))!);
     const t = tr(step.context);
     await step.context.sendActivity(t('medimail:signin.active', { mss: account!.mssAddress }));
-    await step.context.sendActivity(t('medimail:signin.next'));
+    // An e-CPS needs an RPPS: without one, the advice is to report the RPPS first.
+    await step.context.sendActivity(t(account!.details?.path === 'structure' ? 'medimail:signin.nextNoRpps' : 'medimail:signin.next'));
     return step.replaceDialog(HUB);
   }
 
