@@ -58,7 +58,7 @@ export class CentreDialog extends ComponentDialog {
         schemaFor: (verb) =>
           verb === 'reject'
             ? z.object({ reason: z.string().trim().max(1000).optional() }).superRefine((v, ctx) => {
-                if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reasonRequired' });
+                if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'rejectReasonRequired' });
               })
             : undefined,
         fields: { reason: { label: 'medimail:agent.reason' } },
