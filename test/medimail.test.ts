@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MEDIMAIL_CONFIRM } from '../src/services/identity/linkPurposes';
 import { borderlineAddress, distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
@@ -10,6 +12,8 @@ import { createI18n } from '../src/i18n';
 import { tempDatabase } from './helpers/db';
 import { registryWithMail } from './helpers/registry';
 import type { Db } from '../src/services/db/database';
+import { PROFESSION_CODES, SPECIALTIES } from '../src/services/medimail/nomenclature';
+import { SPECIALTIES as ACCREDITATION_SPECIALTIES } from '../src/services/accreditation/specialties';
 
 describe('MSS address', () => {
   it.each([
@@ -221,5 +225,30 @@ describe('Medimail accounts', () => {
     expect(await medimail.verifyOtp(accountId, last.slice(0, 3) + ' ' + last.slice(3))).toEqual({ status: 'ok' });
     await medimail.acceptCgu(accountId);
     expect((await medimail.account(accountId))!.status).toBe('ACTIVE');
+  });
+});
+
+describe('the national nomenclature (data/medimail/nomenclature.json)', () => {
+  const file = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'medimail', 'nomenclature.json'), 'utf8')) as { source: Record<string, string>; professions: { code: string }[] };
+  const locale = (lng: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'locales', lng, 'medimail.json'), 'utf8')) as { profession: Record<string, string>; specialty: Record<string, string> };
+
+  it('is what the form offers, read from data/ with its source named', () => {
+    expect(file.source.professions).toMatch(/TRE_G15/);
+    expect(file.source.specialties).toMatch(/TRE_R38/);
+    expect(file.source.version).toMatch(/not checked/i);
+    expect(PROFESSION_CODES).toEqual(file.professions.map((p) => p.code));
+  });
+
+  it('offers the specialties of the médecins, not only the accreditation ones', () => {
+    const medecin = SPECIALTIES.filter((s) => s.profession === 'medecin').map((s) => s.code);
+    expect(medecin).toEqual(expect.arrayContaining(['medecine-generale', 'pediatrie', 'psychiatrie', 'anesthesie-reanimation']));
+    expect(medecin.length).toBeGreaterThan(ACCREDITATION_SPECIALTIES.length);
+    expect(SPECIALTIES.find((s) => s.code === 'orthopedie-dento-faciale')?.profession).toBe('chirurgien-dentiste');
+  });
+
+  it.each(['fr', 'en'])('every profession and specialty has its %s label', (lng) => {
+    const labels = locale(lng);
+    for (const p of PROFESSION_CODES) expect(labels.profession[p], p).toBeTruthy();
+    for (const s of SPECIALTIES) expect(labels.specialty[s.code], s.code).toBeTruthy();
   });
 });

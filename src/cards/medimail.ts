@@ -6,7 +6,8 @@ import { department } from '../services/geography';
 import { formatPhone } from '../services/phone';
 import { displayName } from '../services/names';
 import { plain } from './adaptive';
-import { departmentChoices, regionChoices, specialtyChoices } from './accreditation';
+import { departmentChoices, regionChoices } from './accreditation';
+import { SPECIALTIES } from '../services/medimail/nomenclature';
 import type { CardView } from './form';
 import { dateTime } from '../dates';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
@@ -25,6 +26,15 @@ export const MAX_ACTION_TITLE = 34;
 export const shortTitle = (title: string) => (title.length > MAX_ACTION_TITLE ? `${title.slice(0, MAX_ACTION_TITLE - 1).trimEnd()}…` : title);
 
 export const professionChoices = (t: Translator) => PROFESSIONS.map((p) => ({ title: t(`${ns}:profession.${p.code}`), value: p.code }));
+
+/** « Médecin — Pédiatrie »: the nomenclature's specialties, named with their profession, in alphabetical order per profession. */
+export const medimailSpecialtyChoices = (t: Translator) =>
+  SPECIALTIES.map((s) => ({ title: `${t(`${ns}:profession.${s.profession}`)} — ${t(`${ns}:specialty.${s.code}`)}`, value: s.code, profession: s.profession })).sort(
+    (a, b) => a.profession.localeCompare(b.profession) || a.title.localeCompare(b.title, 'fr'),
+  ).map(({ title, value }) => ({ title, value }));
+
+/** A specialty's label; an account finalised before the nomenclature may hold an accreditation code. */
+export const specialtyLabel = (t: Translator, code: string) => t([`${ns}:specialty.${code}`, `accreditation:specialty.${code}`]);
 
 const ORIENTATION = ['title', 'what', 'who', 'question', 'individual', 'structureWants', 'structureHas', 'types'] as const;
 const TYPES = ['typesTitle', 'typePer', 'typeInt', 'typeOrg', 'back'] as const;
@@ -240,7 +250,7 @@ export function finaliseData(t: Translator, view: CardView, path: 'rpps' | 'stru
     text,
     required: required(t, { ...text, rpps: text.rppsField }, FINALISE_REQUIRED),
     professions: professionChoices(t),
-    specialties: specialtyChoices(t),
+    specialties: medimailSpecialtyChoices(t),
     values: view.values,
   };
 }
@@ -321,7 +331,7 @@ export function agentQueueData(t: Translator, promptId: string, items: AgentQueu
       const line = a(late ? 'late' : 'item', {
         name: plain(displayName(item.name)),
         profession: t(`${ns}:profession.${item.profession}`),
-        specialty: `${item.specialty ? ` — ${t(`accreditation:specialty.${item.specialty}`)}` : ''}${liberal}`,
+        specialty: `${item.specialty ? ` — ${specialtyLabel(t, item.specialty)}` : ''}${liberal}`,
         place: placeOf(item.department),
         hours: Math.floor(item.hours),
       });
@@ -353,7 +363,7 @@ export function agentSummaryData(t: Translator, view: CardView, account: Medimai
       ? [
           { title: a('identification'), value: d.path === 'rpps' ? a('rppsValue', { value: d.rpps }) : a('structureValue', { kind: d.structureKind, value: d.structureId }) },
           { title: t(`${ns}:finalise.profession`), value: t(`${ns}:profession.${d.profession}`) },
-          ...(d.specialty ? [{ title: a('specialty'), value: t(`accreditation:specialty.${d.specialty}`) }] : []),
+          ...(d.specialty ? [{ title: a('specialty'), value: specialtyLabel(t, d.specialty) }] : []),
           { title: a('liberal'), value: yesNo(d.liberal) },
           { title: a('place'), value: [d.raisonSociale, d.service, d.address, `${d.postalCode} ${d.city}`].filter(Boolean).join(', ') },
           { title: a('region'), value: placeOf(d.department) },

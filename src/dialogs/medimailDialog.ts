@@ -5,6 +5,7 @@ import {
   MEDIMAIL_HUB_ACTIONS,
   connectionData,
   finaliseData,
+  specialtyLabel,
   finaliseRecapData,
   medimailFormData,
   medimailHubData,
@@ -36,7 +37,7 @@ import type { SecureLinks } from '../services/identity/secureLinks';
 import type { MedimailDetails, MedimailService } from '../services/medimail/medimail';
 import { MEDIMAIL_KNOWN_REGIONS, PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
 import { checkFrenchPhone, formatPhone } from '../services/phone';
-import { SPECIALTY_CODES } from '../services/accreditation/specialties';
+import { SPECIALTY_CODES, specialtyOf } from '../services/medimail/nomenclature';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
@@ -127,7 +128,7 @@ const finaliseSchema = z
     structureKind: z.enum(['FINESS', 'SIREN', 'SIRET']).optional(),
     structureId: z.string().optional(),
     profession: z.enum(PROFESSION_CODES, { message: 'choice' }),
-    specialty: z.union([z.enum(SPECIALTY_CODES), z.literal('')]).optional(),
+    specialty: z.union([z.enum(SPECIALTY_CODES, { message: 'choice' }), z.literal('')]).optional(),
     liberal: z.string().optional(),
     phone: phone(true),
     phone2: phone(false),
@@ -148,9 +149,11 @@ const finaliseSchema = z
   })
   .passthrough();
 
-/** The path's own identifier: RPPS with its key (8 + RPPS recognised), or the structure's. */
+/** The path's own identifier: RPPS with its key (8 + RPPS recognised), or the structure's; a specialty of the profession chosen. */
 const pathSchema = (path: string) =>
   finaliseSchema.superRefine((v, ctx) => {
+    const specialty = v.specialty ? specialtyOf(v.specialty) : undefined;
+    if (specialty && specialty.profession !== v.profession) ctx.addIssue({ code: 'custom', path: ['specialty'], message: 'specialtyProfession' });
     if (path === 'rpps') {
       const check = checkProfessionalId(v.rpps ?? '');
       if (check.status === 'invalid' && check.reason === 'empty') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'required' });
@@ -183,6 +186,7 @@ const FINALISE_FIELDS = Object.fromEntries(
     ['rpps', 'rppsField', 'rppsExample'],
     ['structureId', 'structureId', 'structureIdExample'],
     ['profession', 'profession'],
+    ['specialty', 'specialty'],
     ['phone', 'phone', 'phoneExample'],
     ['phone2', 'phone2', 'phoneExample'],
     ['address', 'address', 'addressExample'],
@@ -750,7 +754,7 @@ function recapFacts(t: Translator, who: RecapIdentity, d: MedimailDetails): { ti
     { title: f('mss'), value: who.mss },
     d.path === 'rpps' ? { title: f('rpps'), value: d.rpps ?? '' } : { title: f('structure'), value: `${d.structureKind} ${d.structureId}` },
     { title: f('profession'), value: t(`medimail:profession.${d.profession}`) },
-    ...(d.specialty ? [{ title: f('specialty'), value: t(`accreditation:specialty.${d.specialty}`) }] : []),
+    ...(d.specialty ? [{ title: f('specialty'), value: specialtyLabel(t, d.specialty) }] : []),
     { title: f('liberal'), value: yes(d.liberal) },
     { title: f('phones'), value: [d.phone, d.phone2].filter((p): p is string => Boolean(p)).map(formatPhone).join(' / ') },
     { title: f('address'), value: `${d.address}, ${d.postalCode} ${d.city}` },

@@ -12,7 +12,8 @@ import { lockedMail } from '../identity/lockNotice';
 import { PERSON_NAME } from '../names';
 import { maskEmail } from '../email';
 import { DeskAccessError } from '../accreditation/engagement';
-import { SPECIALTY_CODES } from '../accreditation/specialties';
+import { SPECIALTY_CODES as ACCREDITATION_SPECIALTY_CODES } from '../accreditation/specialties';
+import { SPECIALTY_CODES } from './nomenclature';
 import type { Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
 import { PROFESSION_CODES, borderlineAddress, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
@@ -27,7 +28,8 @@ export const detailsSchema = z.object({
   structureKind: z.enum(['FINESS', 'SIREN', 'SIRET']).optional(),
   structureId: z.string().optional(),
   profession: z.enum(PROFESSION_CODES),
-  specialty: z.enum(SPECIALTY_CODES).optional(),
+  /** A specialty of the national nomenclature; accounts finalised before it kept an accreditation code, still read. */
+  specialty: z.enum([...SPECIALTY_CODES, ...ACCREDITATION_SPECIALTY_CODES]).optional(),
   liberal: z.boolean(),
   phone: z.string().regex(/^0[1-9]\d{8}$/),
   phone2: z.string().regex(/^0[1-9]\d{8}$/).optional(),

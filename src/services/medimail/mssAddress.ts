@@ -1,3 +1,5 @@
+import { PROFESSIONS, type ProfessionCode } from './nomenclature';
+
 /**
  * MSSanté addresses (knowledge.md §2.1, seed 003) and the rules on the e-mail given with them.
  * One rule, the seed's prenom.nom@<profession>.oc.mssante.fr, built from the first and last
@@ -6,26 +8,8 @@
  * apostrophes and other signs dropped (« N'Diaye » → ndiaye); a collision gets a distinct
  * address (…2, …3), told to the user before they validate.
  */
-export const PROFESSIONS = [
-  { code: 'medecin', domain: 'medecin' },
-  { code: 'pharmacien', domain: 'pharmacien' },
-  { code: 'chirurgien-dentiste', domain: 'chirurgien-dentiste' },
-  { code: 'sage-femme', domain: 'sage-femme' },
-  { code: 'infirmier', domain: 'infirmier' },
-  { code: 'masseur-kinesitherapeute', domain: 'masseur-kinesitherapeute' },
-  { code: 'pedicure-podologue', domain: 'pedicure-podologue' },
-  { code: 'orthophoniste', domain: 'orthophoniste' },
-  { code: 'orthoptiste', domain: 'orthoptiste' },
-  { code: 'psychologue', domain: 'psychologue' },
-  { code: 'dieteticien', domain: 'dieteticien' },
-  { code: 'ergotherapeute', domain: 'ergotherapeute' },
-  { code: 'psychomotricien', domain: 'psychomotricien' },
-  { code: 'manipulateur-erm', domain: 'manipulateur-erm' },
-  { code: 'opticien', domain: 'opticien' },
-  { code: 'audioprothesiste', domain: 'audioprothesiste' },
-] as const;
-export type ProfessionCode = (typeof PROFESSIONS)[number]['code'];
-export const PROFESSION_CODES = PROFESSIONS.map((p) => p.code) as [ProfessionCode, ...ProfessionCode[]];
+// The professions come from the national nomenclature (data/medimail/nomenclature.json).
+export { PROFESSIONS, PROFESSION_CODES, type ProfessionCode } from './nomenclature';
 
 /** Letters that are not a Latin letter plus an accent, spelt out as the registries do. */
 const SPELT: Record<string, string> = { ł: 'l', đ: 'd', ð: 'd', ø: 'o', ß: 'ss', þ: 'th', ı: 'i', ħ: 'h', ŀ: 'l', æ: 'ae', œ: 'oe' };
