@@ -183,6 +183,29 @@ describe('Medimail accounts', () => {
     expect((await medimail.concerns(first.accountId)).map((c) => c.kind)).toEqual(['duplicateRpps', 'sameName']);
   });
 
+  it('a raccordement request gets a reference, an acknowledgement to its contact, and a line on the agent desk until handled', async () => {
+    const { reference } = await medimail.requestConnection({ structure: 'Cabinet des Carmes', structureKind: 'SIRET', structureId: '18310021300028', contactName: 'Anne Roux', contactEmail: 'anne.roux@example.fr' });
+    expect(reference).toBe('MM-000001');
+    await mail.outbox.drain();
+    const toCentre = mail.sink.mails.find((m) => m.subject === "Demande de raccordement d'une structure à Medimail — MM-000001")!;
+    expect(toCentre.text).toContain('Identifiant de la structure : 18310021300028');
+    expect(toCentre.text).not.toMatch(/structureKind|contactEmail/);
+    const ack = mail.sink.mails.find((m) => m.subject === 'Votre demande MM-000001 est transmise au centre de services')!;
+    expect(ack.text).toContain('enregistrée sous la référence MM-000001');
+    expect(JSON.stringify(ack.to)).toContain('anne.roux@example.fr');
+    const { account: expert } = await desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);
+    await expect(medimail.openRequests(expert.id)).rejects.toBeInstanceOf(DeskAccessError);
+    const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
+    const open = await medimail.openRequests(agent.id);
+    expect(open).toEqual([expect.objectContaining({ reference: 'MM-000001', type: 'CONNECTION', status: 'RECEIVED', requesterEmail: 'anne.roux@example.fr' })]);
+    expect((await medimail.requestConnection({ structure: 'Clinique Pasteur', structureKind: 'FINESS', structureId: '310781406', contactName: 'Paul', contactEmail: 'paul@example.fr' })).reference).toBe('MM-000002');
+    await medimail.closeRequest(agent.id, open[0].id);
+    expect((await medimail.openRequests(agent.id)).map((r) => r.reference)).toEqual(['MM-000002']);
+    await expect(medimail.closeRequest(agent.id, open[0].id)).rejects.toBeInstanceOf(DeskAccessError);
+    await mail.outbox.drain();
+    expect(mail.sink.mails.at(-1)!.subject).toBe('Votre demande MM-000001 a été traitée');
+  });
+
   it('only an agent validates; a rejection needs its reason; no sign-in before validation', async () => {
     const { accountId } = await registered();
     await medimail.emailConfirmed(accountId);

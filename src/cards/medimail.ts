@@ -149,10 +149,13 @@ export const medimailSchemas = {
 export const centreSchemas = {
   queue: z.object({
     promptId: form.promptId,
-    text: texts('title', 'refresh', 'leave'),
+    text: texts('title', 'refresh', 'leave', 'requestsTitle', 'requestsEmpty'),
     count: text,
     items: z.array(z.object({ line: text, late: z.boolean() })),
     open: z.array(z.object({ title: text, accountId: z.string().min(1) })),
+    /** Requests beside the accounts (raccordement, BAL ORG, RPPS, changes), with their reference and state. */
+    requests: z.array(text),
+    done: z.array(z.object({ title: text, requestId: z.string().min(1) })),
   }),
   summary: z.object({
     ...form,
@@ -319,11 +322,28 @@ const placeOf = (code: string | undefined) => {
   return d ? `${d.name} (${d.code}), ${d.regionName}` : '';
 };
 
-export function agentQueueData(t: Translator, promptId: string, items: AgentQueueItem[]) {
+/** A request beside the accounts as the desk lists it. */
+export interface AgentRequestItem {
+  id: string;
+  reference: string;
+  type: string;
+  /** ISO date of reception. */
+  createdAt: string;
+  detail: Record<string, string | undefined>;
+}
+
+/** What a request is about, in a few words: the structure, or the account's address. */
+const requestWhat = (r: AgentRequestItem) => [r.detail.structure ?? r.detail.name ?? r.detail.mssAddress, r.detail.structureId ? `${r.detail.structureKind ?? ''} ${r.detail.structureId}`.trim() : r.detail.rpps].filter(Boolean).join(', ');
+
+export function agentQueueData(t: Translator, promptId: string, items: AgentQueueItem[], requests: AgentRequestItem[] = []) {
   const a = (key: string, o?: Record<string, unknown>) => t(`${ns}:agent.${key}`, o);
   return {
     promptId,
-    text: { title: a('title'), refresh: a('refresh'), leave: a('leave') },
+    text: { title: a('title'), refresh: a('refresh'), leave: a('leave'), requestsTitle: a('requestsTitle'), requestsEmpty: a('requestsEmpty') },
+    requests: requests.map((r, i) =>
+      `${plain(`${i + 1}. `)}${a('requestLine', { reference: r.reference, type: t(`${ns}:mail.centre.${r.type}`), what: plain(requestWhat(r)), date: dateTime(t, new Date(r.createdAt)) })}`,
+    ),
+    done: requests.slice(0, 3).map((r) => ({ title: shortTitle(a('requestDone', { reference: r.reference })), requestId: r.id })),
     count: items.length ? a('count', { count: items.length }) : a('empty'),
     items: items.map((item, i) => {
       const late = item.hours > 48;
@@ -338,7 +358,7 @@ export function agentQueueData(t: Translator, promptId: string, items: AgentQueu
       // « 2. » at the start of a block is a Markdown list, numbered 1 by the chat: the number is escaped.
       return { late, line: `${plain(`${i + 1}. `)}${item.flagged ? a('flagged', { line }) : line}` };
     }),
-    open: items.slice(0, 5).map((item, i) => ({ title: shortTitle(`${a('open')} ${i + 1} — ${displayName(item.name)}`), accountId: item.id })),
+    open: items.slice(0, 3).map((item, i) => ({ title: shortTitle(`${a('open')} ${i + 1} — ${displayName(item.name)}`), accountId: item.id })),
   };
 }
 

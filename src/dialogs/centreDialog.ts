@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { agentQueueData, agentSummaryData, concernTexts, waitingData, type AgentQueueItem } from '../cards/medimail';
+import { agentQueueData, agentSummaryData, concernTexts, waitingData, type AgentQueueItem, type AgentRequestItem } from '../cards/medimail';
 import { renderCard } from '../cards/render';
 import { businessHoursBetween } from '../services/businessHours';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
@@ -50,7 +50,13 @@ export class CentreDialog extends ComponentDialog {
           ])),
       }),
     );
-    this.addDialog(new CardPrompt('centre.p.queue', { verbs: ['open', 'refresh', 'leave'], schema: none, render: (t, v) => renderCard('centre/queue', agentQueueData(t, v.promptId, JSON.parse(v.values.items ?? '[]') as AgentQueueItem[])) }));
+    this.addDialog(
+      new CardPrompt('centre.p.queue', {
+        verbs: ['open', 'done', 'refresh', 'leave'],
+        schema: none,
+        render: (t, v) => renderCard('centre/queue', agentQueueData(t, v.promptId, JSON.parse(v.values.items ?? '[]') as AgentQueueItem[], JSON.parse(v.values.requests ?? '[]') as AgentRequestItem[])),
+      }),
+    );
     this.addDialog(
       new CardPrompt('centre.p.summary', {
         verbs: ['validate', 'reject', 'back'],
@@ -111,12 +117,24 @@ export class CentreDialog extends ComponentDialog {
         flagged: (await this.medimail.concerns(a.id)).length > 0,
       })),
     );
-    return step.beginDialog('centre.p.queue', { values: { items: JSON.stringify(items) } });
+    const requests: AgentRequestItem[] = (await this.medimail.openRequests(agent.id)).map((r) => ({ id: r.id, reference: r.reference, type: r.type, createdAt: r.createdAt.toISOString(), detail: r.detail }));
+    return step.beginDialog('centre.p.queue', { values: { items: JSON.stringify(items), requests: JSON.stringify(requests) } });
   }
 
   private async routeQueue(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb, values } = step.result as CardPromptResult<FieldValues>;
     if (verb === 'open' && values.accountId) return step.replaceDialog(REVIEW, { accountId: values.accountId });
+    if (verb === 'done' && values.requestId) {
+      const agent = await this.agent(step.context);
+      if (!agent) return step.replaceDialog(SIGN_IN);
+      const request = (await this.medimail.openRequests(agent.id)).find((r) => r.id === values.requestId);
+      // Already handled (by a colleague, or a second click): the queue is shown as it is now.
+      if (request) {
+        await this.medimail.closeRequest(agent.id, request.id);
+        await step.context.sendActivity(tr(step.context)('medimail:agent.requestClosed', { reference: request.reference }));
+      }
+      return step.replaceDialog(QUEUE);
+    }
     if (verb === 'leave') {
       await this.session.end(step.context);
       await step.context.sendActivity(tr(step.context)('medimail:agent.left'));

@@ -370,15 +370,15 @@ export class MedimailDialog extends InterruptibleDialog {
     const { verb, values } = step.result as CardPromptResult<z.infer<typeof connectionSchema>>;
     if (verb === 'back') return step.replaceDialog(ENTRY);
     const check = checkStructureId(values.structureId);
-    await this.medimail.requestConnection({
+    const { reference } = await this.medimail.requestConnection({
       structure: values.structure,
       structureKind: check.status === 'valid' ? check.kind : '',
       structureId: check.value,
       contactName: values.contactName,
       contactEmail: values.contactEmail,
       contactPhone: values.contactPhone ? checkFrenchPhone(values.contactPhone).value : undefined,
-    });
-    await step.context.sendActivity(tr(step.context)('medimail:connection.sent', { email: values.contactEmail }));
+    }, turnLocale(step.context));
+    await step.context.sendActivity(tr(step.context)('medimail:connection.sent', { email: plain(values.contactEmail), reference }));
     return step.endDialog();
   }
 
@@ -560,8 +560,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const account = await this.medimail.account(accountId);
     const details = toDetails(draft.path === 'structure' ? 'structure' : 'rpps', pathSchema(draft.path ?? 'rpps').parse(draft) as z.infer<typeof finaliseSchema>, values.region, values.department);
     if (account?.status === 'ACTIVE') {
-      await this.medimail.updateDetails(accountId, details);
-      await step.context.sendActivity(tr(step.context)('medimail:edit.saved'));
+      const { reference } = await this.medimail.updateDetails(accountId, details);
+      await step.context.sendActivity(tr(step.context)('medimail:edit.saved', { reference }));
     } else {
       await this.medimail.rememberConversation(accountId, this.reference(step.context));
       await this.medimail.submit(accountId, details);
@@ -659,8 +659,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const accountId = await this.accountId(step.context);
     if (verb === 'submit' && accountId) {
       const rpps = checkProfessionalId(values.rpps).value;
-      await this.medimail.requestRppsUpdate(accountId, rpps);
-      await step.context.sendActivity(tr(step.context)('medimail:rpps.sent', { rpps }));
+      const { reference } = await this.medimail.requestRppsUpdate(accountId, rpps);
+      await step.context.sendActivity(tr(step.context)('medimail:rpps.sent', { rpps, reference }));
     }
     return step.replaceDialog(HUB);
   }
@@ -673,8 +673,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const { verb, values } = step.result as CardPromptResult<{ name: string; structure: string }>;
     const accountId = await this.accountId(step.context);
     if (verb === 'submit' && accountId) {
-      await this.medimail.requestOrgMailbox(accountId, values);
-      await step.context.sendActivity(tr(step.context)('medimail:org.sent'));
+      const { reference } = await this.medimail.requestOrgMailbox(accountId, values);
+      await step.context.sendActivity(tr(step.context)('medimail:org.sent', { reference }));
     }
     return step.replaceDialog(HUB);
   }

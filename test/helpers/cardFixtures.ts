@@ -130,6 +130,9 @@ export function fixtures(t: Translator): Fixture[] {
     f('agent queue', 'centre/queue', mm.agentQueueData(t, 'p-1', [
       { id: 'a', name: `${longName.firstName} ${longName.lastName}`, profession: 'medecin', specialty: 'anesthesie-reanimation', department: '2A', liberal: true, hours: 52, flagged: true },
       { id: 'b', name: 'jean DURAND', profession: 'medecin', hours: 3 },
+    ], [
+      { id: 'r1', reference: 'MM-000042', type: 'CONNECTION', createdAt: '2026-03-12T13:02:00Z', detail: { structure: 'Centre hospitalier intercommunal des Vallées de l\'Ariège', structureKind: 'SIRET', structureId: '18310021300028', contactName: 'Anne Roux', contactEmail: 'a@b.fr' } },
+      { id: 'r2', reference: 'MM-000043', type: 'RPPS_UPDATE', createdAt: '2026-03-13T09:00:00Z', detail: { mssAddress: 'aminata.ndiaye@medecin.oc.mssante.fr', name: 'Aminata Ndiaye', rpps: '10100326494' } },
     ])),
     f('agent summary', 'centre/summary', mm.agentSummaryData(t, view(), { id: 'a', status: 'SUBMITTED', ...longName, email: 'j@x.fr', profession: 'medecin', mssAddress: 'jean.durand@medecin.oc.mssante.fr', details: { path: 'structure', structureKind: 'SIRET', structureId: '35600000049837', profession: 'medecin', liberal: false, phone: '0561000000', address: 'x', city: 'Toulouse', postalCode: '31000', region: '76', department: '31', directoryVisible: true, dematerialisation: true }, submittedAt: new Date('2026-03-12T13:02:00Z'), rejectReason: undefined }, mm.concernTexts(t, [{ kind: 'duplicateRpps', rpps: '10100326494', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'ACTIVE' }, { kind: 'sameName', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'ACTIVE' }, { kind: 'borderlineAddress', reason: 'noName' }]))),
   ];

@@ -58,6 +58,21 @@ export interface MedimailAccountView {
   rejectReason: string | undefined;
 }
 
+export type ServiceCentreRequestType = 'CONNECTION' | 'RPPS_UPDATE' | 'ORG_MAILBOX' | 'CHANGE';
+
+export interface ServiceCentreRequestView {
+  id: string;
+  reference: string;
+  type: ServiceCentreRequestType;
+  status: 'RECEIVED' | 'DONE';
+  createdAt: Date;
+  requesterEmail: string | undefined;
+  detail: Record<string, string | undefined>;
+}
+
+/** MM-000042: short enough to read on the phone. */
+export const requestReference = (n: number) => `MM-${String(n).padStart(6, '0')}`;
+
 /** What the agent who validates an account should look at (none of it blocks the account). */
 export type MedimailConcern =
   | { kind: 'duplicateRpps'; rpps: string; mssAddress: string; status: MedimailStatus }
@@ -216,11 +231,15 @@ export class MedimailService {
   }
 
   /** "Modifier mes informations" on an active account: saved, and passed to the service centre. */
-  async updateDetails(accountId: string, details: MedimailDetails): Promise<void> {
+  async updateDetails(accountId: string, details: MedimailDetails): Promise<{ reference: string }> {
     const data = detailsSchema.parse(details);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data) } });
-    await this.toServiceCentre('CHANGE', { mssAddress: account.mssAddress, phone: data.phone, address: `${data.address}, ${data.postalCode} ${data.city}`, directory: String(data.directoryVisible), dematerialisation: String(data.dematerialisation) }, accountId);
+    return this.toServiceCentre(
+      'CHANGE',
+      { mssAddress: account.mssAddress, phone: data.phone, address: `${data.address}, ${data.postalCode} ${data.city}`, directory: String(data.directoryVisible), dematerialisation: String(data.dematerialisation) },
+      { accountId, email: account.email, locale: account.locale },
+    );
   }
 
   async rememberConversation(accountId: string, conversation: unknown): Promise<void> {
@@ -336,28 +355,85 @@ export class MedimailService {
   // ---- afterwards, and what the service centre receives besides accounts ----
 
   /** "J'ai reçu mon RPPS": an update request to the service centre (the seed's procedure). */
-  async requestRppsUpdate(accountId: string, rpps: string): Promise<void> {
+  async requestRppsUpdate(accountId: string, rpps: string): Promise<{ reference: string }> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
-    await this.toServiceCentre('RPPS_UPDATE', { mssAddress: account.mssAddress, name: `${account.firstName} ${account.lastName}`, rpps }, accountId);
+    return this.toServiceCentre('RPPS_UPDATE', { mssAddress: account.mssAddress, name: `${account.firstName} ${account.lastName}`, rpps }, { accountId, email: account.email, locale: account.locale });
   }
 
-  /** A structure without Medimail asks to be connected (demande de raccordement). */
-  async requestConnection(detail: { structure: string; structureKind: string; structureId: string; contactName: string; contactEmail: string; contactPhone?: string }): Promise<void> {
-    await this.toServiceCentre('CONNECTION', detail);
+  /** A structure without Medimail asks to be connected (demande de raccordement); the contact gets the acknowledgement. */
+  async requestConnection(
+    detail: { structure: string; structureKind: string; structureId: string; contactName: string; contactEmail: string; contactPhone?: string },
+    locale: Locale = 'fr',
+  ): Promise<{ reference: string }> {
+    return this.toServiceCentre('CONNECTION', detail, { email: detail.contactEmail, locale });
   }
 
   /** An organisational mailbox (BAL ORG), once the individual account exists. */
-  async requestOrgMailbox(accountId: string, detail: { name: string; structure: string }): Promise<void> {
+  async requestOrgMailbox(accountId: string, detail: { name: string; structure: string }): Promise<{ reference: string }> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
-    await this.toServiceCentre('ORG_MAILBOX', { ...detail, requester: account.mssAddress }, accountId);
+    return this.toServiceCentre('ORG_MAILBOX', { ...detail, requester: account.mssAddress }, { accountId, email: account.email, locale: account.locale });
   }
 
-  private async toServiceCentre(type: string, detail: Record<string, string | undefined>, accountId?: string): Promise<void> {
-    const t = this.t('fr');
-    const lines = Object.entries(detail).filter(([, v]) => v).map(([k, v]) => `${k} : ${v}`).join('\n');
+  /**
+   * A request beside the account: stored with a reference (MM-000042) and a state, mailed to the
+   * service centre in words (not field names), and acknowledged to the requester with its reference.
+   */
+  private async toServiceCentre(type: ServiceCentreRequestType, detail: Record<string, string | undefined>, requester: { accountId?: string; email: string; locale: string }): Promise<{ reference: string }> {
+    const centre = this.t('fr');
+    const mine = this.t(requester.locale);
+    const lines = (t: ReturnType<MedimailService['t']>) =>
+      Object.entries(detail)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${t(`request.field.${k}`)} : ${v === 'true' ? t('finalise.yes') : v === 'false' ? t('finalise.no') : v}`)
+        .join('\n');
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const reference = await this.db.$transaction(async (tx) => {
+          const reference = requestReference((await tx.serviceCentreRequest.count()) + 1 + attempt);
+          await tx.serviceCentreRequest.create({
+            data: { id: crypto.randomUUID(), type, accountId: requester.accountId ?? null, detail: JSON.stringify(detail), reference, requesterEmail: requester.email, locale: requester.locale, createdAt: this.now() },
+          });
+          await this.outbox.enqueue(tx, { to: this.options.serviceCentreEmail, subject: `${centre(`mail.centre.${type}`)} — ${reference}`, text: centre('mail.centre.text', { type: centre(`mail.centre.${type}`), reference, lines: lines(centre), email: requester.email }) });
+          await this.outbox.enqueue(tx, { to: requester.email, subject: mine('mail.ack.subject', { reference }), text: mine('mail.ack.text', { type: mine(`mail.centre.${type}`), reference, lines: lines(mine) }) });
+          return reference;
+        });
+        this.outbox.nudge();
+        return { reference };
+      } catch (error) {
+        // Two requests counted at once: the second takes the next number.
+        if (attempt < 3 && (error as { code?: string }).code === 'P2002') continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The service centre's queue of requests beside the accounts, oldest first, with their state. */
+  async openRequests(agentId: string): Promise<ServiceCentreRequestView[]> {
+    await this.agent(agentId);
+    const rows = await this.db.serviceCentreRequest.findMany({ where: { status: 'RECEIVED' }, orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference ?? r.id.slice(0, 8),
+      type: r.type as ServiceCentreRequestType,
+      status: r.status as 'RECEIVED' | 'DONE',
+      createdAt: r.createdAt,
+      requesterEmail: r.requesterEmail ?? undefined,
+      detail: z.record(z.string(), z.string().optional()).parse(JSON.parse(r.detail)),
+    }));
+  }
+
+  /** A request handled: its state changes and the requester is told, with its reference. */
+  async closeRequest(agentId: string, requestId: string): Promise<void> {
+    const agent = await this.agent(agentId);
+    const request = await this.db.serviceCentreRequest.findUniqueOrThrow({ where: { id: requestId } });
+    if (request.status !== 'RECEIVED') throw new DeskAccessError('This request is already handled.');
+    const t = this.t(request.locale);
     await this.db.$transaction(async (tx) => {
-      await tx.serviceCentreRequest.create({ data: { id: crypto.randomUUID(), type, accountId: accountId ?? null, detail: JSON.stringify(detail) } });
-      await this.outbox.enqueue(tx, { to: this.options.serviceCentreEmail, subject: t(`mail.centre.${type}`), text: `${t(`mail.centre.${type}`)}\n\n${lines}\n\n— Sésame` });
+      await tx.serviceCentreRequest.update({ where: { id: requestId }, data: { status: 'DONE', doneAt: this.now(), doneBy: agent.id } });
+      if (request.requesterEmail) {
+        const reference = request.reference ?? '';
+        await this.outbox.enqueue(tx, { to: request.requesterEmail, subject: t('mail.done.subject', { reference }), text: t('mail.done.text', { type: t(`mail.centre.${request.type}`), reference }) });
+      }
     });
     this.outbox.nudge();
   }
