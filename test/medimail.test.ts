@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../src/services/identity/linkPurposes';
 import { MedimailTransitionError } from '../src/services/medimail/accountStatus';
-import { distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
+import { borderlineAddress, distinctAddress, isRoleAddress, mssAddressFor } from '../src/services/medimail/mssAddress';
 import { businessHoursBetween, isOpen, publicHolidays } from '../src/services/businessHours';
 import { MedimailService, type MedimailDetails } from '../src/services/medimail/medimail';
 import { SecureLinks } from '../src/services/identity/secureLinks';
@@ -11,6 +13,8 @@ import { createI18n } from '../src/i18n';
 import { tempDatabase } from './helpers/db';
 import { registryWithMail } from './helpers/registry';
 import type { Db } from '../src/services/db/database';
+import { PROFESSION_CODES, SPECIALTIES } from '../src/services/medimail/nomenclature';
+import { SPECIALTIES as ACCREDITATION_SPECIALTIES } from '../src/services/accreditation/specialties';
 
 describe('MSS address', () => {
   it.each([
@@ -18,7 +22,9 @@ describe('MSS address', () => {
     ['Élise', 'Lefèvre-Durand', 'pharmacien', 'elise.lefevre-durand@pharmacien.oc.mssante.fr'],
     ['Hélène', 'Łęcka-Şahin', 'medecin', 'helene.lecka-sahin@medecin.oc.mssante.fr'],
     ['Søren', 'Groß', 'medecin', 'soren.gross@medecin.oc.mssante.fr'],
-    ['Jean-Baptiste', 'de la Tour', 'sage-femme', 'jean-baptiste.delatour@sage-femme.oc.mssante.fr'],
+    ['Jean-Baptiste', 'de la Tour', 'sage-femme', 'jean-baptiste.de-la-tour@sage-femme.oc.mssante.fr'],
+    ['Ana Maria', 'Núñez García', 'medecin', 'ana-maria.nunez-garcia@medecin.oc.mssante.fr'],
+    ['  Anne  ', ' Le  Gall - Roux ', 'medecin', 'anne.le-gall-roux@medecin.oc.mssante.fr'],
     ['Aminata', "N'Diaye", 'medecin', 'aminata.ndiaye@medecin.oc.mssante.fr'],
     ['Zoë', 'Lœwy', 'infirmier', 'zoe.loewy@infirmier.oc.mssante.fr'],
   ] as const)('%s %s (%s) → %s', (first, last, profession, address) => {
@@ -36,6 +42,13 @@ describe('MSS address', () => {
   });
   it.each(['jean.durand@gmail.com', 'jdurand@pharmacie.du.centre.fr', 'contactless.jean@example.fr'])('%s is nominative', (email) => {
     expect(isRoleAddress(email)).toBe(false);
+  });
+
+  it('a borderline address is accepted but named for the agent', () => {
+    expect(borderlineAddress('durand.cabinet@orange.fr', 'Jean', 'Durand')).toBe('roleWord');
+    expect(borderlineAddress('jb31@orange.fr', 'Jean-Baptiste', 'Durand')).toBe('noName');
+    expect(borderlineAddress('jdurand@pharmacie.du.centre.fr', 'Jean', 'Durand')).toBeUndefined();
+    expect(borderlineAddress('ana.nunez@gmail.com', 'Ana Maria', 'Núñez García')).toBeUndefined();
   });
 });
 
@@ -144,6 +157,54 @@ describe('Medimail accounts', () => {
     expect(second).toMatchObject({ status: 'ok', mssAddress: 'jean.durand2@medecin.oc.mssante.fr' });
     const again = await medimail.startRegistration({ lastName: 'X', firstName: 'Y', email: 'jean.durand@example.fr', profession: 'medecin', locale: 'fr' }, null);
     expect(again).toEqual({ status: 'duplicate', maskedEmail: 'j•••@example.fr' });
+  });
+
+  it('a second account with the same RPPS or the same name is told to the user and shown to the agent', async () => {
+    const first = await registered();
+    await medimail.emailConfirmed(first.accountId);
+    await medimail.submit(first.accountId, details);
+    // Same name: the address shown before validating is numbered, and says which one is taken.
+    expect(await medimail.proposedAddress({ firstName: 'Jean', lastName: 'Durand', email: 'secretariat.durand@cabinet.fr', profession: 'medecin' })).toEqual({
+      mss: 'jean.durand2@medecin.oc.mssante.fr',
+      base: 'jean.durand@medecin.oc.mssante.fr',
+    });
+    const second = await registered('jb31@cabinet.fr');
+    expect(await medimail.othersWithRpps('10100326494', second.accountId)).toEqual([expect.objectContaining({ id: first.accountId, email: 'jean.durand@example.fr', status: 'SUBMITTED' })]);
+    expect(await medimail.othersWithRpps('10107350778', second.accountId)).toEqual([]);
+    await medimail.emailConfirmed(second.accountId);
+    await medimail.submit(second.accountId, details);
+    expect(await medimail.concerns(second.accountId)).toEqual([
+      { kind: 'duplicateRpps', rpps: '10100326494', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'SUBMITTED' },
+      { kind: 'sameName', mssAddress: 'jean.durand@medecin.oc.mssante.fr', status: 'SUBMITTED' },
+      { kind: 'borderlineAddress', reason: 'noName' },
+    ]);
+    // Another person's namesake prefix (jean.durandal) is no homonym.
+    const other = await medimail.startRegistration({ lastName: 'Durandal', firstName: 'Jean', email: 'jean.durandal@example.fr', profession: 'medecin', locale: 'fr' }, null);
+    expect(other).toMatchObject({ mssAddress: 'jean.durandal@medecin.oc.mssante.fr' });
+    expect((await medimail.concerns(first.accountId)).map((c) => c.kind)).toEqual(['duplicateRpps', 'sameName']);
+  });
+
+  it('a raccordement request gets a reference, an acknowledgement to its contact, and a line on the agent desk until handled', async () => {
+    const { reference } = await medimail.requestConnection({ structure: 'Cabinet des Carmes', structureKind: 'SIRET', structureId: '18310021300028', contactName: 'Anne Roux', contactEmail: 'anne.roux@example.fr' });
+    expect(reference).toBe('MM-000001');
+    await mail.outbox.drain();
+    const toCentre = mail.sink.mails.find((m) => m.subject === "Demande de raccordement d'une structure à Medimail — MM-000001")!;
+    expect(toCentre.text).toContain('Identifiant de la structure : 18310021300028');
+    expect(toCentre.text).not.toMatch(/structureKind|contactEmail/);
+    const ack = mail.sink.mails.find((m) => m.subject === 'Votre demande MM-000001 est transmise au centre de services')!;
+    expect(ack.text).toContain('enregistrée sous la référence MM-000001');
+    expect(JSON.stringify(ack.to)).toContain('anne.roux@example.fr');
+    const { account: expert } = await desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);
+    await expect(medimail.openRequests(expert.id)).rejects.toBeInstanceOf(DeskAccessError);
+    const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
+    const open = await medimail.openRequests(agent.id);
+    expect(open).toEqual([expect.objectContaining({ reference: 'MM-000001', type: 'CONNECTION', status: 'RECEIVED', requesterEmail: 'anne.roux@example.fr' })]);
+    expect((await medimail.requestConnection({ structure: 'Clinique Pasteur', structureKind: 'FINESS', structureId: '310781406', contactName: 'Paul', contactEmail: 'paul@example.fr' })).reference).toBe('MM-000002');
+    await medimail.closeRequest(agent.id, open[0].id);
+    expect((await medimail.openRequests(agent.id)).map((r) => r.reference)).toEqual(['MM-000002']);
+    await expect(medimail.closeRequest(agent.id, open[0].id)).rejects.toBeInstanceOf(DeskAccessError);
+    await mail.outbox.drain();
+    expect(mail.sink.mails.at(-1)!.subject).toBe('Votre demande MM-000001 a été traitée');
   });
 
   it('only an agent validates; a rejection needs its reason; no sign-in before validation', async () => {
@@ -273,5 +334,30 @@ describe('Medimail accounts', () => {
     expect(await medimail.account(accountId)).toMatchObject({ status: 'ACTIVE', rppsRequestedAt: undefined });
     await medimail.requestRppsUpdate(accountId, '10100326494');
     expect((await medimail.account(accountId))!.rppsRequestedAt).toEqual(clock.now);
+  });
+});
+
+describe('the national nomenclature (data/medimail/nomenclature.json)', () => {
+  const file = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'medimail', 'nomenclature.json'), 'utf8')) as { source: Record<string, string>; professions: { code: string }[] };
+  const locale = (lng: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'locales', lng, 'medimail.json'), 'utf8')) as { profession: Record<string, string>; specialty: Record<string, string> };
+
+  it('is what the form offers, read from data/ with its source named', () => {
+    expect(file.source.professions).toMatch(/TRE_G15/);
+    expect(file.source.specialties).toMatch(/TRE_R38/);
+    expect(file.source.version).toMatch(/not checked/i);
+    expect(PROFESSION_CODES).toEqual(file.professions.map((p) => p.code));
+  });
+
+  it('offers the specialties of the médecins, not only the accreditation ones', () => {
+    const medecin = SPECIALTIES.filter((s) => s.profession === 'medecin').map((s) => s.code);
+    expect(medecin).toEqual(expect.arrayContaining(['medecine-generale', 'pediatrie', 'psychiatrie', 'anesthesie-reanimation']));
+    expect(medecin.length).toBeGreaterThan(ACCREDITATION_SPECIALTIES.length);
+    expect(SPECIALTIES.find((s) => s.code === 'orthopedie-dento-faciale')?.profession).toBe('chirurgien-dentiste');
+  });
+
+  it.each(['fr', 'en'])('every profession and specialty has its %s label', (lng) => {
+    const labels = locale(lng);
+    for (const p of PROFESSION_CODES) expect(labels.profession[p], p).toBeTruthy();
+    for (const s of SPECIALTIES) expect(labels.specialty[s.code], s.code).toBeTruthy();
   });
 });

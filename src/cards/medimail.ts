@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import type { Translator } from '../i18n';
 import { PROFESSIONS } from '../services/medimail/mssAddress';
-import type { MedimailAccountView } from '../services/medimail/medimail';
+import type { MedimailAccountView, MedimailConcern } from '../services/medimail/medimail';
+import { department } from '../services/geography';
+import { formatPhone } from '../services/phone';
+import { displayName } from '../services/names';
 import type { MedimailAction } from '../services/medimail/accountStatus';
 import { plain } from './adaptive';
-import { departmentChoices, regionChoices, specialtyChoices } from './accreditation';
+import { departmentChoices, regionChoices } from './accreditation';
+import { SPECIALTIES } from '../services/medimail/nomenclature';
 import type { CardView } from './form';
 import { dateTime } from '../dates';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
@@ -26,12 +30,21 @@ export const shortTitle = (title: string) => (title.length > MAX_ACTION_TITLE ? 
 
 export const professionChoices = (t: Translator) => PROFESSIONS.map((p) => ({ title: t(`${ns}:profession.${p.code}`), value: p.code }));
 
+/** « Médecin — Pédiatrie »: the nomenclature's specialties, named with their profession, in alphabetical order per profession. */
+export const medimailSpecialtyChoices = (t: Translator) =>
+  SPECIALTIES.map((s) => ({ title: `${t(`${ns}:profession.${s.profession}`)} — ${t(`${ns}:specialty.${s.code}`)}`, value: s.code, profession: s.profession })).sort(
+    (a, b) => a.profession.localeCompare(b.profession) || a.title.localeCompare(b.title, 'fr'),
+  ).map(({ title, value }) => ({ title, value }));
+
+/** A specialty's label; an account finalised before the nomenclature may hold an accreditation code. */
+export const specialtyLabel = (t: Translator, code: string) => t([`${ns}:specialty.${code}`, `accreditation:specialty.${code}`]);
+
 const ORIENTATION = ['title', 'what', 'who', 'question', 'individual', 'structureWants', 'structureHas', 'types'] as const;
 const TYPES = ['typesTitle', 'typePer', 'typeInt', 'typeOrg', 'back'] as const;
 const CONNECTION_REQUIRED = ['structure', 'structureId', 'contactName', 'contactEmail'] as const;
 const CONNECTION = [...CONNECTION_REQUIRED, 'title', 'structureExample', 'structureIdExample', 'contactPhone', 'submit', 'back'] as const;
 const FORM_REQUIRED = ['lastName', 'firstName', 'email', 'profession'] as const;
-const FORM = [...FORM_REQUIRED, 'title', 'lastNameExample', 'firstNameExample', 'emailExample', 'nominative', 'confirmNominative', 'submit'] as const;
+const FORM = [...FORM_REQUIRED, 'title', 'lastNameExample', 'firstNameExample', 'emailExample', 'nominative', 'submit'] as const;
 const FINALISE_REQUIRED = ['rpps', 'structureKind', 'structureId', 'profession', 'phone', 'address', 'city', 'postalCode'] as const;
 const FINALISE = [
   'title',
@@ -82,6 +95,16 @@ const FINALISE_VALUES = {
 // The hub's buttons are the account's next steps, as its state machine gives them.
 export { MEDIMAIL_ACTIONS as MEDIMAIL_HUB_ACTIONS, type MedimailAction as MedimailHubAction } from '../services/medimail/accountStatus';
 
+/**
+ * What the form says before it goes on, already a sentence (its user parts escaped): a likely
+ * typo in the e-mail's domain (one click to correct), then the MSS address the user will get.
+ */
+const formNotice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('emailSuggestion'), text, suggestion: z.string().min(1), useSuggestion: text, keepEmail: text }),
+  z.object({ kind: z.literal('mss'), text, mss: z.string().min(1), confirm: text }),
+]);
+
 export const medimailSchemas = {
   orientation: z.object({ promptId: form.promptId, text: texts(...ORIENTATION, 'step') }),
   types: z.object({ promptId: form.promptId, text: texts('title', 'typePer', 'typeInt', 'typeOrg', 'back') }),
@@ -93,13 +116,12 @@ export const medimailSchemas = {
     text: texts(...FORM, 'step'),
     required: texts(...FORM_REQUIRED),
     professions: z.array(choice).min(1),
-    /** The warning on a role address ("secretariat@…"), its address escaped; '' when the address is nominative. */
-    roleAddress: z.string(),
-    values: values({ lastName: '', firstName: '', email: '', profession: '' }),
+    values: values({ lastName: '', firstName: '', email: '', profession: '', emailChecked: '' }),
+    notice: formNotice,
   }),
   /** A step that waits for something done elsewhere (a page, a mail), with what the user can do meanwhile. */
   waiting: z.object({ promptId: form.promptId, step: text, message: text, actions: z.array(action) }),
-  resendConfirmation: z.object({ ...form, text: texts('title', 'email', 'resend', 'back'), required: texts('email'), resendText: text, values: values({ email: '' }) }),
+  resendConfirmation: z.object({ ...form, text: texts('title', 'email', 'resend', 'back'), required: texts('email'), resendText: text, values: values({ email: '', emailChecked: '' }), notice: formNotice }),
   path: z.object({ promptId: form.promptId, text: texts('step', 'title', 'rpps', 'structure') }),
   finalise: z.object({
     ...form,
@@ -114,6 +136,8 @@ export const medimailSchemas = {
   finaliseRecap: z.object({
     ...form,
     text: texts('step', 'title', 'region', 'department', 'validate', 'edit'),
+    /** What the user should know before validating (an account already has this RPPS). */
+    warnings: z.array(text),
     required: texts('region', 'department'),
     facts: z.array(fact.extend({ value: userText })),
     regions: z.array(choice).min(1),
@@ -129,12 +153,22 @@ export const medimailSchemas = {
 export const centreSchemas = {
   queue: z.object({
     promptId: form.promptId,
-    text: texts('title', 'refresh', 'leave'),
+    text: texts('title', 'refresh', 'leave', 'requestsTitle', 'requestsEmpty'),
     count: text,
     items: z.array(z.object({ line: text, late: z.boolean() })),
     open: z.array(z.object({ title: text, accountId: z.string().min(1) })),
+    /** Requests beside the accounts (raccordement, BAL ORG, RPPS, changes), with their reference and state. */
+    requests: z.array(text),
+    done: z.array(z.object({ title: text, requestId: z.string().min(1) })),
   }),
-  summary: z.object({ ...form, text: texts('title', 'reason', 'validate', 'reject', 'back'), facts: z.array(fact.extend({ value: userText })), values: values({ reason: '' }) }),
+  summary: z.object({
+    ...form,
+    text: texts('title', 'reason', 'validate', 'reject', 'back'),
+    /** Duplicates and addresses to check, already sentences. */
+    warnings: z.array(text),
+    facts: z.array(fact.extend({ value: userText })),
+    values: values({ reason: '' }),
+  }),
 };
 
 export const orientationData = (t: Translator, promptId: string) => ({ promptId, text: { ...pick(t, `${ns}:orientation`, ORIENTATION), step: step(t, 'orientation') } });
@@ -156,15 +190,38 @@ export function regionData(t: Translator, view: CardView) {
 
 export const waysData = (t: Translator, promptId: string) => ({ promptId, text: pick(t, `${ns}:ways`, ['title', 'psc', 'pscHere', 'form', 'menu'] as const) });
 
-export function medimailFormData(t: Translator, view: CardView, roleAddress: boolean) {
+/**
+ * The form's notice, from what the step put in its values: `notice` = emailSuggestion (with
+ * `suggestion`) or mss (with `mss`, and `mssBase` when the first choice was taken).
+ */
+export function formNoticeData(t: Translator, v: Record<string, string | undefined>): z.infer<typeof formNotice> {
+  const f = (key: string, o?: Record<string, unknown>) => t(`${ns}:form.${key}`, o);
+  if (v.notice === 'emailSuggestion' && v.suggestion) {
+    const email = v.email ?? '';
+    return {
+      kind: 'emailSuggestion',
+      text: f('emailSuggestion', { suggestion: plain(v.suggestion), email: plain(email) }),
+      suggestion: v.suggestion,
+      useSuggestion: shortTitle(f('useSuggestion', { suggestion: v.suggestion })),
+      keepEmail: shortTitle(f('keepEmail', { email })),
+    };
+  }
+  if (v.notice === 'mss' && v.mss) {
+    const text = v.mssBase && v.mssBase !== v.mss ? f('mssNumbered', { mss: plain(v.mss), base: plain(v.mssBase) }) : f('mssPreview', { mss: plain(v.mss) });
+    return { kind: 'mss', text, mss: v.mss, confirm: f('confirmMss') };
+  }
+  return { kind: 'none' };
+}
+
+export function medimailFormData(t: Translator, view: CardView) {
   const text = { ...pick(t, `${ns}:form`, FORM), step: step(t, 'form') };
   return {
     ...formData(t, view),
     text,
     required: required(t, text, FORM_REQUIRED),
     professions: professionChoices(t),
-    roleAddress: roleAddress ? t(`${ns}:form.roleAddress`, { email: plain(view.values.email ?? '') }) : '',
-    values: view.values,
+    values: { ...view.values, emailChecked: view.values.emailChecked ?? '' },
+    notice: formNoticeData(t, view.values),
   };
 }
 
@@ -182,7 +239,8 @@ export function resendConfirmationData(t: Translator, view: CardView, from: stri
     text: { title: c.resendTitle, email: c.email, resend: c.resend, back: c.back },
     required: { email: requiredMessage(t, c.email) },
     resendText: t(`${ns}:confirm.resendText`, { from: plain(from) }),
-    values: view.values,
+    values: { ...view.values, emailChecked: view.values.emailChecked ?? '' },
+    notice: formNoticeData(t, view.values),
   };
 }
 
@@ -199,18 +257,19 @@ export function finaliseData(t: Translator, view: CardView, path: 'rpps' | 'stru
     text,
     required: required(t, { ...text, rpps: text.rppsField }, FINALISE_REQUIRED),
     professions: professionChoices(t),
-    specialties: specialtyChoices(t),
+    specialties: medimailSpecialtyChoices(t),
     values: view.values,
   };
 }
 
-export function finaliseRecapData(t: Translator, view: CardView, facts: { title: string; value: string }[]) {
+export function finaliseRecapData(t: Translator, view: CardView, facts: { title: string; value: string }[], warnings: string[] = []) {
   const text = { ...pick(t, `${ns}:finalise`, ['region', 'department', 'validate', 'edit'] as const), step: step(t, 'finalise'), title: t(`${ns}:finalise.recapTitle`) };
   return {
     ...formData(t, view),
     text,
     required: required(t, text, ['region', 'department'] as const),
     facts,
+    warnings,
     regions: regionChoices(),
     departments: departmentChoices(),
     values: view.values,
@@ -257,24 +316,72 @@ export interface AgentQueueItem {
   id: string;
   name: string;
   profession: string;
+  specialty?: string;
+  /** Department code (and so its region), once the account is finalised. */
+  department?: string;
+  liberal?: boolean;
   hours: number;
+  /** A duplicate or an address to check: the line says so. */
+  flagged?: boolean;
 }
 
-export function agentQueueData(t: Translator, promptId: string, items: AgentQueueItem[]) {
+/** « Haute-Garonne (31), Occitanie » */
+const placeOf = (code: string | undefined) => {
+  const d = code ? department(code) : undefined;
+  return d ? `${d.name} (${d.code}), ${d.regionName}` : '';
+};
+
+/** A request beside the accounts as the desk lists it. */
+export interface AgentRequestItem {
+  id: string;
+  reference: string;
+  type: string;
+  /** ISO date of reception. */
+  createdAt: string;
+  detail: Record<string, string | undefined>;
+}
+
+/** What a request is about, in a few words: the structure, or the account's address. */
+const requestWhat = (r: AgentRequestItem) => [r.detail.structure ?? r.detail.name ?? r.detail.mssAddress, r.detail.structureId ? `${r.detail.structureKind ?? ''} ${r.detail.structureId}`.trim() : r.detail.rpps].filter(Boolean).join(', ');
+
+export function agentQueueData(t: Translator, promptId: string, items: AgentQueueItem[], requests: AgentRequestItem[] = []) {
   const a = (key: string, o?: Record<string, unknown>) => t(`${ns}:agent.${key}`, o);
   return {
     promptId,
-    text: { title: a('title'), refresh: a('refresh'), leave: a('leave') },
+    text: { title: a('title'), refresh: a('refresh'), leave: a('leave'), requestsTitle: a('requestsTitle'), requestsEmpty: a('requestsEmpty') },
+    requests: requests.map((r, i) =>
+      `${plain(`${i + 1}. `)}${a('requestLine', { reference: r.reference, type: t(`${ns}:mail.centre.${r.type}`), what: plain(requestWhat(r)), date: dateTime(t, new Date(r.createdAt)) })}`,
+    ),
+    done: requests.slice(0, 3).map((r) => ({ title: shortTitle(a('requestDone', { reference: r.reference })), requestId: r.id })),
     count: items.length ? a('count', { count: items.length }) : a('empty'),
     items: items.map((item, i) => {
       const late = item.hours > 48;
-      return { late, line: `${i + 1}. ${a(late ? 'late' : 'item', { name: plain(item.name), profession: t(`${ns}:profession.${item.profession}`), hours: Math.floor(item.hours) })}` };
+      const liberal = item.liberal ? ` (${t(`${ns}:agent.liberal`).toLowerCase()})` : '';
+      const line = a(late ? 'late' : 'item', {
+        name: plain(displayName(item.name)),
+        profession: t(`${ns}:profession.${item.profession}`),
+        specialty: `${item.specialty ? ` — ${specialtyLabel(t, item.specialty)}` : ''}${liberal}`,
+        place: placeOf(item.department),
+        hours: Math.floor(item.hours),
+      });
+      // « 2. » at the start of a block is a Markdown list, numbered 1 by the chat: the number is escaped.
+      return { late, line: `${plain(`${i + 1}. `)}${item.flagged ? a('flagged', { line }) : line}` };
     }),
-    open: items.slice(0, 5).map((item, i) => ({ title: shortTitle(`${a('open')} ${i + 1} — ${item.name}`), accountId: item.id })),
+    open: items.slice(0, 3).map((item, i) => ({ title: shortTitle(`${a('open')} ${i + 1} — ${displayName(item.name)}`), accountId: item.id })),
   };
 }
 
-export function agentSummaryData(t: Translator, view: CardView, account: MedimailAccountView) {
+/** The concerns of an account as sentences for the agent. */
+export function concernTexts(t: Translator, concerns: MedimailConcern[]): string[] {
+  const status = (s: string) => t(`${ns}:agent.status.${s}`);
+  return concerns.map((c) =>
+    c.kind === 'borderlineAddress'
+      ? t(`${ns}:agent.concern.${c.reason}`)
+      : t(`${ns}:agent.concern.${c.kind}`, { mss: plain(c.mssAddress), status: status(c.status), rpps: c.kind === 'duplicateRpps' ? c.rpps : '' }),
+  );
+}
+
+export function agentSummaryData(t: Translator, view: CardView, account: MedimailAccountView, warnings: string[] = []) {
   const a = (key: string, o?: Record<string, unknown>) => t(`${ns}:agent.${key}`, o);
   const d = account.details;
   const yesNo = (v: boolean | undefined) => t(v ? `${ns}:finalise.yes` : `${ns}:finalise.no`);
@@ -284,16 +391,20 @@ export function agentSummaryData(t: Translator, view: CardView, account: Medimai
     ...(d
       ? [
           { title: a('identification'), value: d.path === 'rpps' ? a('rppsValue', { value: d.rpps }) : a('structureValue', { kind: d.structureKind, value: d.structureId }) },
-          { title: t(`${ns}:finalise.profession`), value: `${t(`${ns}:profession.${d.profession}`)}${d.specialty ? ` — ${t(`accreditation:specialty.${d.specialty}`)}` : ''}` },
+          { title: t(`${ns}:finalise.profession`), value: t(`${ns}:profession.${d.profession}`) },
+          ...(d.specialty ? [{ title: a('specialty'), value: specialtyLabel(t, d.specialty) }] : []),
+          { title: a('liberal'), value: yesNo(d.liberal) },
           { title: a('place'), value: [d.raisonSociale, d.service, d.address, `${d.postalCode} ${d.city}`].filter(Boolean).join(', ') },
-          { title: a('phones'), value: [d.phone, d.phone2].filter(Boolean).join(' / ') },
+          { title: a('region'), value: placeOf(d.department) },
+          { title: a('phones'), value: [d.phone, d.phone2].filter((p): p is string => Boolean(p)).map(formatPhone).join(' / ') },
           { title: a('options'), value: `${yesNo(d.directoryVisible)} / ${yesNo(d.dematerialisation)}` },
         ]
       : []),
   ].map((f) => ({ title: f.title, value: f.value ?? '' }));
   return {
     ...formData(t, view),
-    text: { title: a('summary', { name: plain(`${account.firstName} ${account.lastName}`) }), ...pick(t, `${ns}:agent`, ['reason', 'validate', 'reject', 'back'] as const) },
+    text: { title: a('summary', { name: plain(displayName(`${account.firstName} ${account.lastName}`)) }), ...pick(t, `${ns}:agent`, ['reason', 'validate', 'reject', 'back'] as const) },
+    warnings,
     facts,
     values: view.values,
   };

@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { agentQueueData, agentSummaryData, waitingData, type AgentQueueItem } from '../cards/medimail';
+import { agentQueueData, agentSummaryData, concernTexts, waitingData, type AgentQueueItem, type AgentRequestItem } from '../cards/medimail';
 import { renderCard } from '../cards/render';
 import { businessHoursBetween } from '../services/businessHours';
 import type { DeskAccounts, DeskAccountView } from '../services/desk/deskAccounts';
@@ -50,7 +50,13 @@ export class CentreDialog extends ComponentDialog {
           ])),
       }),
     );
-    this.addDialog(new CardPrompt('centre.p.queue', { verbs: ['open', 'refresh', 'leave'], schema: none, render: (t, v) => renderCard('centre/queue', agentQueueData(t, v.promptId, JSON.parse(v.values.items ?? '[]') as AgentQueueItem[])) }));
+    this.addDialog(
+      new CardPrompt('centre.p.queue', {
+        verbs: ['open', 'done', 'refresh', 'leave'],
+        schema: none,
+        render: (t, v) => renderCard('centre/queue', agentQueueData(t, v.promptId, JSON.parse(v.values.items ?? '[]') as AgentQueueItem[], JSON.parse(v.values.requests ?? '[]') as AgentRequestItem[])),
+      }),
+    );
     this.addDialog(
       new CardPrompt('centre.p.summary', {
         verbs: ['validate', 'reject', 'back'],
@@ -58,11 +64,11 @@ export class CentreDialog extends ComponentDialog {
         schemaFor: (verb) =>
           verb === 'reject'
             ? z.object({ reason: z.string().trim().max(1000).optional() }).superRefine((v, ctx) => {
-                if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'reasonRequired' });
+                if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'rejectReasonRequired' });
               })
             : undefined,
         fields: { reason: { label: 'medimail:agent.reason' } },
-        render: (t, v) => renderCard('centre/summary', agentSummaryData(t, v, JSON.parse(v.values.account ?? '{}'))),
+        render: (t, v) => renderCard('centre/summary', agentSummaryData(t, v, JSON.parse(v.values.account ?? '{}'), concernTexts(t, JSON.parse(v.values.concerns ?? '[]')))),
       }),
     );
     this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));
@@ -99,18 +105,36 @@ export class CentreDialog extends ComponentDialog {
     const agent = await this.agent(step.context);
     if (!agent) return step.replaceDialog(SIGN_IN);
     const now = this.now();
-    const items: AgentQueueItem[] = (await this.medimail.queue(agent.id)).map((a) => ({
-      id: a.id,
-      name: `${a.firstName} ${a.lastName}`,
-      profession: a.profession,
-      hours: businessHoursBetween(a.submittedAt ?? now, now),
-    }));
-    return step.beginDialog('centre.p.queue', { values: { items: JSON.stringify(items) } });
+    const items: AgentQueueItem[] = await Promise.all(
+      (await this.medimail.queue(agent.id)).map(async (a) => ({
+        id: a.id,
+        name: `${a.firstName} ${a.lastName}`,
+        profession: a.details?.profession ?? a.profession,
+        specialty: a.details?.specialty,
+        department: a.details?.department,
+        liberal: a.details?.liberal,
+        hours: businessHoursBetween(a.submittedAt ?? now, now),
+        flagged: (await this.medimail.concerns(a.id)).length > 0,
+      })),
+    );
+    const requests: AgentRequestItem[] = (await this.medimail.openRequests(agent.id)).map((r) => ({ id: r.id, reference: r.reference, type: r.type, createdAt: r.createdAt.toISOString(), detail: r.detail }));
+    return step.beginDialog('centre.p.queue', { values: { items: JSON.stringify(items), requests: JSON.stringify(requests) } });
   }
 
   private async routeQueue(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb, values } = step.result as CardPromptResult<FieldValues>;
     if (verb === 'open' && values.accountId) return step.replaceDialog(REVIEW, { accountId: values.accountId });
+    if (verb === 'done' && values.requestId) {
+      const agent = await this.agent(step.context);
+      if (!agent) return step.replaceDialog(SIGN_IN);
+      const request = (await this.medimail.openRequests(agent.id)).find((r) => r.id === values.requestId);
+      // Already handled (by a colleague, or a second click): the queue is shown as it is now.
+      if (request) {
+        await this.medimail.closeRequest(agent.id, request.id);
+        await step.context.sendActivity(tr(step.context)('medimail:agent.requestClosed', { reference: request.reference }));
+      }
+      return step.replaceDialog(QUEUE);
+    }
     if (verb === 'leave') {
       await this.session.end(step.context);
       await step.context.sendActivity(tr(step.context)('medimail:agent.left'));
@@ -125,7 +149,8 @@ export class CentreDialog extends ComponentDialog {
     const { accountId } = step.options as { accountId: string };
     const account = await this.medimail.account(accountId);
     if (!account) return step.replaceDialog(QUEUE);
-    return step.beginDialog('centre.p.summary', { values: { account: JSON.stringify(account) } });
+    const concerns = await this.medimail.concerns(accountId);
+    return step.beginDialog('centre.p.summary', { values: { account: JSON.stringify(account), concerns: JSON.stringify(concerns) } });
   }
 
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {

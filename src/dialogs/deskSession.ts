@@ -43,7 +43,8 @@ export class DeskSession {
   /** Sends the intro and the one-time link to the desk's sign-in page. */
   async sendLink(context: TurnContext, introKey: string, linkKey: string): Promise<void> {
     const t = tr(context);
-    const link = await this.links.create(DESK_SIGN_IN_PURPOSE, { ...TurnContext.getConversationReference(context.activity), locale: turnLocale(context) });
+    // The page speaks to the desk's role (an OA expert, a service-centre agent): it travels with the link.
+    const link = await this.links.create(DESK_SIGN_IN_PURPOSE, { ...TurnContext.getConversationReference(context.activity), locale: turnLocale(context), deskRole: this.role });
     await context.sendActivity(t(introKey));
     await context.sendActivity(t(linkKey, { url: `${this.publicUrl()}/compte/bureau/connexion/${link.token}` }));
   }

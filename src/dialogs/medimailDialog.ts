@@ -5,6 +5,7 @@ import {
   MEDIMAIL_HUB_ACTIONS,
   connectionData,
   finaliseData,
+  specialtyLabel,
   finaliseRecapData,
   medimailFormData,
   medimailHubData,
@@ -22,8 +23,8 @@ import {
 import { renderCard } from '../cards/render';
 import type { Translator } from '../i18n';
 import { isOpen } from '../services/businessHours';
-import { emailSchema } from '../services/email';
-import { departmentFromPostalCode, region } from '../services/geography';
+import { emailSchema, maskEmail, suggestEmail } from '../services/email';
+import { department as departmentOf, departmentFromPostalCode, region } from '../services/geography';
 import { checkProfessionalId, checkStructureId } from '../services/identifiers';
 import {
   MEDIMAIL_ACTIVE_EVENT,
@@ -38,17 +39,16 @@ import type { MedimailTyped } from './medimailWords';
 import type { SecureLinks } from '../services/identity/secureLinks';
 import type { MedimailAccountView, MedimailDetails, MedimailService } from '../services/medimail/medimail';
 import { dateTime } from '../dates';
-import { PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
+import { MEDIMAIL_KNOWN_REGIONS, PROFESSION_CODES, isRoleAddress } from '../services/medimail/mssAddress';
 import { checkFrenchPhone, formatPhone } from '../services/phone';
-import { SPECIALTY_CODES } from '../services/accreditation/specialties';
+import { SPECIALTY_CODES, specialtyOf } from '../services/medimail/nomenclature';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
 import { tr, turnLocale } from './turn';
 import { plain } from '../cards/adaptive';
-import { PERSON_NAME } from '../services/names';
-import { correctedEmailSchema } from './correctedEmail';
+import { PERSON_NAME, displayName } from '../services/names';
 
 export const MEDIMAIL_DIALOG = 'medimail';
 const ENTRY = 'mm.entry';
@@ -113,12 +113,18 @@ const connectionSchema = z.object({
 
 const regionSchema = z.object({ region: z.string().refine((v) => Boolean(region(v)), 'choice') });
 
+/** The seed: « L'adresse doit forcément être une adresse nominative » — a role address is refused. */
+const nominativeEmail = emailSchema.refine((v) => !isRoleAddress(v), 'roleAddress');
+
 const formSchema = z.object({
   lastName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
   firstName: z.string().trim().min(1).max(80).regex(PERSON_NAME, 'name'),
-  email: emailSchema,
+  email: nominativeEmail,
   profession: z.enum(PROFESSION_CODES, { message: 'choice' }),
-  confirmNominative: z.string().optional(),
+  /** The address the user kept after a typo was suggested. */
+  emailChecked: z.string().optional(),
+  /** The MSS address the user saw and confirmed. */
+  mssChecked: z.string().optional(),
 });
 
 const phone = (required: boolean) =>
@@ -140,7 +146,7 @@ const finaliseSchema = z
     structureKind: z.enum(['FINESS', 'SIREN', 'SIRET']).optional(),
     structureId: z.string().optional(),
     profession: z.enum(PROFESSION_CODES, { message: 'choice' }),
-    specialty: z.union([z.enum(SPECIALTY_CODES), z.literal('')]).optional(),
+    specialty: z.union([z.enum(SPECIALTY_CODES, { message: 'choice' }), z.literal('')]).optional(),
     liberal: z.string().optional(),
     phone: phone(true),
     phone2: phone(false),
@@ -161,9 +167,11 @@ const finaliseSchema = z
   })
   .passthrough();
 
-/** The path's own identifier: RPPS with its key (8 + RPPS recognised), or the structure's. */
+/** The path's own identifier: RPPS with its key (8 + RPPS recognised), or the structure's; a specialty of the profession chosen. */
 const pathSchema = (path: string) =>
   finaliseSchema.superRefine((v, ctx) => {
+    const specialty = v.specialty ? specialtyOf(v.specialty) : undefined;
+    if (specialty && specialty.profession !== v.profession) ctx.addIssue({ code: 'custom', path: ['specialty'], message: 'specialtyProfession' });
     if (path === 'rpps') {
       const check = checkProfessionalId(v.rpps ?? '');
       if (check.status === 'invalid' && check.reason === 'empty') ctx.addIssue({ code: 'custom', path: ['rpps'], message: 'required' });
@@ -178,16 +186,25 @@ const pathSchema = (path: string) =>
     }
   });
 
-const recapSchema = z.object({
-  region: z.string().refine((v) => Boolean(region(v)), 'choice'),
-  department: z.string().min(1),
-});
+/** The region must be the department's own: a recap saying « Bretagne » with « Haute-Garonne » is refused. */
+const recapSchema = z
+  .object({
+    region: z.string().refine((v) => Boolean(region(v)), 'choice'),
+    department: z.string().refine((v) => Boolean(departmentOf(v)), 'choice'),
+  })
+  .superRefine((v, ctx) => {
+    const d = departmentOf(v.department);
+    if (d && region(v.region) && d.regionCode !== v.region) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: 'regionDepartment', params: { department: `${d.name} (${d.code})`, region: d.regionName } });
+    }
+  });
 
 const FINALISE_FIELDS = Object.fromEntries(
   [
     ['rpps', 'rppsField', 'rppsExample'],
     ['structureId', 'structureId', 'structureIdExample'],
     ['profession', 'profession'],
+    ['specialty', 'specialty'],
     ['phone', 'phone', 'phoneExample'],
     ['phone2', 'phone2', 'phoneExample'],
     ['address', 'address', 'addressExample'],
@@ -231,7 +248,7 @@ export class MedimailDialog extends InterruptibleDialog {
     prompt('mm.p.region', { verbs: ['submit'], validate: ['submit'], schema: regionSchema, fields: { region: { label: 'medimail:region.region' } }, render: (t, v) => renderCard('medimail/region', regionData(t, v)) });
     prompt('mm.p.ways', { verbs: ['form', 'menu'], schema: none, render: (t, v) => renderCard('medimail/ways', waysData(t, v.promptId)) });
     prompt('mm.p.form', {
-      verbs: ['submit'],
+      verbs: ['submit', 'useSuggestion'],
       validate: ['submit'],
       schema: formSchema,
       fields: {
@@ -240,7 +257,7 @@ export class MedimailDialog extends InterruptibleDialog {
         email: { label: 'medimail:form.email', example: 'medimail:form.emailExample' },
         profession: { label: 'medimail:form.profession' },
       },
-      render: (t, v) => renderCard('medimail/form', medimailFormData(t, v, v.values.roleAddress === 'true')),
+      render: (t, v) => renderCard('medimail/form', medimailFormData(t, v)),
     });
     prompt('mm.p.waitPassword', {
       verbs: ['newLink'],
@@ -255,10 +272,9 @@ export class MedimailDialog extends InterruptibleDialog {
       render: (t, v) => renderCard('medimail/waiting', waitingData(t, v.promptId, 'confirm', t('medimail:confirm.waiting'), [{ title: t('medimail:confirm.notReceived'), verb: 'notReceived' }])),
     });
     prompt('mm.p.resend', {
-      verbs: ['submit', 'back'],
+      verbs: ['submit', 'useSuggestion', 'back'],
       validate: ['submit'],
-      schema: correctedEmailSchema({}, { required: true }),
-      schemaFor: (verb, shown) => (verb === 'submit' ? correctedEmailSchema(shown, { required: true }) : undefined),
+      schema: z.object({ email: nominativeEmail, emailChecked: z.string().optional() }),
       fields: { email: { label: 'medimail:confirm.email', example: 'medimail:form.emailExample' } },
       render: (t, v) => renderCard('medimail/resendConfirmation', resendConfirmationData(t, v, this.settings.sender)),
     });
@@ -275,7 +291,16 @@ export class MedimailDialog extends InterruptibleDialog {
       validate: ['validate'],
       schema: recapSchema,
       fields: { region: { label: 'medimail:finalise.region' }, department: { label: 'medimail:finalise.department' } },
-      render: (t, v) => renderCard('medimail/finaliseRecap', finaliseRecapData(t, v, recapFacts(t, JSON.parse(v.values.details ?? '{}') as MedimailDetails))),
+      render: (t, v) =>
+        renderCard(
+          'medimail/finaliseRecap',
+          finaliseRecapData(
+            t,
+            v,
+            recapFacts(t, JSON.parse(v.values.identity ?? '{}') as RecapIdentity, JSON.parse(v.values.details ?? '{}') as MedimailDetails),
+            v.values.duplicateOf ? [t('medimail:recap.duplicateRpps', { email: plain(v.values.duplicateOf) })] : [],
+          ),
+        ),
     });
     prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, events: [MEDIMAIL_NOTICE_EVENT], render: (t, v) => renderCard('medimail/hub', medimailHubData(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView)) });
     prompt('mm.p.waitSignIn', {
@@ -395,15 +420,15 @@ export class MedimailDialog extends InterruptibleDialog {
     const { verb, values } = step.result as CardPromptResult<z.infer<typeof connectionSchema>>;
     if (verb === 'back') return step.replaceDialog(ENTRY);
     const check = checkStructureId(values.structureId);
-    await this.medimail.requestConnection({
+    const { reference } = await this.medimail.requestConnection({
       structure: values.structure,
       structureKind: check.status === 'valid' ? check.kind : '',
       structureId: check.value,
       contactName: values.contactName,
       contactEmail: values.contactEmail,
       contactPhone: values.contactPhone ? checkFrenchPhone(values.contactPhone).value : undefined,
-    });
-    await step.context.sendActivity(tr(step.context)('medimail:connection.sent', { email: values.contactEmail }));
+    }, turnLocale(step.context));
+    await step.context.sendActivity(tr(step.context)('medimail:connection.sent', { email: plain(values.contactEmail), reference }));
     return step.endDialog();
   }
 
@@ -417,7 +442,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const { values } = step.result as CardPromptResult<{ region: string }>;
     if (!this.settings.regions.includes(values.region)) {
       const names = this.settings.regions.map((code) => region(code)?.name ?? code).join(', ');
-      await step.context.sendActivity(tr(step.context)('medimail:region.unavailable', { regions: names }));
+      const elsewhere = (MEDIMAIL_KNOWN_REGIONS as readonly string[]).includes(values.region);
+      await step.context.sendActivity(tr(step.context)(elsewhere ? 'medimail:region.elsewhere' : 'medimail:region.unavailable', { regions: names, region: region(values.region)?.name ?? '' }));
       return step.endDialog();
     }
     return step.beginDialog('mm.p.ways');
@@ -434,13 +460,23 @@ export class MedimailDialog extends InterruptibleDialog {
     return step.beginDialog('mm.p.form', { values: (step.options as FieldValues | undefined) ?? {} });
   }
 
-  /** A role address (contact@, secrétariat@…) is pointed out first: the MSS address derives from it. */
+  /**
+   * The form is valid (a role address was refused by its schema); before the account is held,
+   * what needs the user's word: a likely typo in the e-mail's domain (one click to correct), then
+   * the MSS address they will get, numbered if taken — shown before they go on.
+   */
   private async checkForm(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { values } = step.result as CardPromptResult<z.infer<typeof formSchema>>;
+    const { verb, values: raw } = step.result as CardPromptResult<FieldValues>;
     const t = tr(step.context);
-    if (isRoleAddress(values.email) && values.confirmNominative !== 'true') {
-      return step.replaceDialog(FORM, { ...stringValues(values), roleAddress: 'true' });
-    }
+    // The corrected address chosen with one click: the rest was already valid, so the form goes on.
+    const chosen = verb === 'useSuggestion' ? formSchema.safeParse({ ...raw, email: raw.suggestion ?? '', emailChecked: raw.suggestion ?? '' }) : undefined;
+    if (chosen && !chosen.success) return step.replaceDialog(FORM, { ...raw, email: raw.suggestion ?? '', notice: '', suggestion: '' });
+    const values = chosen?.success ? chosen.data : (raw as unknown as z.infer<typeof formSchema>);
+    const keep = { ...stringValues(values), emailChecked: values.emailChecked ?? '' };
+    const suggestion = suggestEmail(values.email);
+    if (suggestion && values.emailChecked !== values.email) return step.replaceDialog(FORM, { ...keep, notice: 'emailSuggestion', suggestion });
+    const proposed = await this.medimail.proposedAddress(values);
+    if (values.mssChecked !== proposed.mss) return step.replaceDialog(FORM, { ...keep, notice: 'mss', mss: proposed.mss, mssBase: proposed.base });
     // The account's confirmation mail goes to this address: a few per client, and per address, whoever asks.
     if (!(await withinLimits(step.context, this.limits, 'registration', [values.email]))) return step.replaceDialog(FORM, stringValues(values));
     const result = await this.medimail.startRegistration({ ...values, locale: turnLocale(step.context) }, this.reference(step.context));
@@ -504,13 +540,21 @@ export class MedimailDialog extends InterruptibleDialog {
   private async askResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
     if (!account) return step.replaceDialog(ENTRY);
-    return step.beginDialog('mm.p.resend', { values: { email: account.email } });
+    const given = step.options as FieldValues | undefined;
+    return step.beginDialog('mm.p.resend', { values: given?.email ? given : { email: account.email } });
   }
 
   private async doResend(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { verb, values } = step.result as CardPromptResult<{ email: string }>;
+    const { verb, values } = step.result as CardPromptResult<{ email: string; emailChecked?: string; suggestion?: string }>;
+    if (verb === 'useSuggestion') {
+      const chosen = nominativeEmail.safeParse(values.suggestion ?? '');
+      if (!chosen.success) return step.replaceDialog(RESEND);
+      Object.assign(values, { email: chosen.data, emailChecked: chosen.data });
+    }
+    const suggestion = verb === 'submit' ? suggestEmail(values.email) : undefined;
+    if (suggestion && values.emailChecked !== values.email) return step.replaceDialog(RESEND, { email: values.email, notice: 'emailSuggestion', suggestion });
     const accountId = await this.accountId(step.context);
-    if (verb === 'submit' && accountId && (await withinLimits(step.context, this.limits, 'registration', [values.email]))) {
+    if ((verb === 'submit' || verb === 'useSuggestion') && accountId && (await withinLimits(step.context, this.limits, 'registration', [values.email]))) {
       const sent = await this.medimail.sendConfirmation(accountId, values.email);
       await step.context.sendActivity(tr(step.context)('medimail:confirm.resent', { email: sent.maskedEmail }));
     }
@@ -543,7 +587,19 @@ export class MedimailDialog extends InterruptibleDialog {
     const department = postal.status === 'valid' ? postal.department : undefined;
     const details = toDetails(path, values, department?.regionCode ?? '', department?.code ?? '');
     (await this.state.get(step.context, {})).draft = { ...stringValues(values), path };
-    return step.beginDialog('mm.p.recap', { values: { region: department?.regionCode ?? '', department: department?.code ?? '', details: JSON.stringify(details) } });
+    const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
+    const identity: RecapIdentity = { name: account ? `${account.firstName} ${account.lastName}` : '', email: account?.email ?? '', mss: account?.mssAddress ?? '' };
+    // Another account with this RPPS: said before « Je valide » (the agent sees it too).
+    const others = details.rpps && account ? await this.medimail.othersWithRpps(details.rpps, account.id) : [];
+    return step.beginDialog('mm.p.recap', {
+      values: {
+        region: department?.regionCode ?? '',
+        department: department?.code ?? '',
+        details: JSON.stringify(details),
+        identity: JSON.stringify(identity),
+        duplicateOf: others.length ? maskEmail(others[0].email) : '',
+      },
+    });
   }
 
   private async validate(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -555,8 +611,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const account = await this.medimail.account(accountId);
     const details = toDetails(draft.path === 'structure' ? 'structure' : 'rpps', pathSchema(draft.path ?? 'rpps').parse(draft) as z.infer<typeof finaliseSchema>, values.region, values.department);
     if (account?.status === 'ACTIVE') {
-      await this.medimail.updateDetails(accountId, details);
-      await step.context.sendActivity(tr(step.context)('medimail:edit.saved'));
+      const { reference } = await this.medimail.updateDetails(accountId, details);
+      await step.context.sendActivity(tr(step.context)('medimail:edit.saved', { reference }));
     } else {
       await this.medimail.rememberConversation(accountId, this.reference(step.context));
       await this.medimail.submit(accountId, details);
@@ -651,7 +707,6 @@ export class MedimailDialog extends InterruptibleDialog {
     const t = tr(step.context);
     const accountId = await this.accountId(step.context);
     if (!accountId) return step.replaceDialog(ENTRY);
-    if (isRoleAddress(values.email) && values.confirmNominative !== 'true') return step.replaceDialog(IDENTITY, { ...stringValues(values), roleAddress: 'true' });
     const account = await this.medimail.account(accountId);
     if (account?.status !== 'REJECTED') return step.replaceDialog(HUB);
     const emailChanged = values.email.trim().toLowerCase() !== account.email;
@@ -689,7 +744,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const account = await this.medimail.account((await this.accountId(step.context))!);
     const t = tr(step.context);
     await step.context.sendActivity(t('medimail:signin.active', { mss: account!.mssAddress }));
-    await step.context.sendActivity(t('medimail:signin.next'));
+    // An e-CPS needs an RPPS: without one, the advice is to report the RPPS first.
+    await step.context.sendActivity(t(account!.details?.path === 'structure' ? 'medimail:signin.nextNoRpps' : 'medimail:signin.next'));
     return step.replaceDialog(HUB);
   }
 
@@ -704,8 +760,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const accountId = await this.accountId(step.context);
     if (verb === 'submit' && accountId) {
       const rpps = checkProfessionalId(values.rpps).value;
-      await this.medimail.requestRppsUpdate(accountId, rpps);
-      await step.context.sendActivity(tr(step.context)('medimail:rpps.sent', { rpps }));
+      const { reference } = await this.medimail.requestRppsUpdate(accountId, rpps);
+      await step.context.sendActivity(tr(step.context)('medimail:rpps.sent', { rpps, reference }));
     }
     return step.replaceDialog(HUB);
   }
@@ -718,8 +774,8 @@ export class MedimailDialog extends InterruptibleDialog {
     const { verb, values } = step.result as CardPromptResult<{ name: string; structure: string }>;
     const accountId = await this.accountId(step.context);
     if (verb === 'submit' && accountId) {
-      await this.medimail.requestOrgMailbox(accountId, values);
-      await step.context.sendActivity(tr(step.context)('medimail:org.sent'));
+      const { reference } = await this.medimail.requestOrgMailbox(accountId, values);
+      await step.context.sendActivity(tr(step.context)('medimail:org.sent', { reference }));
     }
     return step.replaceDialog(HUB);
   }
@@ -789,15 +845,25 @@ function detailValues(d: MedimailDetails): FieldValues {
   };
 }
 
-/** The recap's lines, in the user's language. */
-function recapFacts(t: Translator, d: MedimailDetails): { title: string; value: string }[] {
-  const f = (key: string) => t(`medimail:finalise.${key}`);
-  const yes = (v: boolean) => f(v ? 'yes' : 'no');
+interface RecapIdentity {
+  name: string;
+  email: string;
+  mss: string;
+}
+
+/** The recap's lines, in the user's language: everything that will be sent (region and department are the inputs below). */
+function recapFacts(t: Translator, who: RecapIdentity, d: MedimailDetails): { title: string; value: string }[] {
+  const f = (key: string) => t(`medimail:recap.${key}`);
+  const yes = (v: boolean) => t(`medimail:finalise.${v ? 'yes' : 'no'}`);
   return [
-    d.path === 'rpps' ? { title: f('rppsField'), value: d.rpps ?? '' } : { title: f('structureId'), value: `${d.structureKind} ${d.structureId}` },
-    { title: f('profession'), value: `${t(`medimail:profession.${d.profession}`)}${d.specialty ? ` — ${t(`accreditation:specialty.${d.specialty}`)}` : ''}` },
+    { title: f('name'), value: displayName(who.name) },
+    { title: f('email'), value: who.email },
+    { title: f('mss'), value: who.mss },
+    d.path === 'rpps' ? { title: f('rpps'), value: d.rpps ?? '' } : { title: f('structure'), value: `${d.structureKind} ${d.structureId}` },
+    { title: f('profession'), value: t(`medimail:profession.${d.profession}`) },
+    ...(d.specialty ? [{ title: f('specialty'), value: specialtyLabel(t, d.specialty) }] : []),
     { title: f('liberal'), value: yes(d.liberal) },
-    { title: f('phone'), value: [d.phone, d.phone2].filter(Boolean).map((p) => formatPhone(p!)).join(' / ') },
+    { title: f('phones'), value: [d.phone, d.phone2].filter((p): p is string => Boolean(p)).map(formatPhone).join(' / ') },
     { title: f('address'), value: `${d.address}, ${d.postalCode} ${d.city}` },
     ...(d.raisonSociale ? [{ title: f('raisonSociale'), value: d.raisonSociale }] : []),
     ...(d.service ? [{ title: f('service'), value: d.service }] : []),

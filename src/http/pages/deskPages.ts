@@ -1,6 +1,6 @@
 import type { i18n as I18n } from 'i18next';
 import type { Translator, Locale } from '../../i18n';
-import type { DeskAccounts } from '../../services/desk/deskAccounts';
+import type { DeskAccounts, DeskRole } from '../../services/desk/deskAccounts';
 import { DESK_ACTIVATION } from '../../services/desk/deskAccounts';
 import { DESK_SIGN_IN_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
@@ -22,6 +22,9 @@ import {
 
 type Form = Record<string, string | undefined>;
 
+/** The desk a page speaks to: the words are per role (desk:role.EXPERT / desk:role.AGENT). */
+const roleOf = (value: unknown): DeskRole => ((value as { deskRole?: unknown } | null)?.deskRole === 'AGENT' ? 'AGENT' : 'EXPERT');
+
 /** The desks' own pages: sign-in (e-mail and password) and account activation (a first password). */
 export class DeskPages {
   constructor(
@@ -37,7 +40,7 @@ export class DeskPages {
 
   async showSignIn(token: string): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_SIGN_IN_PURPOSE);
-    return link ? this.signInForm(t, locale, token) : expiredPage(t, locale);
+    return link ? this.signInForm(t, locale, token, roleOf(link.conversation)) : expiredPage(t, locale);
   }
 
   async submitSignIn(token: string, form: Form, visitor: Visitor): Promise<PageResponse> {
@@ -45,8 +48,9 @@ export class DeskPages {
     if (!link) return expiredPage(t, locale);
     if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
     const result = await this.accounts.signIn(form.email ?? '', form.password ?? '');
-    if (result.status === 'invalid') return this.signInForm(t, locale, token, t('desk:pages.invalid', { count: result.remaining }), form.email);
-    if (result.status === 'locked') return this.signInForm(t, locale, token, t('desk:pages.locked', { time: time(t, result.until) }), form.email);
+    const role = roleOf(link.conversation);
+    if (result.status === 'invalid') return this.signInForm(t, locale, token, role, t('desk:pages.invalid', { count: result.remaining }), form.email);
+    if (result.status === 'locked') return this.signInForm(t, locale, token, role, t('desk:pages.locked', { time: time(t, result.until) }), form.email);
     return finishLink(this.links, link, result.account.id, visitor, this.signedIn, { t, locale, message: t('pages:signin.done') });
   }
 
@@ -66,13 +70,13 @@ export class DeskPages {
     }
     // An activation link is made by the administrator's command, for no conversation: nothing to hand over.
     await this.links.complete(link.id, account.id, true);
-    return donePage(t, locale, t('desk:pages.activated'), t('desk:pages.activatedTitle'));
+    return donePage(t, locale, t(`desk:role.${account.role}.activated`), t('desk:pages.activatedTitle'));
   }
 
-  private signInForm(t: Translator, locale: Locale, token: string, error?: string, email = ''): PageResponse {
+  private signInForm(t: Translator, locale: Locale, token: string, role: DeskRole, error?: string, email = ''): PageResponse {
     return securePage(t, locale, {
-      title: t('desk:pages.signinTitle'),
-      paragraphs: [t('desk:pages.signinIntro')],
+      title: t(`desk:role.${role}.signinTitle`),
+      paragraphs: [t(`desk:role.${role}.signinIntro`)],
       errors: error ? [error] : [],
       html: emailPasswordForm(t, `/compte/bureau/connexion/${encodeURIComponent(token)}`, email),
     });

@@ -169,7 +169,9 @@ export class MedimailPages {
   }
 
   private cguForm(t: Translator, locale: Locale, token: string, error?: string): PageResponse {
-    const html = `<details><summary>${escapeHtml(t('medimail:pages.cguFull'))}</summary><pre>${escapeHtml(t('medimail:cgu.full'))}</pre></details>
+    // Sésame holds a summary only: it says so, and links the operator's published terms, which are authoritative.
+    const html = `<details open><summary>${escapeHtml(t('medimail:pages.cguSummaryTitle'))}</summary><pre>${escapeHtml(t('medimail:cgu.summary'))}</pre></details>
+<p><a href="${escapeHtml(t('medimail:pages.cguUrl'))}" rel="noopener noreferrer" target="_blank">${escapeHtml(t('medimail:pages.cguPublished'))}</a></p>
 <form method="post" action="/compte/medimail/connexion/${encodeURIComponent(token)}/cgu">
   <label><input type="checkbox" name="accept" value="yes" required> ${escapeHtml(t('medimail:pages.cguAccept'))}</label>
   <button type="submit">${escapeHtml(t('medimail:pages.cguSubmit'))}</button>

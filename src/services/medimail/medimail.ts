@@ -12,10 +12,11 @@ import { lockedMail } from '../identity/lockNotice';
 import { PERSON_NAME } from '../names';
 import { maskEmail } from '../email';
 import { DeskAccessError } from '../accreditation/engagement';
-import { SPECIALTY_CODES } from '../accreditation/specialties';
+import { SPECIALTY_CODES as ACCREDITATION_SPECIALTY_CODES } from '../accreditation/specialties';
+import { SPECIALTY_CODES } from './nomenclature';
 import type { Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
-import { PROFESSION_CODES, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
+import { PROFESSION_CODES, borderlineAddress, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
 import { isMedimailStatus, statusesFor, transition, type MedimailSituation, type MedimailStatus } from './accountStatus';
 
 export type { MedimailStatus } from './accountStatus';
@@ -27,7 +28,8 @@ export const detailsSchema = z.object({
   structureKind: z.enum(['FINESS', 'SIREN', 'SIRET']).optional(),
   structureId: z.string().optional(),
   profession: z.enum(PROFESSION_CODES),
-  specialty: z.enum(SPECIALTY_CODES).optional(),
+  /** A specialty of the national nomenclature; accounts finalised before it kept an accreditation code, still read. */
+  specialty: z.enum([...SPECIALTY_CODES, ...ACCREDITATION_SPECIALTY_CODES]).optional(),
   liberal: z.boolean(),
   phone: z.string().regex(/^0[1-9]\d{8}$/),
   phone2: z.string().regex(/^0[1-9]\d{8}$/).optional(),
@@ -63,6 +65,27 @@ export interface MedimailAccountView {
 export function situationOf(account: MedimailAccountView): MedimailSituation {
   return { status: account.status, withoutRpps: account.details?.path === 'structure', rppsRequestedAt: account.rppsRequestedAt };
 }
+
+export type ServiceCentreRequestType = 'CONNECTION' | 'RPPS_UPDATE' | 'ORG_MAILBOX' | 'CHANGE';
+
+export interface ServiceCentreRequestView {
+  id: string;
+  reference: string;
+  type: ServiceCentreRequestType;
+  status: 'RECEIVED' | 'DONE';
+  createdAt: Date;
+  requesterEmail: string | undefined;
+  detail: Record<string, string | undefined>;
+}
+
+/** MM-000042: short enough to read on the phone. */
+export const requestReference = (n: number) => `MM-${String(n).padStart(6, '0')}`;
+
+/** What the agent who validates an account should look at (none of it blocks the account). */
+export type MedimailConcern =
+  | { kind: 'duplicateRpps'; rpps: string; mssAddress: string; status: MedimailStatus }
+  | { kind: 'sameName'; mssAddress: string; status: MedimailStatus }
+  | { kind: 'borderlineAddress'; reason: 'roleWord' | 'noName' };
 
 export type MedimailSignIn =
   | { status: 'otpSent'; accountId: string }
@@ -115,6 +138,17 @@ export class MedimailService {
       (await this.db.medimailAccount.findMany({ where: { mssAddress: { startsWith: local }, NOT: except ? { id: except } : undefined }, select: { mssAddress: true } })).map((a) => a.mssAddress),
     );
     return distinctAddress(`${local}@${domain}`, (candidate) => taken.has(candidate));
+  }
+
+  /**
+   * The address the form would give, shown before the user goes on: `base` is the rule's own
+   * address, `mss` the one they get (numbered when another account has `base`). A form this
+   * address already began (status FORM) does not count against itself.
+   */
+  async proposedAddress(form: { firstName: string; lastName: string; email: string; profession: ProfessionCode }): Promise<{ mss: string; base: string }> {
+    const own = await this.db.medimailAccount.findUnique({ where: { email: form.email.trim().toLowerCase() }, select: { id: true, status: true } });
+    const mss = await this.previewAddress(form.firstName, form.lastName, form.profession, own?.status === 'FORM' ? own.id : undefined);
+    return { mss, base: mssAddressFor(form.firstName, form.lastName, form.profession) };
   }
 
   /**
@@ -235,12 +269,16 @@ export class MedimailService {
   }
 
   /** "Modifier mes informations" on an active account: saved, and passed to the service centre. */
-  async updateDetails(accountId: string, details: MedimailDetails): Promise<void> {
+  async updateDetails(accountId: string, details: MedimailDetails): Promise<{ reference: string }> {
     const data = detailsSchema.parse(details);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     transition(account.status as MedimailStatus, 'detailsUpdated');
     await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data) } });
-    await this.toServiceCentre('CHANGE', { mssAddress: account.mssAddress, phone: data.phone, address: `${data.address}, ${data.postalCode} ${data.city}`, directory: String(data.directoryVisible), dematerialisation: String(data.dematerialisation) }, accountId);
+    return this.toServiceCentre(
+      'CHANGE',
+      { mssAddress: account.mssAddress, phone: data.phone, address: `${data.address}, ${data.postalCode} ${data.city}`, directory: String(data.directoryVisible), dematerialisation: String(data.dematerialisation) },
+      { accountId, email: account.email, locale: account.locale },
+    );
   }
 
   async rememberConversation(accountId: string, conversation: unknown): Promise<void> {
@@ -360,31 +398,119 @@ export class MedimailService {
   // ---- afterwards, and what the service centre receives besides accounts ----
 
   /** "J'ai reçu mon RPPS": an update request to the service centre (the seed's procedure). */
-  async requestRppsUpdate(accountId: string, rpps: string): Promise<void> {
+  async requestRppsUpdate(accountId: string, rpps: string): Promise<{ reference: string }> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     transition(account.status as MedimailStatus, 'rppsRequested');
-    await this.toServiceCentre('RPPS_UPDATE', { mssAddress: account.mssAddress, name: `${account.firstName} ${account.lastName}`, rpps }, accountId);
+    return this.toServiceCentre('RPPS_UPDATE', { mssAddress: account.mssAddress, name: `${account.firstName} ${account.lastName}`, rpps }, { accountId, email: account.email, locale: account.locale });
   }
 
-  /** A structure without Medimail asks to be connected (demande de raccordement). */
-  async requestConnection(detail: { structure: string; structureKind: string; structureId: string; contactName: string; contactEmail: string; contactPhone?: string }): Promise<void> {
-    await this.toServiceCentre('CONNECTION', detail);
+  /** A structure without Medimail asks to be connected (demande de raccordement); the contact gets the acknowledgement. */
+  async requestConnection(
+    detail: { structure: string; structureKind: string; structureId: string; contactName: string; contactEmail: string; contactPhone?: string },
+    locale: Locale = 'fr',
+  ): Promise<{ reference: string }> {
+    return this.toServiceCentre('CONNECTION', detail, { email: detail.contactEmail, locale });
   }
 
   /** An organisational mailbox (BAL ORG), once the individual account exists. */
-  async requestOrgMailbox(accountId: string, detail: { name: string; structure: string }): Promise<void> {
+  async requestOrgMailbox(accountId: string, detail: { name: string; structure: string }): Promise<{ reference: string }> {
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
-    await this.toServiceCentre('ORG_MAILBOX', { ...detail, requester: account.mssAddress }, accountId);
+    return this.toServiceCentre('ORG_MAILBOX', { ...detail, requester: account.mssAddress }, { accountId, email: account.email, locale: account.locale });
   }
 
-  private async toServiceCentre(type: string, detail: Record<string, string | undefined>, accountId?: string): Promise<void> {
-    const t = this.t('fr');
-    const lines = Object.entries(detail).filter(([, v]) => v).map(([k, v]) => `${k} : ${v}`).join('\n');
+  /**
+   * A request beside the account: stored with a reference (MM-000042) and a state, mailed to the
+   * service centre in words (not field names), and acknowledged to the requester with its reference.
+   */
+  private async toServiceCentre(type: ServiceCentreRequestType, detail: Record<string, string | undefined>, requester: { accountId?: string; email: string; locale: string }): Promise<{ reference: string }> {
+    const centre = this.t('fr');
+    const mine = this.t(requester.locale);
+    const lines = (t: ReturnType<MedimailService['t']>) =>
+      Object.entries(detail)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${t(`request.field.${k}`)} : ${v === 'true' ? t('finalise.yes') : v === 'false' ? t('finalise.no') : v}`)
+        .join('\n');
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const reference = await this.db.$transaction(async (tx) => {
+          const reference = requestReference((await tx.serviceCentreRequest.count()) + 1 + attempt);
+          await tx.serviceCentreRequest.create({
+            data: { id: crypto.randomUUID(), type, accountId: requester.accountId ?? null, detail: JSON.stringify(detail), reference, requesterEmail: requester.email, locale: requester.locale, createdAt: this.now() },
+          });
+          await this.outbox.enqueue(tx, { to: this.options.serviceCentreEmail, subject: `${centre(`mail.centre.${type}`)} — ${reference}`, text: centre('mail.centre.text', { type: centre(`mail.centre.${type}`), reference, lines: lines(centre), email: requester.email }) });
+          await this.outbox.enqueue(tx, { to: requester.email, subject: mine('mail.ack.subject', { reference }), text: mine('mail.ack.text', { type: mine(`mail.centre.${type}`), reference, lines: lines(mine) }) });
+          return reference;
+        });
+        this.outbox.nudge();
+        return { reference };
+      } catch (error) {
+        // Two requests counted at once: the second takes the next number.
+        if (attempt < 3 && (error as { code?: string }).code === 'P2002') continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The service centre's queue of requests beside the accounts, oldest first, with their state. */
+  async openRequests(agentId: string): Promise<ServiceCentreRequestView[]> {
+    await this.agent(agentId);
+    const rows = await this.db.serviceCentreRequest.findMany({ where: { status: 'RECEIVED' }, orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference ?? r.id.slice(0, 8),
+      type: r.type as ServiceCentreRequestType,
+      status: r.status as 'RECEIVED' | 'DONE',
+      createdAt: r.createdAt,
+      requesterEmail: r.requesterEmail ?? undefined,
+      detail: z.record(z.string(), z.string().optional()).parse(JSON.parse(r.detail)),
+    }));
+  }
+
+  /** A request handled: its state changes and the requester is told, with its reference. */
+  async closeRequest(agentId: string, requestId: string): Promise<void> {
+    const agent = await this.agent(agentId);
+    const request = await this.db.serviceCentreRequest.findUniqueOrThrow({ where: { id: requestId } });
+    if (request.status !== 'RECEIVED') throw new DeskAccessError('This request is already handled.');
+    const t = this.t(request.locale);
     await this.db.$transaction(async (tx) => {
-      await tx.serviceCentreRequest.create({ data: { id: crypto.randomUUID(), type, accountId: accountId ?? null, detail: JSON.stringify(detail), createdAt: this.now() } });
-      await this.outbox.enqueue(tx, { to: this.options.serviceCentreEmail, subject: t(`mail.centre.${type}`), text: `${t(`mail.centre.${type}`)}\n\n${lines}\n\n— Sésame` });
+      await tx.serviceCentreRequest.update({ where: { id: requestId }, data: { status: 'DONE', doneAt: this.now(), doneBy: agent.id } });
+      if (request.requesterEmail) {
+        const reference = request.reference ?? '';
+        await this.outbox.enqueue(tx, { to: request.requesterEmail, subject: t('mail.done.subject', { reference }), text: t('mail.done.text', { type: t(`mail.centre.${request.type}`), reference }) });
+      }
     });
     this.outbox.nudge();
+  }
+
+  /**
+   * Other accounts given this RPPS (a second account for one person, or someone else's number):
+   * told to the user on the recap and shown to the agent. A form never finished does not count.
+   */
+  async othersWithRpps(rpps: string, exceptId: string): Promise<{ id: string; mssAddress: string; email: string; status: MedimailStatus }[]> {
+    const rows = await this.db.medimailAccount.findMany({
+      where: { id: { not: exceptId }, details: { contains: `"rpps":${JSON.stringify(rpps)}` }, status: { notIn: ['FORM', 'EMAIL_SENT'] } },
+      select: { id: true, mssAddress: true, email: true, status: true },
+    });
+    return rows.map((r) => ({ ...r, status: r.status as MedimailStatus }));
+  }
+
+  /** The account's concerns for the service centre: same RPPS, same name, an address at the border of nominative. */
+  async concerns(accountId: string): Promise<MedimailConcern[]> {
+    const account = await this.account(accountId);
+    if (!account) return [];
+    const concerns: MedimailConcern[] = [];
+    if (account.details?.rpps) {
+      for (const other of await this.othersWithRpps(account.details.rpps, accountId)) concerns.push({ kind: 'duplicateRpps', rpps: account.details.rpps, mssAddress: other.mssAddress, status: other.status });
+    }
+    const base = mssAddressFor(account.firstName, account.lastName, account.profession);
+    const [local, domain] = base.split('@');
+    const namesakes = await this.db.medimailAccount.findMany({ where: { id: { not: accountId }, mssAddress: { startsWith: local, endsWith: `@${domain}` } }, select: { mssAddress: true, status: true } });
+    for (const other of namesakes.filter((n) => new RegExp(`^${local.replace(/[.-]/g, '\\$&')}\\d*@`).test(n.mssAddress))) {
+      concerns.push({ kind: 'sameName', mssAddress: other.mssAddress, status: other.status as MedimailStatus });
+    }
+    const borderline = borderlineAddress(account.email, account.firstName, account.lastName);
+    if (borderline) concerns.push({ kind: 'borderlineAddress', reason: borderline });
+    return concerns;
   }
 
   async account(id: string): Promise<MedimailAccountView | undefined> {

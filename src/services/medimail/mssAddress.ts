@@ -1,39 +1,28 @@
+import { PROFESSIONS, type ProfessionCode } from './nomenclature';
+
 /**
- * MSSanté addresses and the rules on the e-mail they derive from (knowledge.md §2.1, seed 003).
- * Occitanie: prenom.nom@<profession>.oc.mssante.fr — lower case, accents removed, compound
- * names kept with their hyphen; a collision gets a distinct address (…2, …3).
+ * MSSanté addresses (knowledge.md §2.1, seed 003) and the rules on the e-mail given with them.
+ * One rule, the seed's prenom.nom@<profession>.oc.mssante.fr, built from the first and last
+ * names (not from the e-mail): lower case, accents removed, letters outside Latin spelt out
+ * (ß → ss), spaces and hyphens inside a name become one hyphen (« Ana Maria » → ana-maria),
+ * apostrophes and other signs dropped (« N'Diaye » → ndiaye); a collision gets a distinct
+ * address (…2, …3), told to the user before they validate.
  */
-export const PROFESSIONS = [
-  { code: 'medecin', domain: 'medecin' },
-  { code: 'pharmacien', domain: 'pharmacien' },
-  { code: 'chirurgien-dentiste', domain: 'chirurgien-dentiste' },
-  { code: 'sage-femme', domain: 'sage-femme' },
-  { code: 'infirmier', domain: 'infirmier' },
-  { code: 'masseur-kinesitherapeute', domain: 'masseur-kinesitherapeute' },
-  { code: 'pedicure-podologue', domain: 'pedicure-podologue' },
-  { code: 'orthophoniste', domain: 'orthophoniste' },
-  { code: 'orthoptiste', domain: 'orthoptiste' },
-  { code: 'psychologue', domain: 'psychologue' },
-  { code: 'dieteticien', domain: 'dieteticien' },
-  { code: 'ergotherapeute', domain: 'ergotherapeute' },
-  { code: 'psychomotricien', domain: 'psychomotricien' },
-  { code: 'manipulateur-erm', domain: 'manipulateur-erm' },
-  { code: 'opticien', domain: 'opticien' },
-  { code: 'audioprothesiste', domain: 'audioprothesiste' },
-] as const;
-export type ProfessionCode = (typeof PROFESSIONS)[number]['code'];
-export const PROFESSION_CODES = PROFESSIONS.map((p) => p.code) as [ProfessionCode, ...ProfessionCode[]];
+// The professions come from the national nomenclature (data/medimail/nomenclature.json).
+export { PROFESSIONS, PROFESSION_CODES, type ProfessionCode } from './nomenclature';
 
 /** Letters that are not a Latin letter plus an accent, spelt out as the registries do. */
 const SPELT: Record<string, string> = { ł: 'l', đ: 'd', ð: 'd', ø: 'o', ß: 'ss', þ: 'th', ı: 'i', ħ: 'h', ŀ: 'l', æ: 'ae', œ: 'oe' };
 
-/** One name part as an address part: "Lefèvre-Durand" → "lefevre-durand", "de la Tour" → "delatour", "Łęcka-Şahin" → "lecka-sahin". */
+/** One name part as an address part: "Lefèvre-Durand" → "lefevre-durand", "de la Tour" → "de-la-tour", "Łęcka-Şahin" → "lecka-sahin". */
 function part(name: string): string {
   return name
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase()
     .replace(/[łđðøßþıħŀæœ]/g, (c) => SPELT[c])
+    .trim()
+    .replace(/\s+/g, '-')
     .replace(/[^a-z0-9-]/g, '')
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
@@ -61,9 +50,32 @@ const ROLE_LOCAL_PARTS = [
   'noreply', 'no-reply', 'standard', 'service', 'clinique', 'maternite', 'urgences', 'compta', 'comptabilite',
 ];
 
-/** True when the address looks like a role address (contact@, secretariat@, accueil@, cabinet@…). */
+/** True when the address looks like a role address (contact@, secretariat@, accueil@, cabinet@…): refused. */
 export function isRoleAddress(email: string): boolean {
   const local = email.trim().toLowerCase().split('@')[0] ?? '';
   const first = local.split(/[._+]/)[0];
   return ROLE_LOCAL_PARTS.includes(local) || ROLE_LOCAL_PARTS.includes(first);
 }
+
+const letters = (s: string) => part(s).replace(/-/g, '');
+
+/**
+ * What the service centre should look at in an accepted address: a role word further in
+ * (durand.cabinet@…), or neither the first nor the last name in it (jb31@…). Not refused —
+ * many nominative addresses look like that — but shown to the agent who validates.
+ */
+export function borderlineAddress(email: string, firstName: string, lastName: string): 'roleWord' | 'noName' | undefined {
+  const local = email.trim().toLowerCase().split('@')[0] ?? '';
+  if (local.split(/[._+-]/).some((segment) => ROLE_LOCAL_PARTS.includes(segment))) return 'roleWord';
+  const flat = local.replace(/[^a-z0-9]/g, '');
+  const names = [...firstName.split(/[\s-]+/), ...lastName.split(/[\s-]+/)].map(letters).filter((n) => n.length >= 3);
+  if (names.length && !names.some((n) => flat.includes(n))) return 'noName';
+  return undefined;
+}
+
+/**
+ * Regions whose ARS / Region bought Medimail (knowledge.md §2.1, 2023 press: Occitanie, PACA,
+ * Grand Est, Hauts-de-France, Corse, Guyane). Where Sésame does not create accounts (outside
+ * MEDIMAIL_REGIONS), a user from one of these is sent to Medimail's own site, not told it is absent.
+ */
+export const MEDIMAIL_KNOWN_REGIONS = ['76', '93', '44', '32', '94', '03'] as const;
