@@ -247,7 +247,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger, () => endpoint().serviceUrl);
   const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>, needsCode: boolean) =>
     notifier!.sendEvent(reference, event, needsCode ? { linkId, needsCode } : { linkId });
-  const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT));
+  const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT), services.limits);
   const deskPages = new DeskPages(desk, links, i18n, continueWith(DESK_SIGNED_IN_EVENT));
   const attestationPage = new AttestationPage(links, registry, engagements, i18n);
   const dataExportPage = new DataExportPage(links, services.dataRights, i18n);

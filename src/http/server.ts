@@ -370,7 +370,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }
   };
   /** A form posted to a secure page: every field a plain string (a crafted `a[b]=1` is named and refused), then its handler. */
-  const postPage = (handler: (token: string, fields: Record<string, string>, visitor: Visitor) => Promise<PageResponse>) => async (req: Request, res: Response) => {
+  const postPage = (handler: (token: string, fields: Record<string, string>, visitor: Visitor) => Promise<PageResponse>, alsoLimit?: LimitName) => async (req: Request, res: Response) => {
     const parsed = formFieldsSchema.safeParse(req.body && typeof req.body === 'object' ? req.body : {});
     if (!parsed.success) {
       const locale = pageLocale(req);
@@ -381,6 +381,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }
     try {
       await limit('page', clientOf(req));
+      if (alsoLimit) await limit(alsoLimit, clientOf(req));
       respond(res, await handler(String(req.params.token), parsed.data, visitorOf(req)));
     } catch (error) {
       pageFailed(req, res, error);
@@ -390,6 +391,9 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.get('/compte/connexion/:token', showPage((token) => si.show(token)));
   server.post('/compte/connexion/:token', form, postPage((token, f, v) => si.submitCredentials(token, f, v)));
   server.post('/compte/connexion/:token/mot-de-passe', form, postPage((token, f, v) => si.submitPassword(token, f, v)));
+  server.get('/compte/connexion/:token/oubli', showPage((token) => si.showForgot(token)));
+  // A mail to a mailbox: the network's share of credentials mails, as in the chat.
+  server.post('/compte/connexion/:token/oubli', form, postPage((token, f) => si.submitForgot(token, f), 'registrationNetwork'));
   const desk = deps.deskPages;
   server.get('/compte/bureau/connexion/:token', showPage((token) => desk.showSignIn(token)));
   server.post('/compte/bureau/connexion/:token', form, postPage((token, f, v) => desk.submitSignIn(token, f, v)));
