@@ -10,6 +10,7 @@ const STYLES = {
   day: { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' },
   clock: { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   long: { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'short' },
+  longDay: { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' },
   /** A calendar date that has no time (a date of birth, of an event): read in UTC so it does not shift. */
   calendarDay: { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
@@ -51,6 +52,11 @@ export function day(t: Translator, date: Date): string {
 /** "12 mars 2026 à 14:02": a date in words, for mails and tickets. */
 export function longDateTime(t: Translator, date: Date): string {
   return formatter(t('common:format.locale'), 'long').format(date);
+}
+
+/** "3 décembre 2026" (fr), "3 December 2026" (en): a day in words, where a card or a mail has room for it. */
+export function longDay(t: Translator, date: Date): string {
+  return formatter(t('common:format.locale'), 'longDay').format(date);
 }
 
 /**

@@ -96,6 +96,34 @@ describe('the desk: who may decide what', () => {
     for (const m of evaluated) expect(m.text).not.toMatch(/accept|refus|complément/i);
   });
 
+  it('receipts by mail: the questionnaire sent (to whom, when), then « engagé » with the attestation attached, once', async () => {
+    await mail.outbox.drain();
+    const sent = mail.sink.mails.find((m) => /questionnaire d'auto-évaluation est envoyé/.test(m.subject ?? ''));
+    expect(sent?.text).toMatch(/envoyé le \d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2} à CFAR/);
+    expect(JSON.stringify(sent?.to)).toContain('jean.durand@example.fr');
+
+    const { account: expert } = await services.desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);
+    await expect(services.engagements.recordAttestation(accountId)).rejects.toBeInstanceOf(DeskAccessError);
+    await services.engagements.decide(expert.id, accountId, 'ACCEPTED');
+    await mail.outbox.drain();
+    // Not before the physician has read the decision, signed in (the seed: "connectez-vous").
+    expect(mail.sink.mails.filter((m) => /vous êtes engagé/.test(m.subject ?? ''))).toHaveLength(0);
+    const [first, second] = await Promise.all([services.engagements.recordAttestation(accountId), services.engagements.recordAttestation(accountId)]);
+    expect(first.getTime()).toBe(second.getTime());
+    await services.engagements.recordAttestation(accountId);
+    await mail.outbox.drain();
+    const engaged = mail.sink.mails.filter((m) => /vous êtes engagé/.test(m.subject ?? ''));
+    expect(engaged).toHaveLength(1);
+    expect(engaged[0].text).toContain('CFAR a accepté votre demande');
+    expect(engaged[0].text).toContain('informez-en votre CME et votre CPAM');
+    const attachment = engaged[0].attachments.find((a) => a.contentType === 'application/pdf');
+    expect(attachment?.filename).toBe('attestation-engagement-10100326494.pdf');
+    const pdf = await PDFDocument.load(attachment!.content);
+    expect(pdf.getTitle()).toBe("Attestation d'engagement dans l'accréditation des médecins");
+    const chars = await pdfCharacters(attachment!.content);
+    for (const c of 'Durand') expect(chars).toContain(c);
+  });
+
   it('a sent questionnaire is read-only', async () => {
     expect(await services.engagements.send(accountId)).toEqual({ status: 'readOnly' });
     const before = await services.engagements.get(accountId);

@@ -458,6 +458,8 @@ export class AccreditationDialog extends InterruptibleDialog {
       case 'REFUSED':
         return { ...base, next: 'refused', about: { oa, comment: engagement.expertComment }, actions: ['readQuestionnaire', 'signout', 'menu'] };
       case 'ACCEPTED':
+        // The decision is read: the attestation is generated and mailed with the receipt, once.
+        await this.engagements.recordAttestation(signedIn.id);
         return { ...base, next: 'engaged', about: { oa, date: engagement.decidedAt?.toISOString() }, actions: ['portal', 'attestation', 'signout', 'menu'] };
       default:
         return { ...base, next: 'nextQuestionnaire', about: { oa }, actions: ['questionnaire', 'editAdminFile', 'signout', 'menu'] };

@@ -7,6 +7,8 @@ import type { AccreditationRegistry, AccountView } from './registry';
 import type { ApprovedBody, OaDirectory } from './oaDirectory';
 import { missingAnswers, refOf, type Answers, type Question, type Questionnaire, type QuestionnaireCatalog } from './questionnaires';
 import type { SpecialtyCode } from './specialties';
+import { attestationData, attestationFilename, attestationPdf } from './attestation';
+import { longDateTime } from '../../dates';
 
 export type EngagementStatus = 'DRAFT' | 'SENT' | 'TO_COMPLETE' | 'ACCEPTED' | 'REFUSED';
 export type ExpertDecision = 'ACCEPTED' | 'REFUSED' | 'TO_COMPLETE';
@@ -93,10 +95,24 @@ export class EngagementService {
     const missing = missingAnswers(current.questionnaire, current.answers);
     if (missing.length) return { status: 'incomplete', missing };
     const sentAt = this.now();
-    await this.db.$transaction([
-      this.db.engagement.update({ where: { accountId }, data: { status: 'SENT', sentAt, expertComment: null, commentSection: null } }),
-      this.db.accreditationEvent.create({ data: { accountId, type: 'QUESTIONNAIRE_SENT', at: sentAt, detail: current.oa.name ?? null } }),
-    ]);
+    const account = await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const t = this.i18n.getFixedT(account.locale as Locale);
+    await this.db.$transaction(async (tx) => {
+      await tx.engagement.update({ where: { accountId }, data: { status: 'SENT', sentAt, expertComment: null, commentSection: null } });
+      await tx.accreditationEvent.create({ data: { accountId, type: 'QUESTIONNAIRE_SENT', at: sentAt, detail: current.oa.name ?? null } });
+      // The receipt: to whom and when, as the physician will be asked when they call about it.
+      await this.outbox.enqueue(tx, {
+        to: account.email,
+        subject: t('mail:questionnaireSent.subject'),
+        text: t('mail:questionnaireSent.text', {
+          name: `${t(`mail:civility.${account.civility}`)} ${account.lastName}`,
+          oa: current.oa.name ?? t('accreditation:hub.yourOa'),
+          date: longDateTime(t, sentAt),
+          url: this.options.publicUrl(),
+        }),
+      });
+    });
+    this.outbox.nudge();
     return { status: 'sent', sentAt, oa: current.oa };
   }
 
@@ -194,17 +210,42 @@ export class EngagementService {
     });
   }
 
-  /** The attestation d'engagement is recorded as generated, to be posted (it goes by post to inform the CME and the CPAM). */
+  /**
+   * The attestation d'engagement is recorded as generated, to be posted (it goes by post to inform
+   * the CME and the CPAM) — the first time the physician reads the decision, signed in — and mailed
+   * to them once as a PDF with the "engagé" receipt. Claimed by a compare-and-set: two turns at once
+   * mail it once.
+   */
   async recordAttestation(accountId: string): Promise<Date> {
     const row = await this.db.engagement.findUnique({ where: { accountId } });
     if (row?.status !== 'ACCEPTED') throw new DeskAccessError('No attestation before the engagement is accepted.');
-    const at = row.attestationAt ?? this.now();
-    if (!row.attestationAt) {
-      await this.db.$transaction([
-        this.db.engagement.update({ where: { accountId }, data: { attestationAt: at } }),
-        this.db.accreditationEvent.create({ data: { accountId, type: 'ATTESTATION', at } }),
-      ]);
-    }
+    if (row.attestationAt) return row.attestationAt;
+    const at = this.now();
+    const account = await this.registry.account(accountId);
+    if (!account) throw new Error(`No account ${accountId}`);
+    const locale = (await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId }, select: { locale: true } })).locale as Locale;
+    const t = this.i18n.getFixedT(locale);
+    const engagement = this.view(row);
+    const pdf = await attestationPdf(t, attestationData(t, account, engagement, at));
+    const claimed = await this.db.$transaction(async (tx) => {
+      const { count } = await tx.engagement.updateMany({ where: { accountId, attestationAt: null }, data: { attestationAt: at } });
+      if (count === 0) return false;
+      await tx.accreditationEvent.create({ data: { accountId, type: 'ATTESTATION', at } });
+      await this.outbox.enqueue(tx, {
+        to: account.email,
+        subject: t('mail:engaged.subject'),
+        text: t('mail:engaged.text', {
+          name: `${t(`mail:civility.${account.civility}`)} ${account.lastName}`,
+          oa: engagement.oa.name ?? t('accreditation:hub.yourOa'),
+          date: engagement.decidedAt ? longDateTime(t, engagement.decidedAt) : longDateTime(t, at),
+          url: this.options.publicUrl(),
+        }),
+        attachments: [{ filename: attestationFilename(account), contentType: 'application/pdf', content: Buffer.from(pdf).toString('base64'), encoding: 'base64' }],
+      });
+      return true;
+    });
+    if (!claimed) return (await this.db.engagement.findUniqueOrThrow({ where: { accountId } })).attestationAt ?? at;
+    this.outbox.nudge();
     return at;
   }
 
