@@ -13,6 +13,7 @@ const STYLES = {
   longDay: { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' },
   /** A calendar date that has no time (a date of birth, of an event): read in UTC so it does not shift. */
   calendarDay: { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' },
+  calendarLongDay: { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 type Style = keyof typeof STYLES;
 
@@ -68,6 +69,14 @@ export function calendarDay(t: Translator, isoDate: string): string {
   if (!match) return isoDate;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return Number.isNaN(date.getTime()) ? isoDate : formatter(t('common:format.locale'), 'calendarDay').format(date);
+}
+
+/** A calendar date as "10 juin 2025" ("10 June 2025"); anything that is not such a date unchanged. */
+export function calendarLongDay(t: Translator, isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return Number.isNaN(date.getTime()) ? isoDate : formatter(t('common:format.locale'), 'calendarLongDay').format(date);
 }
 
 /**

@@ -124,6 +124,27 @@ describe('the desk: who may decide what', () => {
     for (const c of 'Durand') expect(chars).toContain(c);
   });
 
+  it('the desk: a request sent again shows the previous decision and what changed; the EPR list says who declared', async () => {
+    const { account: expert } = await services.desk.create('EXPERT', 'anne@cfar.example', 'Dr Anne Le Guen', ['cfar']);
+    expect((await services.engagements.summary(expert.id, accountId)).previous).toBeUndefined();
+    // A complement about no section in particular: none is recorded.
+    await services.engagements.decide(expert.id, accountId, 'TO_COMPLETE', 'Précisez vos RMM', '');
+    expect(await services.engagements.get(accountId)).toMatchObject({ commentSection: undefined });
+    await services.engagements.saveDraft(accountId, 2, { rmm: 'no', onCall: 'no' });
+    await services.engagements.send(accountId);
+    const { previous } = await services.engagements.summary(expert.id, accountId);
+    expect(previous).toMatchObject({ decision: 'TO_COMPLETE', reason: 'Précisez vos RMM', section: undefined, expertName: 'Dr Anne Le Guen' });
+    expect(previous!.changes).toEqual([
+      { question: 'onCall', before: 'yes', after: 'no' },
+      { question: 'rmm', before: 'yes', after: 'no' },
+    ]);
+
+    const epr = await services.eprs.saveDraft(accountId, 'cfar', { date: '2026-01-15', establishment: 'CHU', targeted: 'no', what: 'Erreur de côté évitée', consequences: 'Aucune', causes: 'Marquage absent', actions: 'Check-list' });
+    await services.eprs.send(accountId, epr.id);
+    const [seen] = await services.eprs.forExpert(expert.id);
+    expect(seen.declaredBy).toEqual({ civility: 'dr', firstName: 'Jean', lastName: 'Durand', identifierKind: 'RPPS', identifier: '10100326494' });
+  });
+
   it('a sent questionnaire is read-only', async () => {
     expect(await services.engagements.send(accountId)).toEqual({ status: 'readOnly' });
     const before = await services.engagements.get(accountId);

@@ -1,7 +1,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { deskEprsData, deskWaitData, queueData, summaryData, type QueueItem } from '../cards/desk';
+import { deskEprsData, deskWaitData, NO_SECTION, queueData, summaryData, type QueueItem } from '../cards/desk';
 import { renderCard } from '../cards/render';
 import type { EngagementService, ExpertDecision } from '../services/accreditation/engagement';
 import type { EprService } from '../services/accreditation/epr';
@@ -72,7 +72,7 @@ export class DeskDialog extends ComponentDialog {
         render: (t, v) => {
           const data = JSON.parse(v.values.summary ?? '{}') as Awaited<ReturnType<EngagementService['summary']>>;
           const engagement = { ...data.engagement, questionnaire: this.engagements.definition(v.values.ref), sentAt: data.engagement.sentAt ? new Date(data.engagement.sentAt) : undefined };
-          return renderCard('desk/summary', summaryData(t, v, data.account, engagement));
+          return renderCard('desk/summary', summaryData(t, v, data.account, engagement, data.previous));
         },
       }),
     );
@@ -142,7 +142,11 @@ export class DeskDialog extends ComponentDialog {
     const { accountId } = step.options as { accountId: string };
     const summary = await this.engagements.summary(expert.id, accountId);
     return step.beginDialog(P_SUMMARY, {
-      values: { accountId, ref: this.engagements.refOf(summary.engagement), summary: JSON.stringify({ account: summary.account, engagement: { ...summary.engagement, questionnaire: undefined } }) },
+      values: {
+        accountId,
+        ref: this.engagements.refOf(summary.engagement),
+        summary: JSON.stringify({ account: summary.account, engagement: { ...summary.engagement, questionnaire: undefined }, previous: summary.previous }),
+      },
     });
   }
 
@@ -153,7 +157,8 @@ export class DeskDialog extends ComponentDialog {
     if (!expert) return step.replaceDialog(SIGN_IN);
     const { accountId } = step.options as { accountId: string };
     const decision: ExpertDecision = verb === 'accept' ? 'ACCEPTED' : verb === 'refuse' ? 'REFUSED' : 'TO_COMPLETE';
-    const { references } = await this.engagements.decide(expert.id, accountId, decision, values.reason, values.section);
+    const section = decision === 'TO_COMPLETE' && values.section !== NO_SECTION ? values.section : undefined;
+    const { references } = await this.engagements.decide(expert.id, accountId, decision, values.reason, section);
     await step.context.sendActivity(tr(step.context)('desk:summary.decided'));
     // Not awaited: the physician's conversation runs its own turn (it may be queued behind this one).
     void this.notifyPhysician(references);

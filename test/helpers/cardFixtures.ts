@@ -68,6 +68,7 @@ const epr: EprView = {
   answers: { date: '2026-01-15', establishment: 'Clinique Pasteur *Toulouse*', targeted: 'yes', theme: 'shoulderDystocia', what: 'x' },
   createdAt: new Date('2026-01-16T08:00:00Z'),
   sentAt: new Date('2026-01-16T09:00:00Z'),
+  declaredBy: { civility: 'dr', ...longName, identifierKind: 'RPPS', identifier: '10107350777' },
 };
 const view = (values: Record<string, string> = {}, errors: Record<string, string> = {}) => ({ promptId: 'p-1', values, errors });
 
@@ -106,6 +107,18 @@ export function fixtures(t: Translator): Fixture[] {
     f('desk wait', 'desk/wait', deskWaitData(t, 'p-1')),
     f('desk queue', 'desk/queue', queueData(t, 'p-1', [{ accountId: 'a', name: `${longName.firstName} ${longName.lastName}`, specialty: 'chirurgie-thoracique-cardiovasculaire', sentAt: '2026-03-09T13:02:00Z' }], new Date('2026-03-12T13:02:00Z'))),
     f('desk summary', 'desk/summary', summaryData(t, view(), account, engagement)),
+    f(
+      'desk summary sent again',
+      'desk/summary',
+      summaryData(t, view(), account, engagement, {
+        decision: 'TO_COMPLETE',
+        reason: 'Précisez le nombre de *RMM* auxquelles vous avez participé en 2025',
+        section: 'riskManagement',
+        at: '2026-03-10T09:30:00Z',
+        expertName: 'Dr Anne Le Guen-Şahin',
+        changes: [{ question: 'emergency', before: 'no', after: 'yes' }, { question: 'lastDeclaration', before: undefined, after: '2025-06-10' }],
+      }),
+    ),
     f('desk eprs', 'desk/eprs', deskEprsData(t, 'p-1', [epr])),
     f('mm orientation', 'medimail/orientation', mm.orientationData(t, 'p-1')),
     f('mm types', 'medimail/types', mm.typesData(t, 'p-1')),

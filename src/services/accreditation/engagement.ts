@@ -29,6 +29,22 @@ export interface EngagementView {
 
 export type SendResult = { status: 'sent'; sentAt: Date; oa: ApprovedBody } | { status: 'incomplete'; missing: { section: number; question: Question }[] } | { status: 'readOnly' };
 
+/** The previous decision on a request sent again; `changes` is undefined where the answers then were not kept. */
+export interface PreviousDecision {
+  decision: ExpertDecision;
+  reason: string | undefined;
+  section: string | undefined;
+  at: Date;
+  expertName: string | undefined;
+  changes: { question: string; before: Answers[string] | undefined; after: Answers[string] | undefined }[] | undefined;
+}
+
+export interface RequestSummary {
+  account: AccountView;
+  engagement: EngagementView;
+  previous?: PreviousDecision;
+}
+
 /** Refused: not an expert, or not an expert of this request's OA. */
 export class DeskAccessError extends Error {}
 
@@ -151,11 +167,30 @@ export class EngagementService {
     return rows.map((r) => ({ accountId: r.accountId, name: `${r.account.firstName} ${r.account.lastName}`, specialty: r.account.specialty, oaId: r.oaId, sentAt: r.sentAt! }));
   }
 
-  /** What the expert reads before deciding: the file, the identifier and its key, the answers. */
-  async summary(expertId: string, accountId: string): Promise<{ account: AccountView; engagement: EngagementView }> {
+  /**
+   * What the expert reads before deciding: the file, the identifier and its key, the answers — and,
+   * for a request sent again, the previous decision (who, when, why) and the answers changed since.
+   */
+  async summary(expertId: string, accountId: string): Promise<RequestSummary> {
     const { row } = await this.ownRequest(expertId, accountId);
     const account = await this.registry.account(accountId);
-    return { account: account!, engagement: this.view(row) };
+    const engagement = this.view(row);
+    const last = await this.db.decision.findFirst({ where: { accountId }, orderBy: { id: 'desc' } });
+    if (!last) return { account: account!, engagement };
+    const expert = await this.desk.get(last.expertId);
+    const before = last.answers ? (JSON.parse(last.answers) as Answers) : undefined;
+    const changes = before
+      ? engagement.questionnaire.sections.flatMap((s) =>
+          s.questions
+            .filter((q) => JSON.stringify(before[q.id] ?? null) !== JSON.stringify(engagement.answers[q.id] ?? null))
+            .map((q) => ({ question: q.id, before: before[q.id], after: engagement.answers[q.id] })),
+        )
+      : undefined;
+    return {
+      account: account!,
+      engagement,
+      previous: { decision: last.decision as ExpertDecision, reason: last.reason ?? undefined, section: last.section ?? undefined, at: last.at, expertName: expert?.name, changes },
+    };
   }
 
   /**
@@ -178,11 +213,11 @@ export class EngagementService {
           status: decision,
           decidedAt: at,
           expertComment: why ?? null,
-          commentSection: decision === 'TO_COMPLETE' ? (section ?? null) : null,
+          commentSection: decision === 'TO_COMPLETE' ? section || null : null,
           ...(decision === 'TO_COMPLETE' ? { section: Math.max(0, this.catalog.byRef(row.questionnaire).sections.findIndex((s) => s.id === section)) } : {}),
         },
       });
-      await tx.decision.create({ data: { accountId, expertId: expert.id, decision, reason: why ?? null, section: section ?? null, at } });
+      await tx.decision.create({ data: { accountId, expertId: expert.id, decision, reason: why ?? null, section: section || null, answers: row.answers, at } });
       await tx.accreditationEvent.create({ data: { accountId, type: `DECISION_${decision}`, at } });
       await this.outbox.enqueue(tx, {
         to: account.email,
