@@ -50,9 +50,9 @@ export function day(t: Translator, date: Date): string {
   return formatter(t('common:format.locale'), 'day').format(date);
 }
 
-/** "12 mars 2026 à 14:02": a date in words, for mails and tickets. */
+/** "12 mars 2026 à 14 h 02" (fr), "12 March 2026 at 14:02" (en): a date in words, for cards, mails and tickets. */
 export function longDateTime(t: Translator, date: Date): string {
-  return formatter(t('common:format.locale'), 'long').format(date);
+  return t('common:format.dateTime', { date: longDay(t, date), ...clock(date) });
 }
 
 /** "3 décembre 2026" (fr), "3 December 2026" (en): a day in words, where a card or a mail has room for it. */

@@ -99,7 +99,7 @@ describe('the desk: who may decide what', () => {
   it('receipts by mail: the questionnaire sent (to whom, when), then « engagé » with the attestation attached, once', async () => {
     await mail.outbox.drain();
     const sent = mail.sink.mails.find((m) => /questionnaire d'auto-évaluation est envoyé/.test(m.subject ?? ''));
-    expect(sent?.text).toMatch(/envoyé le \d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2} à CFAR/);
+    expect(sent?.text).toMatch(/envoyé le \d{1,2} [a-zéû]+ \d{4} à \d{2} h \d{2} à CFAR/);
     expect(JSON.stringify(sent?.to)).toContain('jean.durand@example.fr');
 
     const { account: expert } = await services.desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);

@@ -4,7 +4,7 @@ import { SPECIALTIES } from '../services/accreditation/specialties';
 import { DEPARTMENTS, REGIONS } from '../services/geography';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { dateTime } from '../dates';
+import { longDateTime, longDay } from '../dates';
 import { shortTitle } from './medimail';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 
@@ -233,7 +233,7 @@ export function hubData(t: Translator, view: HubView) {
   if (view.next) {
     const params = {
       oa: view.about?.oa ?? a('yourOa'),
-      date: view.about?.date ? dateTime(t, new Date(view.about.date)) : '',
+      date: view.about?.date ? longDay(t, new Date(view.about.date)) : '',
       comment: plain(view.about?.comment ?? ''),
     };
     const sentence = a(view.next, params);
@@ -244,7 +244,7 @@ export function hubData(t: Translator, view: HubView) {
     promptId: view.promptId,
     text: pick(t, `${ns}:hub`, ['title', 'none'] as const),
     signedInAs: who ? a('signedInAs', { name: plain(`${t(`mail:civility.${who.civility}`)} ${who.firstName} ${who.lastName}`) }) : '',
-    history: view.history.map((h) => ({ title: dateTime(t, new Date(h.at)), value: a(`event.${h.type}`, { detail: h.detail ?? '' }) })),
+    history: view.history.map((h) => ({ title: longDateTime(t, new Date(h.at)), value: a(`event.${h.type}`, { detail: h.detail ?? '' }) })),
     next,
     actions: view.actions.map((verb) => ({ title: a(verb), verb })),
   };

@@ -3,7 +3,7 @@ import type { Translator } from '../i18n';
 import type { EprView } from '../services/accreditation/epr';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { calendarDay, dateTime, day } from '../dates';
+import { calendarLongDay, day, longDateTime } from '../dates';
 import { shortTitle } from './medimail';
 import { choice, fact, form, formData, pick, requiredMessage, text, texts, values } from './schema';
 
@@ -50,14 +50,14 @@ export function eprData(t: Translator, view: CardView, themes: string[], today: 
 }
 
 /** An EPR as a line: its event's date as the user wrote it (never ISO) and its establishment. */
-export const eprLine = (t: Translator, answers: Record<string, string | undefined>) => `${calendarDay(t, answers.date ?? '')} ${answers.establishment ?? ''}`.trim();
+export const eprLine = (t: Translator, answers: Record<string, string | undefined>) => `${calendarLongDay(t, answers.date ?? '')} ${answers.establishment ?? ''}`.trim();
 
 export function eprListData(t: Translator, promptId: string, eprs: EprView[]) {
   return {
     promptId,
     text: { title: a(t, 'epr.listTitle'), none: a(t, 'epr.none'), declare: a(t, 'portal.declare'), back: a(t, 'portal.back') },
     eprs: eprs.map((e) => ({
-      title: e.status === 'SENT' ? a(t, 'epr.sentOn', { date: dateTime(t, new Date(e.sentAt!)) }) : a(t, 'epr.draft', { date: dateTime(t, new Date(e.createdAt)) }),
+      title: e.status === 'SENT' ? a(t, 'epr.sentOn', { date: longDateTime(t, new Date(e.sentAt!)) }) : a(t, 'epr.draft', { date: longDateTime(t, new Date(e.createdAt)) }),
       value: plain(eprLine(t, e.answers)) || '—',
     })),
     drafts: eprs.filter((e) => e.status === 'DRAFT').map((e) => ({ title: shortTitle(a(t, 'epr.open', { date: day(t, new Date(e.createdAt)) })), eprId: e.id })),

@@ -5,7 +5,7 @@ import type { MedimailAccountView } from '../services/medimail/medimail';
 import { plain } from './adaptive';
 import { departmentChoices, regionChoices, specialtyChoices } from './accreditation';
 import type { CardView } from './form';
-import { dateTime } from '../dates';
+import { longDateTime } from '../dates';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 
 // The data of every card of the Medimail journey (seed 003, knowledge.md §2, templates/medimail/)
@@ -226,7 +226,7 @@ export function medimailHubData(t: Translator, promptId: string, view: MedimailH
     text: { title: h('title'), none: h('none') },
     address: account ? h('address', { mss: account.mssAddress }) : '',
     status: account
-      ? h(`status${account.status}`, { date: account.submittedAt ? dateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? '') })
+      ? h(`status${account.status}`, { date: account.submittedAt ? longDateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? '') })
       : '',
     actions: view.actions.map((verb) => ({ title: h(verb), verb })),
   };

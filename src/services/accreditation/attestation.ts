@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont } from 'pdf-lib';
 import type { Translator } from '../../i18n';
-import { dateTime } from '../../dates';
+import { longDateTime, longDay } from '../../dates';
 import type { AccountView } from './registry';
 import type { EngagementView } from './engagement';
 
@@ -24,8 +24,8 @@ export function attestationData(t: Translator, account: AccountView, engagement:
     identifier: account.identifier,
     specialty: t(`accreditation:specialty.${account.specialty}`),
     oa: engagement.oa.name ?? t('accreditation:hub.yourOa'),
-    engagedOn: engagement.decidedAt ? dateTime(t, engagement.decidedAt) : '',
-    generatedOn: dateTime(t, now),
+    engagedOn: engagement.decidedAt ? longDay(t, engagement.decidedAt) : '',
+    generatedOn: longDateTime(t, now),
   };
 }
 
