@@ -42,6 +42,7 @@ import { AttestationPage } from './http/pages/attestationPage';
 import { DataExportPage } from './http/pages/dataExportPage';
 import { ProactiveNotifier } from './bot/proactive';
 import { SignInPages } from './http/pages/signInPages';
+import { DocumentIntake, TEAMS_FILE, teamsFile } from './bot/documentIntake';
 import {
   DESK_SIGNED_IN_EVENT,
   MEDIMAIL_ACTIVE_EVENT,
@@ -243,7 +244,13 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     medimailSender: config.MEDIMAIL_FROM,
     notify: (reference, value) => notifier?.sendEvent(reference as Partial<ConversationReference>, NOTICE_EVENT, { ...value }) ?? Promise.resolve(),
   });
-  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger, links);
+  // The same property the accreditation dialog keeps its session in (state properties are by name).
+  const intake = new DocumentIntake(services.documents, conversationState.createProperty<AccreditationConversation>('accreditation'), async (context, attachment) => {
+    if (attachment.contentType === TEAMS_FILE) return context.activity.channelId === 'msteams' ? teamsFile(attachment) : undefined;
+    const held = context.activity.channelId === 'directline' ? await channel.takeUpload(context.activity.conversation.id, attachment.contentUrl ?? '') : undefined;
+    return held?.bytes;
+  }, logger);
+  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger, links, intake);
   notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger, () => endpoint().serviceUrl);
   const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>, needsCode: boolean) =>
     notifier!.sendEvent(reference, event, needsCode ? { linkId, needsCode } : { linkId });

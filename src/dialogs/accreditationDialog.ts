@@ -65,7 +65,7 @@ const P_WAIT = 'acc.signInWaitCard';
 const P_ADMIN = 'acc.adminFileCard';
 const P_RECAP = 'acc.adminRecapCard';
 
-const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
 
 /** What this conversation knows of the journey; persisted in conversation state. */
 export interface AccreditationConversation {

@@ -12,6 +12,8 @@ import type { i18n as I18n } from 'i18next';
 import type { Logger } from '../logger';
 import { preferredLocale, type Locale } from '../i18n';
 import type { CaughtMailbox } from '../services/mail/smtpCatcher';
+import { readUpload } from './directline/upload';
+import { DOCUMENT_LIMITS } from '../services/accreditation/documents';
 import { DirectLineChannel, DirectLineError, tokenRequestSchema, wellFormedActivity, type ActivitySet, type Caller, type Grant } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { escapeHtml } from './pages/html';
@@ -96,6 +98,9 @@ const EDGE_ERRORS: Record<string, string> = {
   ResourceNotFound: 'No such address.',
   MethodNotAllowed: 'This address does not take this method.',
 };
+
+/** An upload: one supporting document at its largest, and the multipart's own bytes. */
+const UPLOAD_MAX_BYTES = DOCUMENT_LIMITS.maxBytes + 256 * 1024;
 
 /** What a caller is told of a failure on our side: never its internals. */
 const SERVICE_ERROR = { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } };
@@ -260,6 +265,14 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.post(
     '/v3/directline/conversations/:conversationId/activities',
     inConversation('activity', 'conversationActivity', (req, id, grant) => channel.postActivity(grant, id, req.body, clientOf(req))),
+  );
+  server.post(
+    '/v3/directline/conversations/:conversationId/upload',
+    inConversation('activity', 'conversationActivity', async (req, id, grant) => {
+      const { files, activity } = await readUpload(req, UPLOAD_MAX_BYTES);
+      const userId = typeof req.query?.userId === 'string' ? req.query.userId : undefined;
+      return channel.upload(grant, id, files, activity, userId, clientOf(req));
+    }),
   );
   server.get(
     '/v3/directline/conversations/:conversationId/activities',
