@@ -42,6 +42,7 @@ import { AttestationPage } from './http/pages/attestationPage';
 import { DataExportPage } from './http/pages/dataExportPage';
 import { ProactiveNotifier } from './bot/proactive';
 import { SignInPages } from './http/pages/signInPages';
+import { DocumentPage } from './http/pages/documentPage';
 import { DocumentIntake, TEAMS_FILE, teamsFile } from './bot/documentIntake';
 import {
   DESK_SIGNED_IN_EVENT,
@@ -94,7 +95,7 @@ export function buildDialogs(
   const notifyEvaluated = async (references: unknown[]) => {
     for (const reference of references) await notify(reference, { kind: 'evaluated' });
   };
-  const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated);
+  const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated, services.documents);
   const medimailDialog = new MedimailDialog(medimail, links, medimailState, {
     regions: settings.medimailRegions,
     sender: settings.medimailSender,
@@ -257,6 +258,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT), services.limits);
   const deskPages = new DeskPages(desk, links, i18n, continueWith(DESK_SIGNED_IN_EVENT));
   const attestationPage = new AttestationPage(links, registry, engagements, i18n);
+  const documentPage = new DocumentPage(links, services.documents, i18n);
   const dataExportPage = new DataExportPage(links, services.dataRights, i18n);
   const medimailPages = new MedimailPages(medimail, links, i18n, {
     passwordSet: continueWith(MEDIMAIL_PASSWORD_EVENT),
@@ -276,6 +278,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     signInPages,
     deskPages,
     attestationPage,
+    documentPage,
     dataExportPage,
     medimailPages,
     secureCookies: publicUrl().startsWith('https:'),

@@ -11,6 +11,7 @@ import { DURAND } from './helpers/registry';
 import { silentLogger } from './helpers/silentLogger';
 import { createI18n } from '../src/i18n';
 import type { App } from '../src/app';
+import { DOCUMENT_PURPOSE } from '../src/services/identity/linkPurposes';
 
 let app: App;
 let close: () => Promise<void>;
@@ -81,5 +82,35 @@ describe('the intake: a signed-in physician whose request the expert returned', 
       .assertReply((a) => expect(textOf(a)).toContain("« piège.pdf » n'a pas été gardé : ce n'est ni un PDF"))
       .startTest();
     expect((await services.documents.list(accountId)).map((d) => [d.filename, d.contentType])).toEqual([['attestation.pdf', 'application/pdf']]);
+  });
+});
+
+describe("the expert's secure page for a document (/compte/bureau/document/{token})", () => {
+  it('gives the file once, as a download that runs nothing, to an expert of the OA only', async () => {
+    const services = app.services;
+    const accountId = ((await services.registry.register({ ...DURAND, identifier: '10100555076', email: 'page@example.fr' })) as { accountId: string }).accountId;
+    const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
+    await services.engagements.saveDraft(accountId, 0, answers);
+    await services.engagements.send(accountId);
+    const expert = (await services.desk.create('EXPERT', 'page@cfar.example', 'E', ['cfar'])).account.id;
+    const stranger = (await services.desk.create('EXPERT', 'page@gynerisq.example', 'G', ['gynerisq'])).account.id;
+    await services.engagements.decide(expert, accountId, 'TO_COMPLETE', 'Joignez votre attestation');
+    const stored = (await services.documents.store(accountId, 'attestation.pdf', PDF)) as { id: string };
+
+    const { token } = await services.links.create(DOCUMENT_PURPOSE, { documentId: stored.id, locale: 'fr' }, 15, expert);
+    const file = await fetch(`${app.url}/compte/bureau/document/${token}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="attestation.pdf"');
+    expect(file.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'/);
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('cache-control')).toBe('no-store');
+    expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).toBe(true);
+    expect((await fetch(`${app.url}/compte/bureau/document/${token}`)).status).toBe(410);
+
+    const other = await services.links.create(DOCUMENT_PURPOSE, { documentId: stored.id, locale: 'fr' }, 15, stranger);
+    const refused = await fetch(`${app.url}/compte/bureau/document/${other.token}`);
+    expect(refused.status).toBe(410);
+    expect(await refused.text()).not.toContain('%PDF');
   });
 });

@@ -37,7 +37,7 @@ export const deskSchemas = {
   /** Everything the expert needs to decide, and the three decisions. */
   summary: z.object({
     ...form,
-    text: texts('title', 'reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back'),
+    text: texts('title', 'reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back').extend({ documents: z.string() }),
     facts: z.array(fact),
     sections: z.array(section),
     choices: z.array(choice).min(1),
@@ -93,7 +93,10 @@ function previousSections(t: Translator, engagement: EngagementView, previous: P
   ];
 }
 
-export function summaryData(t: Translator, view: CardView, account: AccountView, engagement: EngagementView, previous?: PreviousInState) {
+/** A supporting document as the summary lists it (dates as strings in the dialog's state). */
+export type DocumentInState = { filename: string; size: number; receivedAt: Date | string };
+
+export function summaryData(t: Translator, view: CardView, account: AccountView, engagement: EngagementView, previous?: PreviousInState, documents: DocumentInState[] = []) {
   const file = account.adminFile;
   const facts = [
     { title: d(t, 'summary.identifier'), value: d(t, account.identifierKeyOk ? 'summary.keyOk' : 'summary.keyBad', { kind: account.identifierKind, value: account.identifier }) },
@@ -109,6 +112,9 @@ export function summaryData(t: Translator, view: CardView, account: AccountView,
         ]
       : []),
     ...(engagement.sentAt ? [{ title: d(t, previous ? 'summary.sentAgainAt' : 'summary.sentAt'), value: longDateTime(t, engagement.sentAt) }] : []),
+    ...(documents.length
+      ? [{ title: d(t, 'documents.title'), value: plain(documents.map((doc) => d(t, 'documents.item', { name: doc.filename, size: Math.max(1, Math.round(doc.size / 1024)), date: longDateTime(t, new Date(doc.receivedAt)) })).join(' ; ')) }]
+      : []),
   ];
   const sections = engagement.questionnaire.sections;
   return {
@@ -116,6 +122,7 @@ export function summaryData(t: Translator, view: CardView, account: AccountView,
     text: {
       title: d(t, 'summary.title', { name: plain(`${account.firstName} ${account.lastName}`) }),
       ...pick(t, 'desk:summary', ['reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back'] as const),
+      documents: documents.length ? d(t, 'documents.open', { count: documents.length }) : '',
     },
     facts,
     sections: [

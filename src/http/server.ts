@@ -22,6 +22,7 @@ import type { PageResponse, SignInPages } from './pages/signInPages';
 import { securePage, type Visitor } from './pages/secretForms';
 import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage, FileResponse } from './pages/attestationPage';
+import type { DocumentPage } from './pages/documentPage';
 import type { DataExportPage } from './pages/dataExportPage';
 import type { MedimailPages } from './pages/medimailPages';
 import { addressKey, type LimitName, type RateLimits } from '../services/rateLimits';
@@ -47,6 +48,7 @@ export interface ServerDeps {
   signInPages: SignInPages;
   deskPages: DeskPages;
   attestationPage: AttestationPage;
+  documentPage: DocumentPage;
   dataExportPage: DataExportPage;
   medimailPages: MedimailPages;
   /** The public address is https: cookies are Secure and __Host- prefixed, HSTS is sent. */
@@ -431,6 +433,8 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
         'content-length': body.length,
         'cache-control': 'no-store',
         ...(file.filename ? { 'content-disposition': `${file.download ? 'attachment' : 'inline'}; filename="${file.filename}"` } : {}),
+        // A file to save is never a page: even opened, it runs nothing and loads nothing.
+        ...(file.download ? { 'content-security-policy': "sandbox; default-src 'none'", 'x-content-type-options': 'nosniff' } : {}),
       });
       res.end(body);
     } catch (error) {
@@ -439,6 +443,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   };
   server.get('/compte/attestation/:token', sendFile((token) => deps.attestationPage.get(token)));
   server.get('/compte/donnees/:token', sendFile((token) => deps.dataExportPage.get(token)));
+  server.get('/compte/bureau/document/:token', sendFile((token) => deps.documentPage.get(token)));
 
   // ---- health ----
   // Load balancers probe with HEAD as often as with GET: both answer, HEAD without a body.
@@ -583,7 +588,8 @@ function securityHeaders(https: boolean) {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        // blob: — Web Chat reads a file chosen for upload from its own blob: URL before posting it.
+        connectSrc: ["'self'", 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],

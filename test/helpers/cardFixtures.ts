@@ -118,7 +118,7 @@ export function fixtures(t: Translator): Fixture[] {
         at: '2026-03-10T09:30:00Z',
         expertName: 'Dr Anne Le Guen-Şahin',
         changes: [{ question: 'emergency', before: 'no', after: 'yes' }, { question: 'lastDeclaration', before: undefined, after: '2025-06-10' }],
-      }),
+      }, [{ filename: 'attestation_activite_bloc_2025.pdf', size: 482_113, receivedAt: '2026-03-11T08:15:00Z' }, { filename: 'RMM_*maternite*.png', size: 90_000, receivedAt: '2026-03-11T08:16:00Z' }]),
     ),
     f('desk eprs', 'desk/eprs', deskEprsData(t, 'p-1', [epr])),
     f('mm orientation', 'medimail/orientation', mm.orientationData(t, 'p-1')),
