@@ -227,6 +227,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       ['transcripts', () => services.transcripts.prune(config.TRANSCRIPT_RETENTION_DAYS)],
       ['sign-in counters', () => new SignInThrottle(db).prune()],
       ['rate-limit counters', () => services.limits.prune()],
+      // A file posted to the channel is taken by the bot within its turn: one left an hour is an orphan.
+      ['uploads not taken', async () => (await db.channelUpload.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - 60 * 60 * 1000) } } })).count],
     ] as const) {
       await prune()
         .then((count) => count && logger.info({ count, what }, 'housekeeping: old rows deleted'))

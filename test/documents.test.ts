@@ -68,5 +68,11 @@ describe('supporting documents: stored with the request when the expert asked fo
 
     for (let i = 1; i < DOCUMENT_LIMITS.perRequest; i += 1) expect((await services.documents.store(accountId, `p${i}.pdf`, PDF)).status).toBe('stored');
     expect(await services.documents.store(accountId, 'one-too-many.pdf', PDF)).toEqual({ status: 'tooMany', max: DOCUMENT_LIMITS.perRequest });
+
+    // The physician's copy of their data names what was sent, without the bytes.
+    const copy = JSON.stringify(await services.dataRights.export({ channelId: 'directline', conversationId: 'c', accreditationAccountId: accountId }));
+    expect(copy).toContain('scan.jpeg.png');
+    expect(copy).not.toContain('PNG\\r\\n');
+    expect(copy).not.toMatch(/"content"/);
   });
 });
