@@ -44,6 +44,8 @@ import { AttestationPage } from './http/pages/attestationPage';
 import { DataExportPage } from './http/pages/dataExportPage';
 import { ProactiveNotifier } from './bot/proactive';
 import { SignInPages } from './http/pages/signInPages';
+import { DocumentPage } from './http/pages/documentPage';
+import { DocumentIntake, TEAMS_FILE, teamsFile } from './bot/documentIntake';
 import {
   DESK_SIGNED_IN_EVENT,
   MEDIMAIL_ACTIVE_EVENT,
@@ -95,7 +97,7 @@ export function buildDialogs(
   const notifyEvaluated = async (references: unknown[]) => {
     for (const reference of references) await notify(reference, { kind: 'evaluated' });
   };
-  const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated);
+  const deskDialog = new DeskDialog(desk, engagements, eprs, links, conversationState.createProperty('desk'), publicUrl, notifyEvaluated, services.documents);
   const hasAccreditation = async (context: TurnContext) => {
     const { request, session } = await accreditationState.get(context, {});
     return Boolean(request || session);
@@ -245,6 +247,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       ['transcripts', () => services.transcripts.prune(config.TRANSCRIPT_RETENTION_DAYS)],
       ['sign-in counters', () => new SignInThrottle(db).prune()],
       ['rate-limit counters', () => services.limits.prune()],
+      // A file posted to the channel is taken by the bot within its turn: one left an hour is an orphan.
+      ['uploads not taken', async () => (await db.channelUpload.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - 60 * 60 * 1000) } } })).count],
     ] as const) {
       await prune()
         .then((count) => count && logger.info({ count, what }, 'housekeeping: old rows deleted'))
@@ -263,13 +267,20 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     medimailSender: config.MEDIMAIL_FROM,
     notify: (reference, value) => notifier?.sendEvent(reference as Partial<ConversationReference>, NOTICE_EVENT, { ...value }) ?? Promise.resolve(),
   });
-  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger, links);
+  // The same property the accreditation dialog keeps its session in (state properties are by name).
+  const intake = new DocumentIntake(services.documents, conversationState.createProperty<AccreditationConversation>('accreditation'), async (context, attachment) => {
+    if (attachment.contentType === TEAMS_FILE) return context.activity.channelId === 'msteams' ? teamsFile(attachment) : undefined;
+    const held = context.activity.channelId === 'directline' ? await channel.takeUpload(context.activity.conversation.id, attachment.contentUrl ?? '') : undefined;
+    return held?.bytes;
+  }, logger);
+  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger, links, intake);
   notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger, () => endpoint().serviceUrl);
   const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>, needsCode: boolean) =>
     notifier!.sendEvent(reference, event, needsCode ? { linkId, needsCode } : { linkId });
-  const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT));
+  const signInPages = new SignInPages(registry, links, i18n, continueWith(SIGNED_IN_EVENT), services.limits);
   const deskPages = new DeskPages(desk, links, i18n, continueWith(DESK_SIGNED_IN_EVENT));
   const attestationPage = new AttestationPage(links, registry, engagements, i18n);
+  const documentPage = new DocumentPage(links, services.documents, i18n);
   const dataExportPage = new DataExportPage(links, services.dataRights, i18n);
   const medimailPages = new MedimailPages(medimail, links, i18n, {
     passwordSet: continueWith(MEDIMAIL_PASSWORD_EVENT),
@@ -289,6 +300,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     signInPages,
     deskPages,
     attestationPage,
+    documentPage,
     dataExportPage,
     medimailPages,
     secureCookies: publicUrl().startsWith('https:'),

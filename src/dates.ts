@@ -13,6 +13,7 @@ const STYLES = {
   longDay: { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' },
   /** A calendar date that has no time (a date of birth, of an event): read in UTC so it does not shift. */
   calendarDay: { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' },
+  calendarLongDay: { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 type Style = keyof typeof STYLES;
 
@@ -49,14 +50,14 @@ export function day(t: Translator, date: Date): string {
   return formatter(t('common:format.locale'), 'day').format(date);
 }
 
-/** "3 décembre 2026" (fr), "3 December 2026" (en): the day in words, as a status line says it. */
-export function longDay(t: Translator, date: Date): string {
-  return formatter(t('common:format.locale'), 'longDay').format(date);
+/** "12 mars 2026 à 14 h 02" (fr), "12 March 2026 at 14:02" (en): a date in words, for cards, mails and tickets. */
+export function longDateTime(t: Translator, date: Date): string {
+  return t('common:format.dateTime', { date: longDay(t, date), ...clock(date) });
 }
 
-/** "12 mars 2026 à 14:02": a date in words, for mails and tickets. */
-export function longDateTime(t: Translator, date: Date): string {
-  return formatter(t('common:format.locale'), 'long').format(date);
+/** "3 décembre 2026" (fr), "3 December 2026" (en): a day in words, where a card or a mail has room for it. */
+export function longDay(t: Translator, date: Date): string {
+  return formatter(t('common:format.locale'), 'longDay').format(date);
 }
 
 /**
@@ -68,6 +69,14 @@ export function calendarDay(t: Translator, isoDate: string): string {
   if (!match) return isoDate;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return Number.isNaN(date.getTime()) ? isoDate : formatter(t('common:format.locale'), 'calendarDay').format(date);
+}
+
+/** A calendar date as "10 juin 2025" ("10 June 2025"); anything that is not such a date unchanged. */
+export function calendarLongDay(t: Translator, isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return Number.isNaN(date.getTime()) ? isoDate : formatter(t('common:format.locale'), 'calendarLongDay').format(date);
 }
 
 /**

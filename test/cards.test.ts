@@ -76,6 +76,16 @@ describe.each(['fr', 'en'] as const)('every card (%s)', (locale) => {
     for (const [name, card] of every) for (const action of card.actions ?? []) expect(action.title.length, `${name}: « ${action.title} »`).toBeLessThanOrEqual(MAX_ACTION_TITLE);
   });
 
+  it("draws the expert's cards without FactSets (a 150 px title column breaks words at 390 px) and without compact choices (cut labels)", () => {
+    const desk = every.filter(([name]) => name.startsWith('desk'));
+    expect(desk.length).toBeGreaterThan(3);
+    for (const [name, card] of desk) {
+      const json = JSON.stringify(card);
+      expect(json, name).not.toContain('"FactSet"');
+      for (const input of inputsOf(card)) if (input.type === 'Input.ChoiceSet') expect((input as { style?: string }).style, `${name}: ${input.id}`).toBe('expanded');
+    }
+  });
+
   it('lets « Retour » / « Annuler » leave without the form being checked (associatedInputs none)', () => {
     for (const [name, card] of every) {
       if (inputsOf(card).length === 0) continue;

@@ -130,6 +130,55 @@ describe('the desk: who may decide what', () => {
     expect(await services.engagements.get(other)).toMatchObject({ status: 'DRAFT' });
   });
 
+  it('receipts by mail: the questionnaire sent (to whom, when), then « engagé » with the attestation attached, once', async () => {
+    await mail.outbox.drain();
+    const sent = mail.sink.mails.find((m) => /questionnaire d'auto-évaluation est envoyé/.test(m.subject ?? ''));
+    expect(sent?.text).toMatch(/envoyé le \d{1,2} [a-zéû]+ \d{4} à \d{2} h \d{2} à CFAR/);
+    expect(JSON.stringify(sent?.to)).toContain('jean.durand@example.fr');
+
+    const { account: expert } = await services.desk.create('EXPERT', 'e@cfar.example', 'E', ['cfar']);
+    await expect(services.engagements.recordAttestation(accountId)).rejects.toBeInstanceOf(DeskAccessError);
+    await services.engagements.decide(expert.id, accountId, 'ACCEPTED');
+    await mail.outbox.drain();
+    // Not before the physician has read the decision, signed in (the seed: "connectez-vous").
+    expect(mail.sink.mails.filter((m) => /vous êtes engagé/.test(m.subject ?? ''))).toHaveLength(0);
+    const [first, second] = await Promise.all([services.engagements.recordAttestation(accountId), services.engagements.recordAttestation(accountId)]);
+    expect(first.getTime()).toBe(second.getTime());
+    await services.engagements.recordAttestation(accountId);
+    await mail.outbox.drain();
+    const engaged = mail.sink.mails.filter((m) => /vous êtes engagé/.test(m.subject ?? ''));
+    expect(engaged).toHaveLength(1);
+    expect(engaged[0].text).toContain('CFAR a accepté votre demande');
+    expect(engaged[0].text).toContain('informez-en votre CME et votre CPAM');
+    const attachment = engaged[0].attachments.find((a) => a.contentType === 'application/pdf');
+    expect(attachment?.filename).toBe('attestation-engagement-10100326494.pdf');
+    const pdf = await PDFDocument.load(attachment!.content);
+    expect(pdf.getTitle()).toBe("Attestation d'engagement dans l'accréditation des médecins");
+    const chars = await pdfCharacters(attachment!.content);
+    for (const c of 'Durand') expect(chars).toContain(c);
+  });
+
+  it('the desk: a request sent again shows the previous decision and what changed; the EPR list says who declared', async () => {
+    const { account: expert } = await services.desk.create('EXPERT', 'anne@cfar.example', 'Dr Anne Le Guen', ['cfar']);
+    expect((await services.engagements.summary(expert.id, accountId)).previous).toBeUndefined();
+    // A complement about no section in particular: none is recorded.
+    await services.engagements.decide(expert.id, accountId, 'TO_COMPLETE', 'Précisez vos RMM', '');
+    expect(await services.engagements.get(accountId)).toMatchObject({ commentSection: undefined });
+    await services.engagements.saveDraft(accountId, 2, { rmm: 'no', onCall: 'no' });
+    await services.engagements.send(accountId);
+    const { previous } = await services.engagements.summary(expert.id, accountId);
+    expect(previous).toMatchObject({ decision: 'TO_COMPLETE', reason: 'Précisez vos RMM', section: undefined, expertName: 'Dr Anne Le Guen' });
+    expect(previous!.changes).toEqual([
+      { question: 'onCall', before: 'yes', after: 'no' },
+      { question: 'rmm', before: 'yes', after: 'no' },
+    ]);
+
+    const epr = await services.eprs.saveDraft(accountId, 'cfar', { date: '2026-01-15', establishment: 'CHU', targeted: 'no', what: 'Erreur de côté évitée', consequences: 'Aucune', causes: 'Marquage absent', actions: 'Check-list' });
+    await services.eprs.send(accountId, epr.id);
+    const [seen] = await services.eprs.forExpert(expert.id);
+    expect(seen.declaredBy).toEqual({ civility: 'dr', firstName: 'Jean', lastName: 'Durand', identifierKind: 'RPPS', identifier: '10100326494' });
+  });
+
   it('a sent questionnaire is read-only', async () => {
     await expect(services.engagements.send(accountId)).rejects.toBeInstanceOf(RequestTransitionError);
     const before = await services.engagements.get(accountId);

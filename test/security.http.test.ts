@@ -156,6 +156,20 @@ describe('the secure pages', () => {
     expect(answers.some((a) => a.includes("C'est fait"))).toBe(false);
   });
 
+  it('« Mot de passe oublié » over HTTP: the same page for a known and an unknown number, no-store', async () => {
+    await app.services.registry.register({ ...DURAND, identifier: '10100555084', email: 'forgot@example.fr' });
+    const page = async (username: string) => {
+      const { token } = await app.services.links.create(SIGN_IN_PURPOSE, { channelId: 'directline', conversation: { id: `forgot-${username}` } });
+      const shown = await fetch(`${app.url}/compte/connexion/${token}/oubli`);
+      expect(shown.status).toBe(200);
+      const response = await form(`/compte/connexion/${token}/oubli`, `username=${username}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      return (await response.text()).replace(new RegExp(token, 'g'), 'TOKEN').replace(username, 'N');
+    };
+    expect(await page('10100555050')).toBe(await page('10100555084'));
+  });
+
   it('send the headers of a page where passwords are typed: CSP, no framing, no referrer (§15)', async () => {
     const { token } = await app.services.links.create(SIGN_IN_PURPOSE, { channelId: 'directline', conversation: { id: 'c' } });
     for (const path of ['/', `/compte/connexion/${token}`]) {

@@ -7,6 +7,7 @@ import { createI18n } from '../src/i18n';
 import { tempDatabase } from './helpers/db';
 import { DURAND, registryWithMail } from './helpers/registry';
 import type { Db } from '../src/services/db/database';
+import { RateLimits } from '../src/services/rateLimits';
 
 let db: Db;
 let cleanup: () => Promise<void>;
@@ -27,7 +28,7 @@ beforeEach(async () => {
   completed = [];
   pages = new SignInPages(env.registry, links, await createI18n('fr'), async (linkId, _reference, needsCode) => {
     completed.push(needsCode ? `${linkId} (code)` : linkId);
-  });
+  }, new RateLimits(db, { store: 'memory', factor: 1 }));
 });
 afterEach(async () => {
   await env.close();
@@ -119,5 +120,57 @@ describe('secure sign-in page', () => {
     const page = await pages.submitCredentials(token, { username: '10100326494', password: 'mon-secret-tape' }, CHAT);
     expect(page.html).not.toContain('mon-secret-tape');
     expect(page.html).toContain('value="10100326494"');
+  });
+
+  it('« Mot de passe oublié » mails a new temporary password to the request, answers the same for an unknown number, and follows the resend rules', async () => {
+    await env.registry.register(DURAND);
+    const first = await env.lastTemporaryPassword();
+    const { token } = await links.create(SIGN_IN_PURPOSE, reference);
+    await pages.submitCredentials(token, { username: '10100326494', password: first }, CHAT);
+    await pages.submitPassword(token, { password: 'le chat dort au soleil', confirmation: 'le chat dort au soleil' }, CHAT);
+    await env.outbox.drain();
+    const mailsBefore = env.sink.mails.length;
+
+    const { token: again } = await links.create(SIGN_IN_PURPOSE, reference);
+    expect((await pages.show(again)).html).toContain(`/compte/connexion/${again}/oubli`);
+    expect(text((await pages.showForgot(again)).html)).toContain('Mot de passe oublié');
+    const letters = await pages.submitForgot(again, { username: 'Durand' });
+    expect(letters.status).toBe(400);
+    expect(text(letters.html)).toContain("n'est pas votre nom de famille");
+
+    const known = await pages.submitForgot(again, { username: '101 003 264 94' });
+    const unknown = await pages.submitForgot(again, { username: '10100555035' });
+    expect(known.status).toBe(200);
+    expect(text(known.html).replace('10100326494', 'N')).toBe(text(unknown.html).replace('10100555035', 'N'));
+    const temp = await env.lastTemporaryPassword();
+    expect(env.sink.mails).toHaveLength(mailsBefore + 1);
+    expect(JSON.stringify(env.sink.mails.at(-1)!.to)).toContain('jean.durand@example.fr');
+    expect(temp).not.toBe(first);
+
+    // The personal password still works; the temporary one leads to a new personal password.
+    expect((await env.registry.signIn('10100326494', 'le chat dort au soleil')).status).toBe('ok');
+    const { token: third } = await links.create(SIGN_IN_PURPOSE, reference);
+    const step = await pages.submitCredentials(third, { username: '10100326494', password: temp }, CHAT);
+    expect(text(step.html)).toContain('Choisissez votre mot de passe personnel');
+
+    // Three an hour per request (the resend's rule), and the answer does not change.
+    const { token: fourth } = await links.create(SIGN_IN_PURPOSE, { ...reference, conversation: { id: 'conv-C' } });
+    for (let i = 0; i < 3; i += 1) expect((await pages.submitForgot(fourth, { username: '10100326494' })).status).toBe(200);
+    await env.outbox.drain();
+    const sent = env.sink.mails.length;
+    const beyond = await pages.submitForgot(fourth, { username: '10100326494' });
+    expect(text(beyond.html).replace('10100326494', 'N')).toBe(text(unknown.html).replace('10100555035', 'N'));
+    await env.outbox.drain();
+    expect(env.sink.mails).toHaveLength(sent);
+  });
+
+  it('« Mot de passe oublié »: five an hour from one conversation, then until when', async () => {
+    const { token } = await links.create(SIGN_IN_PURPOSE, reference);
+    for (let i = 0; i < 5; i += 1) expect((await pages.submitForgot(token, { username: `1010055503${i}` })).status).toBe(200);
+    const refused = await pages.submitForgot(token, { username: '10100555035' });
+    expect(refused.status).toBe(400);
+    expect(text(refused.html)).toContain("plusieurs envois dans l'heure");
+    const expired = await pages.submitForgot('x'.repeat(30), { username: '10100326494' });
+    expect(expired.status).toBe(410);
   });
 });

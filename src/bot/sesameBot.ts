@@ -55,6 +55,8 @@ export class SesameBot extends ActivityHandler {
     private readonly defaultLocale: Locale,
     private readonly logger: Logger,
     private readonly links: SecureLinks,
+    /** Files sent in the chat (supporting documents), answered before the dialogs. */
+    private readonly files?: { handle(context: TurnContext): Promise<boolean> },
   ) {
     super();
     this.dialogState = conversationState.createProperty('dialogState');
@@ -79,7 +81,7 @@ export class SesameBot extends ActivityHandler {
       const length = context.activity.text?.length ?? 0;
       // A wall of text (a pasted document) is not read: the user is told, and the step stays as it was.
       if (length > MAX_MESSAGE) await context.sendActivity(tr(context)('tooLong', { length, max: MAX_MESSAGE }));
-      else if (!(await this.pageCode(context))) await this.runDialog(context);
+      else if (!(await this.pageCode(context)) && !(await this.files?.handle(context))) await this.runDialog(context);
       await next();
     });
 

@@ -4,7 +4,7 @@ import { SPECIALTIES } from '../services/accreditation/specialties';
 import { DEPARTMENTS, REGIONS } from '../services/geography';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { dateTime, longDay } from '../dates';
+import { longDateTime, longDay } from '../dates';
 import { shortTitle } from './medimail';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 
@@ -277,7 +277,7 @@ export function hubData(t: Translator, view: HubView) {
     text: pick(t, `${ns}:hub`, ['title', 'historyTitle'] as const),
     signedInAs: who ? a('signedInAs', { name: plain(`${t(`mail:civility.${who.civility}`)} ${who.firstName} ${who.lastName}`) }) : '',
     status: a(`line.${view.line}`, params),
-    history: view.history.map((h) => ({ title: dateTime(t, new Date(h.at)), value: a(`event.${h.type}`, { detail: plain(h.detail ?? '') }) })),
+    history: view.history.map((h) => ({ title: longDateTime(t, new Date(h.at)), value: a(`event.${h.type}`, { detail: plain(h.detail ?? '') }) })),
     next,
     actions: view.actions.map((verb, i) => ({ title: a(verb, params), verb, ...(i === 0 && verb !== 'menu' ? { style: 'positive' as const } : {}) })),
   };

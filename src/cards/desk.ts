@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Translator } from '../i18n';
 import type { AccountView } from '../services/accreditation/registry';
-import type { EngagementView } from '../services/accreditation/engagement';
+import type { EngagementView, PreviousDecision } from '../services/accreditation/engagement';
 import type { EprView } from '../services/accreditation/epr';
 import { department, region } from '../services/geography';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { calendarDay, dateTime } from '../dates';
+import { calendarLongDay, longDateTime } from '../dates';
 import { shortTitle } from './medimail';
 import { answerText } from './questionnaire';
 import { choice, fact, form, formData, pick, text, texts, userText, values } from './schema';
@@ -37,7 +37,7 @@ export const deskSchemas = {
   /** Everything the expert needs to decide, and the three decisions. */
   summary: z.object({
     ...form,
-    text: texts('title', 'reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back'),
+    text: texts('title', 'reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back').extend({ documents: z.string() }),
     facts: z.array(fact),
     sections: z.array(section),
     choices: z.array(choice).min(1),
@@ -65,7 +65,38 @@ export function queueData(t: Translator, promptId: string, items: QueueItem[], n
   };
 }
 
-export function summaryData(t: Translator, view: CardView, account: AccountView, engagement: EngagementView) {
+/** The previous decision on a request sent again, as it travels in the dialog's state (dates as strings). */
+export type PreviousInState = Omit<PreviousDecision, 'at'> & { at: Date | string };
+
+/** The previous decision (who, when, why) and the answers changed since, as two sections of the summary. */
+function previousSections(t: Translator, engagement: EngagementView, previous: PreviousInState) {
+  const questions = engagement.questionnaire.sections.flatMap((s) => s.questions);
+  const sectionTitle = engagement.questionnaire.sections.find((s) => s.id === previous.section)?.title;
+  const decision = [
+    ...(previous.expertName ? [{ title: d(t, 'previous.expert'), value: plain(previous.expertName) }] : []),
+    ...(previous.reason ? [{ title: d(t, 'previous.reason'), value: plain(previous.reason) }] : []),
+    ...(sectionTitle ? [{ title: d(t, 'previous.section'), value: t(`questionnaire:${sectionTitle}`) }] : []),
+  ];
+  const changes = previous.changes
+    ? previous.changes.length
+      ? previous.changes.map((c) => {
+          const question = questions.find((q) => q.id === c.question);
+          const label = question ? t(`questionnaire:${question.label}`) : c.question;
+          const shown = (value: string | undefined) => (question && value ? answerText(t, question, value) : d(t, 'previous.empty'));
+          return { title: label, value: plain(d(t, 'previous.change', { before: shown(c.before), after: shown(c.after) })) };
+        })
+      : [{ title: d(t, 'previous.answers'), value: d(t, 'previous.unchanged') }]
+    : [{ title: d(t, 'previous.answers'), value: d(t, 'previous.notKept') }];
+  return [
+    { title: d(t, 'previous.title', { decision: d(t, `previous.${previous.decision}`), date: longDateTime(t, new Date(previous.at)) }), facts: decision },
+    { title: d(t, 'previous.changesTitle'), facts: changes },
+  ];
+}
+
+/** A supporting document as the summary lists it (dates as strings in the dialog's state). */
+export type DocumentInState = { filename: string; size: number; receivedAt: Date | string };
+
+export function summaryData(t: Translator, view: CardView, account: AccountView, engagement: EngagementView, previous?: PreviousInState, documents: DocumentInState[] = []) {
   const file = account.adminFile;
   const facts = [
     { title: d(t, 'summary.identifier'), value: d(t, account.identifierKeyOk ? 'summary.keyOk' : 'summary.keyBad', { kind: account.identifierKind, value: account.identifier }) },
@@ -80,7 +111,10 @@ export function summaryData(t: Translator, view: CardView, account: AccountView,
           { title: d(t, 'summary.mode'), value: `${t(`accreditation:adminFile.${file.practiceMode}`)}${file.urmlRegion ? ` (URML ${region(file.urmlRegion)?.name ?? ''})` : ''}` },
         ]
       : []),
-    ...(engagement.sentAt ? [{ title: d(t, 'summary.sentAt'), value: dateTime(t, engagement.sentAt) }] : []),
+    ...(engagement.sentAt ? [{ title: d(t, previous ? 'summary.sentAgainAt' : 'summary.sentAt'), value: longDateTime(t, engagement.sentAt) }] : []),
+    ...(documents.length
+      ? [{ title: d(t, 'documents.title'), value: plain(documents.map((doc) => d(t, 'documents.item', { name: doc.filename, size: Math.max(1, Math.round(doc.size / 1024)), date: longDateTime(t, new Date(doc.receivedAt)) })).join(' ; ')) }]
+      : []),
   ];
   const sections = engagement.questionnaire.sections;
   return {
@@ -88,16 +122,24 @@ export function summaryData(t: Translator, view: CardView, account: AccountView,
     text: {
       title: d(t, 'summary.title', { name: plain(`${account.firstName} ${account.lastName}`) }),
       ...pick(t, 'desk:summary', ['reason', 'reasonHelp', 'section', 'accept', 'refuse', 'complete', 'back'] as const),
+      documents: documents.length ? d(t, 'documents.open', { count: documents.length }) : '',
     },
     facts,
-    sections: sections.map((s) => ({
-      title: d(t, 'summary.answers', { section: t(`questionnaire:${s.title}`) }),
-      facts: s.questions.map((q) => ({ title: t(`questionnaire:${q.label}`), value: plain(answerText(t, q, engagement.answers[q.id])) })),
-    })),
-    choices: sections.map((s, i) => ({ title: `${i + 1}. ${t(`questionnaire:${s.title}`)}`, value: s.id })),
-    values: { ...view.values, section: view.values.section ?? sections[0].id },
+    sections: [
+      ...(previous ? previousSections(t, engagement, previous) : []),
+      ...sections.map((s) => ({
+        title: d(t, 'summary.answers', { section: t(`questionnaire:${s.title}`) }),
+        facts: s.questions.map((q) => ({ title: t(`questionnaire:${q.label}`), value: plain(answerText(t, q, engagement.answers[q.id])) })),
+      })),
+    ],
+    // No section chosen for the expert: « none » comes first and is the one selected.
+    choices: [{ title: d(t, 'summary.noSection'), value: NO_SECTION }, ...sections.map((s, i) => ({ title: `${i + 1}. ${t(`questionnaire:${s.title}`)}`, value: s.id }))],
+    values: { ...view.values, section: view.values.section || NO_SECTION },
   };
 }
+
+/** The section choice that names none (a complement about the whole request). */
+export const NO_SECTION = 'none';
 
 const EPR_FIELDS = ['what', 'consequences', 'causes', 'barriersWorked', 'barriersFailed', 'actions'] as const;
 
@@ -107,8 +149,17 @@ export function deskEprsData(t: Translator, promptId: string, eprs: EprView[]) {
     promptId,
     text: { title: d(t, 'eprs.title'), none: d(t, 'eprs.none'), back: d(t, 'summary.back') },
     eprs: eprs.map((e) => ({
-      title: d(t, 'eprs.item', { date: calendarDay(t, e.answers.date ?? ''), establishment: plain(e.answers.establishment ?? '') }),
+      title: d(t, 'eprs.item', { date: calendarLongDay(t, e.answers.date ?? ''), establishment: plain(e.answers.establishment ?? '') }),
       facts: [
+        ...(e.declaredBy
+          ? [
+              {
+                title: d(t, 'eprs.declaredBy'),
+                value: plain(`${t(`mail:civility.${e.declaredBy.civility}`)} ${e.declaredBy.firstName} ${e.declaredBy.lastName} — ${e.declaredBy.identifierKind} ${e.declaredBy.identifier}`),
+              },
+            ]
+          : []),
+        ...(e.sentAt ? [{ title: d(t, 'eprs.sentAt'), value: longDateTime(t, new Date(e.sentAt)) }] : []),
         {
           title: t('accreditation:epr.targeted'),
           value: e.answers.targeted === 'yes' ? d(t, 'eprs.targeted', { theme: e.answers.theme ? t(`accreditation:theme.${e.answers.theme}`) : '' }) : d(t, 'eprs.notTargeted'),

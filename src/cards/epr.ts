@@ -3,7 +3,8 @@ import type { Translator } from '../i18n';
 import type { EprView } from '../services/accreditation/epr';
 import { plain } from './adaptive';
 import type { CardView } from './form';
-import { calendarDay, dateTime, day } from '../dates';
+import { calendarLongDay, day, longDateTime, longDay } from '../dates';
+import { programmeCalendar } from '../services/accreditation/programme';
 import { shortTitle } from './medimail';
 import { choice, fact, form, formData, pick, requiredMessage, text, texts, values } from './schema';
 
@@ -14,7 +15,14 @@ const EPR_REQUIRED = ['date', 'establishment', 'targeted', 'what', 'consequences
 const EPR = [...EPR_REQUIRED, 'title', 'anonymous', 'establishmentExample', 'targetedNo', 'targetedYes', 'theme', 'noTheme', 'barriersWorked', 'barriersFailed', 'send', 'save', 'back'] as const;
 
 export const eprSchemas = {
-  portal: z.object({ promptId: form.promptId, text: texts('title', 'declare', 'list', 'back'), intro: text, items: z.array(text), themes: z.string() }),
+  portal: z.object({
+    promptId: form.promptId,
+    text: texts('title', 'declare', 'list', 'back', 'calendarTitle', 'calendarNote'),
+    intro: text,
+    items: z.array(text),
+    themes: z.string(),
+    calendar: z.array(fact),
+  }),
   epr: z.object({
     ...form,
     text: texts(...EPR),
@@ -27,13 +35,20 @@ export const eprSchemas = {
   list: z.object({ promptId: form.promptId, text: texts('title', 'none', 'declare', 'back'), eprs: z.array(fact), drafts: z.array(z.object({ title: text, eprId: z.string().min(1) })) }),
 };
 
-export function portalData(t: Translator, promptId: string, oaName: string, themes: string[]) {
+export function portalData(t: Translator, promptId: string, oaName: string, themes: string[], engagedOn?: Date) {
   return {
     promptId,
-    text: { ...pick(t, 'accreditation:portal', ['title', 'declare', 'list', 'back'] as const) },
+    text: { ...pick(t, 'accreditation:portal', ['title', 'declare', 'list', 'back', 'calendarTitle', 'calendarNote'] as const) },
     intro: a(t, 'portal.intro', { oa: oaName }),
     items: [1, 2, 3, 4].map((n) => a(t, `portal.item${n}`)),
     themes: themes.length ? a(t, 'portal.themes', { oa: oaName, themes: themes.map((th) => a(t, `theme.${th}`)).join(', ') }) : '',
+    // The programme's calendar, where the engagement date is known.
+    calendar: engagedOn
+      ? programmeCalendar(engagedOn).map((e) => ({
+          title: e.year === 0 ? longDay(t, e.date) : a(t, 'portal.around', { date: longDay(t, e.date) }),
+          value: a(t, `portal.milestone.${e.milestone}`, { oa: oaName, year: e.year }),
+        }))
+      : [],
   };
 }
 
@@ -50,14 +65,14 @@ export function eprData(t: Translator, view: CardView, themes: string[], today: 
 }
 
 /** An EPR as a line: its event's date as the user wrote it (never ISO) and its establishment. */
-export const eprLine = (t: Translator, answers: Record<string, string | undefined>) => `${calendarDay(t, answers.date ?? '')} ${answers.establishment ?? ''}`.trim();
+export const eprLine = (t: Translator, answers: Record<string, string | undefined>) => `${calendarLongDay(t, answers.date ?? '')} ${answers.establishment ?? ''}`.trim();
 
 export function eprListData(t: Translator, promptId: string, eprs: EprView[]) {
   return {
     promptId,
     text: { title: a(t, 'epr.listTitle'), none: a(t, 'epr.none'), declare: a(t, 'portal.declare'), back: a(t, 'portal.back') },
     eprs: eprs.map((e) => ({
-      title: e.status === 'SENT' ? a(t, 'epr.sentOn', { date: dateTime(t, new Date(e.sentAt!)) }) : a(t, 'epr.draft', { date: dateTime(t, new Date(e.createdAt)) }),
+      title: e.status === 'SENT' ? a(t, 'epr.sentOn', { date: longDateTime(t, new Date(e.sentAt!)) }) : a(t, 'epr.draft', { date: longDateTime(t, new Date(e.createdAt)) }),
       value: plain(eprLine(t, e.answers)) || '—',
     })),
     drafts: eprs.filter((e) => e.status === 'DRAFT').map((e) => ({ title: shortTitle(a(t, 'epr.open', { date: day(t, new Date(e.createdAt)) })), eprId: e.id })),

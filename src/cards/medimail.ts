@@ -10,7 +10,7 @@ import { plain } from './adaptive';
 import { departmentChoices, regionChoices } from './accreditation';
 import { SPECIALTIES } from '../services/medimail/nomenclature';
 import type { CardView } from './form';
-import { dateTime } from '../dates';
+import { longDateTime } from '../dates';
 import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
 
 // The data of every card of the Medimail journey (seed 003, knowledge.md §2, templates/medimail/)
@@ -291,8 +291,8 @@ export function medimailHubData(t: Translator, promptId: string, view: MedimailH
     address: account ? h('address', { mss: account.mssAddress }) : '',
     status: account
       ? [
-          h(`status${account.status}`, { date: account.submittedAt ? dateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? '') }),
-          ...(account.rppsRequestedAt ? [h('rppsPending', { date: dateTime(t, new Date(account.rppsRequestedAt)) })] : []),
+          h(`status${account.status}`, { date: account.submittedAt ? longDateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? '') }),
+          ...(account.rppsRequestedAt ? [h('rppsPending', { date: longDateTime(t, new Date(account.rppsRequestedAt)) })] : []),
         ].join(' ')
       : '',
     // Over 5, the service centre's contacts give way: « conseiller » and the questions still reach them.
@@ -350,7 +350,7 @@ export function agentQueueData(t: Translator, promptId: string, items: AgentQueu
     promptId,
     text: { title: a('title'), refresh: a('refresh'), leave: a('leave'), requestsTitle: a('requestsTitle'), requestsEmpty: a('requestsEmpty') },
     requests: requests.map((r, i) =>
-      `${plain(`${i + 1}. `)}${a('requestLine', { reference: r.reference, type: t(`${ns}:mail.centre.${r.type}`), what: plain(requestWhat(r)), date: dateTime(t, new Date(r.createdAt)) })}`,
+      `${plain(`${i + 1}. `)}${a('requestLine', { reference: r.reference, type: t(`${ns}:mail.centre.${r.type}`), what: plain(requestWhat(r)), date: longDateTime(t, new Date(r.createdAt)) })}`,
     ),
     done: requests.slice(0, 3).map((r) => ({ title: shortTitle(a('requestDone', { reference: r.reference })), requestId: r.id })),
     count: items.length ? a('count', { count: items.length }) : a('empty'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Translator } from '../i18n';
 import type { Answers, Question, Questionnaire } from '../services/accreditation/questionnaires';
 import type { CardView } from './form';
-import { calendarDay, dateTime } from '../dates';
+import { calendarLongDay, longDateTime } from '../dates';
 import { choice, fact, form, formData, pick, text, texts, userText } from './schema';
 
 // The self-assessment questionnaire (templates/questionnaire/): one section per card, with its progress.
@@ -96,7 +96,7 @@ export function sentQuestionnaireData(t: Translator, promptId: string, questionn
   return {
     promptId,
     text: { title: t('accreditation:questionnaire.readOnlyTitle'), back: t('accreditation:questionnaire.back') },
-    readOnly: q(t, 'card.readOnly', { date: dateTime(t, sentAt) }),
+    readOnly: q(t, 'card.readOnly', { date: longDateTime(t, sentAt) }),
     sections: questionnaire.sections.map((section) => ({
       title: q(t, section.title),
       facts: section.questions.map((question) => ({ title: q(t, question.label), value: answerText(t, question, answers[question.id]) })),
@@ -107,7 +107,7 @@ export function sentQuestionnaireData(t: Translator, promptId: string, questionn
 /** An answer as a person reads it: the labels of the choices, "Oui"/"Non", a date as written. */
 export function answerText(t: Translator, question: Question, value: string | undefined): string {
   if (!value) return q(t, 'card.answerNone');
-  if (question.type === 'date') return calendarDay(t, value);
+  if (question.type === 'date') return calendarLongDay(t, value);
   if (question.type === 'yesNo') return q(t, value === 'yes' ? 'card.yes' : 'card.no');
   if (question.options) {
     return value

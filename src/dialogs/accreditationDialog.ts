@@ -68,7 +68,7 @@ const P_WAIT = 'acc.signInWaitCard';
 const P_ADMIN = 'acc.adminFileCard';
 const P_RECAP = 'acc.adminRecapCard';
 
-const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
 
 /** How the hub opens: with the history unfolded, or straight into « Faire une nouvelle demande ». */
 interface HubOptions {
@@ -538,6 +538,8 @@ export class AccreditationDialog extends InterruptibleDialog {
       case 'REFUSED':
         return { ...base, line: 'REFUSED', next: 'refused', actions: ['renew', 'readQuestionnaire', ...tail] };
       case 'ACCEPTED':
+        // The decision is read: the attestation is generated and mailed with the receipt, once.
+        await this.engagements.recordAttestation(signedIn.id);
         return { ...base, line: 'ACCEPTED', next: 'engaged', actions: ['portal', 'attestation', ...tail] };
     }
   }

@@ -1,7 +1,9 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { deskEprsData, deskWaitData, queueData, summaryData, type QueueItem } from '../cards/desk';
+import { deskEprsData, deskWaitData, NO_SECTION, queueData, summaryData, type DocumentInState, type QueueItem } from '../cards/desk';
+import type { SupportingDocuments } from '../services/accreditation/documents';
+import { DOCUMENT_PURPOSE } from '../services/identity/linkPurposes';
 import { renderCard } from '../cards/render';
 import type { EngagementService, ExpertDecision } from '../services/accreditation/engagement';
 import { RequestTransitionError } from '../services/accreditation/requestStatus';
@@ -52,10 +54,11 @@ export class DeskDialog extends ComponentDialog {
     desk: DeskAccounts,
     private readonly engagements: EngagementService,
     private readonly eprs: EprService,
-    links: SecureLinks,
+    private readonly links: SecureLinks,
     state: StatePropertyAccessor<DeskConversation>,
-    publicUrl: () => string,
+    private readonly publicUrl: () => string,
     private readonly notifyPhysician: (references: unknown[]) => Promise<void>,
+    private readonly documents: SupportingDocuments,
     private readonly now: () => Date = () => new Date(),
   ) {
     super(DESK_DIALOG);
@@ -70,7 +73,7 @@ export class DeskDialog extends ComponentDialog {
     );
     this.addDialog(
       new CardPrompt(P_SUMMARY, {
-        verbs: ['accept', 'refuse', 'complete', 'back'],
+        verbs: ['accept', 'refuse', 'complete', 'documents', 'back'],
         schema: z.object({}),
         schemaFor: (verb) =>
           verb === 'refuse' || verb === 'complete'
@@ -82,7 +85,7 @@ export class DeskDialog extends ComponentDialog {
         render: (t, v) => {
           const data = JSON.parse(v.values.summary ?? '{}') as Awaited<ReturnType<EngagementService['summary']>>;
           const engagement = { ...data.engagement, questionnaire: this.engagements.definition(v.values.ref), sentAt: data.engagement.sentAt ? new Date(data.engagement.sentAt) : undefined };
-          return renderCard('desk/summary', summaryData(t, v, data.account, engagement));
+          return renderCard('desk/summary', summaryData(t, v, data.account, engagement, data.previous, JSON.parse(v.values.documents ?? '[]') as DocumentInState[]));
         },
       }),
     );
@@ -172,7 +175,8 @@ export class DeskDialog extends ComponentDialog {
       values: {
         accountId,
         ref: this.engagements.refOf(summary.engagement),
-        summary: JSON.stringify({ account: summary.account, engagement: { ...summary.engagement, questionnaire: undefined } }),
+        summary: JSON.stringify({ account: summary.account, engagement: { ...summary.engagement, questionnaire: undefined }, previous: summary.previous }),
+        documents: JSON.stringify(await this.documents.list(accountId)),
         ...(reason !== undefined ? { reason } : {}),
         ...(section !== undefined ? { section } : {}),
       },
@@ -186,8 +190,14 @@ export class DeskDialog extends ComponentDialog {
     const expert = await this.expert(step.context);
     if (!expert) return step.replaceDialog(SIGN_IN);
     const { accountId } = step.options as { accountId: string };
+    if (verb === 'documents') {
+      await this.sendDocumentLinks(step.context, expert.id, accountId);
+      return step.replaceDialog(REVIEW, { accountId });
+    }
     const { account, engagement } = await this.engagements.summary(expert.id, accountId);
-    const decision: PendingDecision = { verb, reason: values.reason ?? '', section: values.section ?? '' };
+    // A section only for a complement, and none when the expert chose « aucune en particulier ».
+    const section = verb !== 'accept' && verb !== 'refuse' && values.section && values.section !== NO_SECTION ? values.section : '';
+    const decision: PendingDecision = { verb, reason: values.reason ?? '', section };
     (step.values as { decision?: PendingDecision }).decision = decision;
     return step.beginDialog(P_CONFIRM, { values: { ...decision, ref: this.engagements.refOf(engagement), name: `${account.firstName} ${account.lastName}` } });
   }
@@ -213,6 +223,23 @@ export class DeskDialog extends ComponentDialog {
     // Not awaited: the physician's conversation runs its own turn (it may be queued behind this one).
     void this.notifyPhysician(references);
     return step.replaceDialog(QUEUE);
+  }
+
+  /** One link per supporting document, for this expert, once, 15 minutes: the file is never in the chat. */
+  private async sendDocumentLinks(context: TurnContext, expertId: string, accountId: string): Promise<void> {
+    const t = tr(context);
+    const documents = await this.documents.list(accountId);
+    if (!documents.length) {
+      await context.sendActivity(t('desk:documents.none'));
+      return;
+    }
+    const lines = [];
+    for (const doc of documents) {
+      await this.documents.forExpert(expertId, doc.id);
+      const link = await this.links.create(DOCUMENT_PURPOSE, { documentId: doc.id, locale: context.activity.locale }, 15, expertId);
+      lines.push(`- ${plain(doc.filename)} : ${this.publicUrl()}/compte/bureau/document/${link.token}`);
+    }
+    await context.sendActivity(`${t('desk:documents.links', { count: documents.length })}\n\n${lines.join('\n')}`);
   }
 
   // ---- EPRs ----

@@ -58,7 +58,11 @@ export class PortalDialog extends ComponentDialog {
       new CardPrompt(P_PORTAL, {
         verbs: ['declare', 'list', 'back'],
         schema: z.object({}),
-        render: (t, v) => renderCard('epr/portal', portalData(t, v.promptId, v.values.oa || t('accreditation:hub.yourOa'), JSON.parse(v.values.themes ?? '[]') as string[])),
+        render: (t, v) =>
+          renderCard(
+            'epr/portal',
+            portalData(t, v.promptId, v.values.oa || t('accreditation:hub.yourOa'), JSON.parse(v.values.themes ?? '[]') as string[], v.values.engagedOn ? new Date(v.values.engagedOn) : undefined),
+          ),
       }),
     );
     this.addDialog(
@@ -102,8 +106,8 @@ export class PortalDialog extends ComponentDialog {
   private async showPortal(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const found = await this.engaged(step.context);
     if (!found) return step.endDialog({ outcome: 'expired' } satisfies PortalOutcome);
-    const { oa } = found.engagement;
-    return step.beginDialog(P_PORTAL, { values: { oa: oa.name ?? '', themes: JSON.stringify(oa.targetedThemes) } });
+    const { oa, decidedAt } = found.engagement;
+    return step.beginDialog(P_PORTAL, { values: { oa: oa.name ?? '', themes: JSON.stringify(oa.targetedThemes), engagedOn: decidedAt?.toISOString() ?? '' } });
   }
 
   private async routePortal(step: WaterfallStepContext): Promise<DialogTurnResult> {

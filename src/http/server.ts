@@ -12,6 +12,8 @@ import type { i18n as I18n } from 'i18next';
 import type { Logger } from '../logger';
 import { preferredLocale, type Locale } from '../i18n';
 import type { CaughtMailbox } from '../services/mail/smtpCatcher';
+import { readUpload } from './directline/upload';
+import { DOCUMENT_LIMITS } from '../services/accreditation/documents';
 import { DirectLineChannel, DirectLineError, tokenRequestSchema, wellFormedActivity, type ActivitySet, type Caller, type Grant } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { escapeHtml } from './pages/html';
@@ -20,6 +22,7 @@ import type { PageResponse, SignInPages } from './pages/signInPages';
 import { securePage, type Visitor } from './pages/secretForms';
 import type { DeskPages } from './pages/deskPages';
 import type { AttestationPage, FileResponse } from './pages/attestationPage';
+import type { DocumentPage } from './pages/documentPage';
 import type { DataExportPage } from './pages/dataExportPage';
 import type { MedimailPages } from './pages/medimailPages';
 import { addressKey, type LimitName, type RateLimits } from '../services/rateLimits';
@@ -45,6 +48,7 @@ export interface ServerDeps {
   signInPages: SignInPages;
   deskPages: DeskPages;
   attestationPage: AttestationPage;
+  documentPage: DocumentPage;
   dataExportPage: DataExportPage;
   medimailPages: MedimailPages;
   /** The public address is https: cookies are Secure and __Host- prefixed, HSTS is sent. */
@@ -96,6 +100,9 @@ const EDGE_ERRORS: Record<string, string> = {
   ResourceNotFound: 'No such address.',
   MethodNotAllowed: 'This address does not take this method.',
 };
+
+/** An upload: one supporting document at its largest, and the multipart's own bytes. */
+const UPLOAD_MAX_BYTES = DOCUMENT_LIMITS.maxBytes + 256 * 1024;
 
 /** What a caller is told of a failure on our side: never its internals. */
 const SERVICE_ERROR = { error: { code: 'ServiceError', message: 'Something went wrong on our side; try again in a moment.' } };
@@ -261,6 +268,14 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     '/v3/directline/conversations/:conversationId/activities',
     inConversation('activity', 'conversationActivity', (req, id, grant) => channel.postActivity(grant, id, req.body, clientOf(req))),
   );
+  server.post(
+    '/v3/directline/conversations/:conversationId/upload',
+    inConversation('activity', 'conversationActivity', async (req, id, grant) => {
+      const { files, activity } = await readUpload(req, UPLOAD_MAX_BYTES);
+      const userId = typeof req.query?.userId === 'string' ? req.query.userId : undefined;
+      return channel.upload(grant, id, files, activity, userId, clientOf(req));
+    }),
+  );
   server.get(
     '/v3/directline/conversations/:conversationId/activities',
     inConversation('read', 'conversationRead', (req, id) => channel.activitiesSince(id, watermarkOf(req))),
@@ -376,7 +391,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }
   };
   /** A form posted to a secure page: every field a plain string (a crafted `a[b]=1` is named and refused), then its handler. */
-  const postPage = (handler: (token: string, fields: Record<string, string>, visitor: Visitor) => Promise<PageResponse>) => async (req: Request, res: Response) => {
+  const postPage = (handler: (token: string, fields: Record<string, string>, visitor: Visitor) => Promise<PageResponse>, alsoLimit?: LimitName) => async (req: Request, res: Response) => {
     const parsed = formFieldsSchema.safeParse(req.body && typeof req.body === 'object' ? req.body : {});
     if (!parsed.success) {
       const locale = pageLocale(req);
@@ -387,6 +402,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     }
     try {
       await limit('page', clientOf(req));
+      if (alsoLimit) await limit(alsoLimit, clientOf(req));
       respond(res, await handler(String(req.params.token), parsed.data, visitorOf(req)));
     } catch (error) {
       pageFailed(req, res, error);
@@ -396,6 +412,9 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   server.get('/compte/connexion/:token', showPage((token) => si.show(token)));
   server.post('/compte/connexion/:token', form, postPage((token, f, v) => si.submitCredentials(token, f, v)));
   server.post('/compte/connexion/:token/mot-de-passe', form, postPage((token, f, v) => si.submitPassword(token, f, v)));
+  server.get('/compte/connexion/:token/oubli', showPage((token) => si.showForgot(token)));
+  // A mail to a mailbox: the network's share of credentials mails, as in the chat.
+  server.post('/compte/connexion/:token/oubli', form, postPage((token, f) => si.submitForgot(token, f), 'registrationNetwork'));
   const desk = deps.deskPages;
   server.get('/compte/bureau/connexion/:token', showPage((token) => desk.showSignIn(token)));
   server.post('/compte/bureau/connexion/:token', form, postPage((token, f, v) => desk.submitSignIn(token, f, v)));
@@ -420,6 +439,8 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
         'content-length': body.length,
         'cache-control': 'no-store',
         ...(file.filename ? { 'content-disposition': `${file.download ? 'attachment' : 'inline'}; filename="${file.filename}"` } : {}),
+        // A file to save is never a page: even opened, it runs nothing and loads nothing.
+        ...(file.download ? { 'content-security-policy': "sandbox; default-src 'none'", 'x-content-type-options': 'nosniff' } : {}),
       });
       res.end(body);
     } catch (error) {
@@ -428,6 +449,7 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
   };
   server.get('/compte/attestation/:token', sendFile((token) => deps.attestationPage.get(token)));
   server.get('/compte/donnees/:token', sendFile((token) => deps.dataExportPage.get(token)));
+  server.get('/compte/bureau/document/:token', sendFile((token) => deps.documentPage.get(token)));
 
   // ---- health ----
   // Load balancers probe with HEAD as often as with GET: both answer, HEAD without a body.
@@ -572,7 +594,8 @@ function securityHeaders(https: boolean) {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        // blob: — Web Chat reads a file chosen for upload from its own blob: URL before posting it.
+        connectSrc: ["'self'", 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],

@@ -1,3 +1,4 @@
+import { SupportingDocuments } from './accreditation/documents';
 import { DataRights } from './privacy/dataRights';
 import path from 'node:path';
 import type { i18n as I18n } from 'i18next';
@@ -55,12 +56,13 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   });
   const engagements = new EngagementService(db, outbox, i18n, registry, directory, catalog, desk, { publicUrl });
   const eprs = new EprService(db, desk);
+  const documents = new SupportingDocuments(db, desk);
   const medimailService = new MedimailService(db, outbox, i18n, links, desk, outbox.secrets, { publicUrl, ...settings.medimail });
   const transcripts = new TranscriptStore(db);
   const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
   const limits = new RateLimits(db, settings.rateLimits);
   const dataRights = new DataRights(db, transcripts, registry, engagements, eprs, medimailService);
-  return { links, registry, directory, catalog, desk, engagements, eprs, medimail: medimailService, transcripts, tickets, limits, dataRights };
+  return { links, registry, directory, catalog, desk, engagements, eprs, documents, medimail: medimailService, transcripts, tickets, limits, dataRights };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -36,7 +36,8 @@ export function teamsManifest(i18n: I18n, options: ManifestOptions): { manifest:
       {
         botId: options.appId,
         scopes: ['personal'],
-        supportsFiles: false,
+        // A physician may attach a supporting document in the personal chat (file.download.info attachments).
+        supportsFiles: true,
         isNotificationOnly: false,
         commandLists: [{ scopes: ['personal'], commands }],
       },

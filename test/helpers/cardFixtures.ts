@@ -68,6 +68,7 @@ const epr: EprView = {
   answers: { date: '2026-01-15', establishment: 'Clinique Pasteur *Toulouse*', targeted: 'yes', theme: 'shoulderDystocia', what: 'x' },
   createdAt: new Date('2026-01-16T08:00:00Z'),
   sentAt: new Date('2026-01-16T09:00:00Z'),
+  declaredBy: { civility: 'dr', ...longName, identifierKind: 'RPPS', identifier: '10107350777' },
 };
 const view = (values: Record<string, string> = {}, errors: Record<string, string> = {}) => ({ promptId: 'p-1', values, errors });
 
@@ -103,13 +104,26 @@ export function fixtures(t: Translator): Fixture[] {
     f('sent questionnaire', 'questionnaire/sent', sentQuestionnaireData(t, 'p-1', questionnaire, { settings: 'theatre,icu', emergency: 'no', lastDeclaration: '2025-06-10' }, new Date('2026-03-12T13:02:00Z'))),
     f('ticket', 'support/ticket', ticketData(t, view({ route: 'siam', where: 'Accréditation — *Étape 1*', errorList: '« Nom » est obligatoire.\n« RPPS » : 11 chiffres' }, { description: 'Trop court.' }), true)),
     f('ticket, OA known', 'support/ticket', ticketData(t, view({ route: 'oa' }), false)),
-    f('portal', 'epr/portal', portalData(t, 'p-1', 'Gynérisq', ['postpartumHaemorrhage', 'shoulderDystocia'])),
+    f('portal', 'epr/portal', portalData(t, 'p-1', 'Gynérisq', ['postpartumHaemorrhage', 'shoulderDystocia'], new Date('2026-12-03T10:00:00Z'))),
+    f('portal, no date', 'epr/portal', portalData(t, 'p-1', 'Gynérisq', [])),
     f('epr', 'epr/epr', eprData(t, view({}, { what: 'anonyme' }), ['postpartumHaemorrhage'], '2026-11-22')),
     f('epr no theme', 'epr/epr', eprData(t, view(), [], '2026-11-22')),
     f('epr list', 'epr/list', eprListData(t, 'p-1', [epr, { ...epr, id: 'd', status: 'DRAFT', sentAt: undefined }])),
     f('desk wait', 'desk/wait', deskWaitData(t, 'p-1')),
     f('desk queue', 'desk/queue', queueData(t, 'p-1', [{ accountId: 'a', name: `${longName.firstName} ${longName.lastName}`, specialty: 'chirurgie-thoracique-cardiovasculaire', sentAt: '2026-03-09T13:02:00Z' }], new Date('2026-03-12T13:02:00Z'))),
     f('desk summary', 'desk/summary', summaryData(t, view(), account, engagement)),
+    f(
+      'desk summary sent again',
+      'desk/summary',
+      summaryData(t, view(), account, engagement, {
+        decision: 'TO_COMPLETE',
+        reason: 'Précisez le nombre de *RMM* auxquelles vous avez participé en 2025',
+        section: 'riskManagement',
+        at: '2026-03-10T09:30:00Z',
+        expertName: 'Dr Anne Le Guen-Şahin',
+        changes: [{ question: 'emergency', before: 'no', after: 'yes' }, { question: 'lastDeclaration', before: undefined, after: '2025-06-10' }],
+      }, [{ filename: 'attestation_activite_bloc_2025.pdf', size: 482_113, receivedAt: '2026-03-11T08:15:00Z' }, { filename: 'RMM_*maternite*.png', size: 90_000, receivedAt: '2026-03-11T08:16:00Z' }]),
+    ),
     f('desk eprs', 'desk/eprs', deskEprsData(t, 'p-1', [epr])),
     f('confirm questionnaire', 'common/confirm', confirmData(t, 'p-1', 'questionnaire', [{ title: 'Type d\'établissement', value: 'Public' }], { oa: 'CFAR' })),
     f('confirm epr', 'common/confirm', confirmData(t, 'p-1', 'epr', [{ title: 'Ce qui s\'est passé', value: 'Intubation *difficile*' }], { oa: 'CFAR' })),

@@ -34,6 +34,7 @@ import { UNSENT_CARD } from '../../src/cards/form';
  *   [as=name]                       the next lines are another person's, in their own conversation
  *   [desk=add-expert | email=..; name=..; oa=cfar]   creates a desk account; {activationLink}
  *   [restart]                       the server is stopped and started again (same database)
+ *   [upload=name | pdf|png|html]    the user sends a file through Web Chat's upload (Direct Line upload)
  * A directive is the whole line: "[" verb, optionally "=" and its argument, then the line's last "]".
  * Lines starting with # are comments. {name} is replaced by a captured value.
  */
@@ -232,6 +233,35 @@ export class ChatRunner {
   }
 
   /** Posts, then waits for the bot's answer to settle (a reply to it, then no new activity for a moment). */
+  /** A file sent as Web Chat sends one: multipart to the upload route, with the activity; then the bot's answer. */
+  private async upload(name: string, kind: string): Promise<void> {
+    const bytes: Record<string, [Uint8Array<ArrayBuffer>, string]> = {
+      pdf: [new TextEncoder().encode('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n'), 'application/pdf'],
+      png: [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), 'image/png'],
+      html: [new TextEncoder().encode('<!doctype html><script>alert(1)</script>'), 'application/pdf'],
+    };
+    const [content, type] = bytes[kind] ?? bytes.pdf;
+    const form = new FormData();
+    form.append('file', new Blob([content], { type }), name);
+    form.append('activity', new Blob([JSON.stringify({ type: 'message', from: { id: this.session.userId }, locale: 'fr-FR' })], { type: 'application/vnd.microsoft.activity' }));
+    const { authorization, cookie } = this.headers();
+    const response = await fetch(`${this.base}/v3/directline/conversations/${this.session.conversationId}/upload?userId=${encodeURIComponent(this.session.userId)}`, {
+      method: 'POST',
+      headers: { authorization, cookie },
+      body: form,
+    });
+    if (!response.ok) throw new Error(`upload failed: ${response.status}`);
+    const { id } = (await response.json()) as { id: string };
+    await waitFor(
+      async () => {
+        await this.refresh();
+        return this.session.activities.some((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message');
+      },
+      this.options.timeoutMs ?? 15_000,
+      'the bot to answer the upload',
+    );
+  }
+
   private async post(body: object, asChannel = false): Promise<void> {
     if (asChannel && !this.options.channelSecret) throw new Error('channel-event> needs the server\'s DIRECTLINE_SECRET (channelSecret)');
     const response = await fetch(`${this.base}/v3/directline/conversations/${this.session.conversationId}/activities`, {
@@ -289,7 +319,7 @@ export class ChatRunner {
         const card = await waitFor(
           async () => {
             await this.refresh();
-            return [...this.session.activities].reverse().flatMap((a) => a.attachments ?? []).map((x) => x.content).find((c) => c.actions?.some((b) => b.title === head));
+            return [...this.session.activities].reverse().flatMap((a) => a.attachments ?? []).map((x) => x.content).find((c) => c?.actions?.some((b) => b.title === head));
           },
           timeout,
           `a card with the button "${head}"`,
@@ -369,6 +399,8 @@ export class ChatRunner {
       case 'page-sees':
         if (!decodeHtml(this.lastPage).includes(head)) throw new Error(`the page does not show "${head}":\n${decodeHtml(this.lastPage).replace(/<style>[^]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
         return;
+      case 'upload':
+        return this.upload(head, (fields ?? 'pdf').trim());
       case 'as':
         return this.switchTo(head);
       case 'browser':
@@ -429,8 +461,8 @@ export function describe(activity: Activity): string {
     }
   };
   for (const attachment of activity.attachments ?? []) {
-    walk(attachment.content.body ?? []);
-    attachment.content.actions?.forEach((a) => parts.push(`[${a.title}]`));
+    walk(attachment.content?.body ?? []);
+    attachment.content?.actions?.forEach((a) => parts.push(`[${a.title}]`));
   }
   activity.suggestedActions?.actions.forEach((a) => parts.push(`[${a.title}]`));
   return parts.filter(Boolean).join(' | ');

@@ -84,6 +84,9 @@ const incomingActivitySchema = z
   })
   .passthrough();
 
+/** How an attachment names a file held by the channel: never a URL the bot would fetch. */
+export const UPLOAD_SCHEME = 'sesame-upload:';
+
 /** Events only Sésame or the channel's operator may send (a page done, a live agent's answer): never a user's client. */
 const RESERVED_EVENT = /^(sesame\.|handoff\.)/;
 
@@ -280,6 +283,34 @@ export class DirectLineChannel {
     } as WireActivity);
     this.deliver(conversationId, client ? { ...echoed, channelData: { ...(echoed.channelData as object | undefined), sesameClient: client } } : echoed);
     return { id: echoed.id! };
+  }
+
+  /**
+   * POST /conversations/{id}/upload: the files are held by the channel (until the bot takes them for
+   * this conversation) and the user's activity carries them as attachments — a contentUrl naming the
+   * upload, never the bytes, so transcripts and the conversation's store hold no document.
+   */
+  async upload(grant: Grant, conversationId: string, files: { name: string; declaredType: string; bytes: Uint8Array }[], activity: unknown, userId: string | undefined, client?: string): Promise<{ id: string }> {
+    const base = (activity && typeof activity === 'object' ? activity : {}) as Record<string, unknown>;
+    const attachments = [];
+    for (const file of files) {
+      const id = crypto.randomUUID();
+      const name = file.name.slice(0, 200);
+      await this.db.channelUpload.create({ data: { id, conversationId, name, contentType: file.declaredType.slice(0, 100) || 'application/octet-stream', content: Buffer.from(file.bytes) } });
+      attachments.push({ contentType: file.declaredType || 'application/octet-stream', name, contentUrl: `${UPLOAD_SCHEME}${id}` });
+    }
+    const from = (base.from && typeof base.from === 'object' ? base.from : { id: userId }) as Record<string, unknown>;
+    return this.postActivity(grant, conversationId, { ...base, type: 'message', from, attachments }, client);
+  }
+
+  /** The bytes of a file uploaded in this conversation (once: it is then the bot's to keep or drop). */
+  async takeUpload(conversationId: string, contentUrl: string): Promise<{ name: string; declaredType: string; bytes: Uint8Array } | undefined> {
+    if (!contentUrl.startsWith(UPLOAD_SCHEME)) return undefined;
+    const id = contentUrl.slice(UPLOAD_SCHEME.length);
+    const row = await this.db.channelUpload.findFirst({ where: { id, conversationId } });
+    if (!row) return undefined;
+    await this.db.channelUpload.delete({ where: { id } });
+    return { name: row.name, declaredType: row.contentType, bytes: row.content };
   }
 
   /** The activities after a watermark: GET /conversations/{id}/activities (polling), and a new stream's backlog. */

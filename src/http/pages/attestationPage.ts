@@ -1,10 +1,9 @@
 import type { i18n as I18n } from 'i18next';
-import { attestationPdf } from '../../services/accreditation/attestation';
+import { attestationData, attestationFilename, attestationPdf } from '../../services/accreditation/attestation';
 import type { EngagementService } from '../../services/accreditation/engagement';
 import type { AccreditationRegistry } from '../../services/accreditation/registry';
 import { ATTESTATION_PURPOSE } from '../../services/identity/linkPurposes';
 import type { SecureLinks } from '../../services/identity/secureLinks';
-import { dateTime } from '../../dates';
 import { expiredPage, openSecureLink } from './secretForms';
 
 /** A file a page gives: shown in the browser (a PDF), or saved (`download`: a data export). */
@@ -28,17 +27,9 @@ export class AttestationPage {
       const expired = expiredPage(t, locale);
       return { status: expired.status, contentType: 'text/html; charset=utf-8', body: expired.html };
     }
-    const pdf = await this.makePdf(t, {
-      name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}`,
-      identifierKind: account.identifierKind,
-      identifier: account.identifier,
-      specialty: t(`accreditation:specialty.${account.specialty}`),
-      oa: engagement.oa.name ?? t('accreditation:hub.yourOa'),
-      engagedOn: engagement.decidedAt ? dateTime(t, engagement.decidedAt) : '',
-      generatedOn: dateTime(t, new Date()),
-    });
+    const pdf = await this.makePdf(t, attestationData(t, account, engagement, new Date()));
     // Spent once the file exists: a failure leaves the link usable (a new one is asked in the chat at any time).
     await this.links.complete(link.id, account.id, true);
-    return { status: 200, contentType: 'application/pdf', body: pdf, filename: `attestation-engagement-${account.identifier}.pdf` };
+    return { status: 200, contentType: 'application/pdf', body: pdf, filename: attestationFilename(account) };
   }
 }

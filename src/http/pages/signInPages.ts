@@ -19,6 +19,8 @@ import {
 
 export type { PageResponse } from './secretForms';
 import { time } from '../../dates';
+import { checkProfessionalId } from '../../services/identifiers';
+import type { RateLimits } from '../../services/rateLimits';
 
 
 type Form = Record<string, string | undefined>;
@@ -35,6 +37,7 @@ export class SignInPages {
     private readonly links: SecureLinks,
     private readonly i18n: I18n,
     private readonly signedIn: ContinueConversation,
+    private readonly limits: RateLimits,
   ) {}
 
   async show(token: string): Promise<PageResponse> {
@@ -81,6 +84,40 @@ export class SignInPages {
     return this.finish(t, locale, link, link.accountId, visitor);
   }
 
+  /** « Mot de passe oublié » on the sign-in page: the number only. */
+  async showForgot(token: string): Promise<PageResponse> {
+    const { link, t, locale } = await this.context(token);
+    if (!link) return expiredPage(t, locale);
+    return this.forgotForm(t, locale, token);
+  }
+
+  /**
+   * A new temporary password to the address of the number's request — the resend's rules: three an
+   * hour per request, five an hour per conversation, a few attempts per link — and one answer whether
+   * a request exists, was just sent one, or not: the page tells nobody who is registered.
+   */
+  async submitForgot(token: string, form: Form): Promise<PageResponse> {
+    const { link, t, locale } = await this.context(token);
+    if (!link) return expiredPage(t, locale);
+    const typed = (form.username ?? '').trim();
+    const id = checkProfessionalId(typed);
+    if (id.status === 'invalid') {
+      const error = id.reason === 'letters' ? t('pages:signin.usernameHasLetters') : t('pages:forgot.invalid');
+      return this.forgotForm(t, locale, token, error, id.reason === 'letters' ? '' : typed);
+    }
+    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
+    const reference = link.conversation as { channelId?: string; conversation?: { id?: string } } | null;
+    const taken = await this.limits.take('registration', `${reference?.channelId ?? '?'}/${reference?.conversation?.id ?? link.id}`);
+    if (!taken.ok) return this.forgotForm(t, locale, token, t('pages:forgot.tooMany', { time: time(t, taken.retryAt) }), typed);
+    const number = id.status === 'nationalId' ? id.rpps : id.value;
+    await this.registry.resendByIdentifier(number);
+    return securePage(t, locale, {
+      title: t('pages:forgot.sentTitle'),
+      paragraphs: [t('pages:forgot.sent', { identifier: number }), t('pages:forgot.personal'), t('pages:forgot.spam')],
+      html: `<p><a href="/compte/connexion/${encodeURIComponent(token)}">${escapeHtml(t('pages:forgot.back'))}</a></p>`,
+    });
+  }
+
   private finish(t: Translator, locale: Locale, link: SecureLinkView, accountId: string, visitor: Visitor): Promise<PageResponse> {
     return finishLink(this.links, link, accountId, visitor, this.signedIn, { t, locale, message: t('pages:signin.done') });
   }
@@ -97,8 +134,20 @@ export class SignInPages {
   <label for="password">${escapeHtml(t('pages:signin.password'))}</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
   <button type="submit">${escapeHtml(t('pages:signin.submit'))}</button>
-</form>`;
+</form>
+<p><a href="/compte/connexion/${encodeURIComponent(token)}/oubli">${escapeHtml(t('pages:forgot.link'))}</a></p>`;
     return securePage(t, locale, { title: t('pages:signin.title'), paragraphs: [t('pages:signin.intro')], errors: error ? [error] : [], html });
+  }
+
+  private forgotForm(t: Translator, locale: Locale, token: string, error?: string, username = ''): PageResponse {
+    const html = `<form method="post" action="/compte/connexion/${encodeURIComponent(token)}/oubli">
+  <label for="username">${escapeHtml(t('pages:signin.username'))}</label>
+  <input id="username" name="username" inputmode="numeric" autocomplete="username" required value="${escapeHtml(username)}" aria-describedby="username-help">
+  <p id="username-help" class="help">${escapeHtml(t('pages:signin.usernameHelp'))}</p>
+  <button type="submit">${escapeHtml(t('pages:forgot.submit'))}</button>
+</form>
+<p><a href="/compte/connexion/${encodeURIComponent(token)}">${escapeHtml(t('pages:forgot.back'))}</a></p>`;
+    return securePage(t, locale, { title: t('pages:forgot.title'), paragraphs: [t('pages:forgot.intro')], errors: error ? [error] : [], html });
   }
 
   private passwordForm(t: Translator, locale: Locale, token: string, errors: string[] = []): PageResponse {

@@ -247,7 +247,7 @@ export const WEBCHAT_START = `(async function () {
       store,
       userID: userId,
       locale: strings.webchatLocale,
-      styleOptions: { hideUploadButton: true, botAvatarInitials: 'S', userAvatarInitials: '', rootHeight: 'calc(100vh - 4.5rem)', sendBoxTextWrap: true, ...(darkScheme.matches ? DARK : {}) },
+      styleOptions: { hideUploadButton: false, uploadAccept: 'application/pdf,image/jpeg,image/png', uploadMultiple: true, botAvatarInitials: 'S', userAvatarInitials: '', rootHeight: 'calc(100vh - 4.5rem)', sendBoxTextWrap: true, ...(darkScheme.matches ? DARK : {}) },
       adaptiveCardsHostConfig: darkScheme.matches ? DARK_CARDS : undefined,
       overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: strings.placeholder },
     }, document.getElementById('webchat'));

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
 import type { Translator } from '../../i18n';
+import { longDateTime, longDay } from '../../dates';
+import type { AccountView } from './registry';
+import type { EngagementView } from './engagement';
 
 export interface AttestationData {
   name: string;
@@ -12,6 +15,22 @@ export interface AttestationData {
   engagedOn: string;
   generatedOn: string;
 }
+
+/** What the attestation of an accepted request says, in the physician's language. */
+export function attestationData(t: Translator, account: AccountView, engagement: EngagementView, now: Date): AttestationData {
+  return {
+    name: `${t(`mail:civility.${account.civility}`)} ${account.firstName} ${account.lastName}`,
+    identifierKind: account.identifierKind,
+    identifier: account.identifier,
+    specialty: t(`accreditation:specialty.${account.specialty}`),
+    oa: engagement.oa.name ?? t('accreditation:hub.yourOa'),
+    engagedOn: engagement.decidedAt ? longDay(t, engagement.decidedAt) : '',
+    generatedOn: longDateTime(t, now),
+  };
+}
+
+/** The file name the attestation is downloaded or attached as. */
+export const attestationFilename = (account: { identifier: string }) => `attestation-engagement-${account.identifier}.pdf`;
 
 // Physicians' names are written in every script: Łukasiewicz, Ştefan, Nguyễn, 王. The PDF's
 // standard fonts know only WinAnsi (French, and most names written in France): what they can write

@@ -8,6 +8,8 @@ import type { ApprovedBody, OaDirectory } from './oaDirectory';
 import { missingAnswers, refOf, type Answers, type Question, type Questionnaire, type QuestionnaireCatalog } from './questionnaires';
 import type { SpecialtyCode } from './specialties';
 import { advance, engagementStatusOf, stateOf, type EngagementStatus, type RequestEvent, type RequestState, type RequestStatus } from './requestStatus';
+import { attestationData, attestationFilename, attestationPdf } from './attestation';
+import { longDateTime } from '../../dates';
 
 export type { EngagementStatus } from './requestStatus';
 export type ExpertDecision = 'ACCEPTED' | 'REFUSED' | 'TO_COMPLETE';
@@ -28,6 +30,22 @@ export interface EngagementView {
 }
 
 export type SendResult = { status: 'sent'; sentAt: Date; oa: ApprovedBody } | { status: 'incomplete'; missing: { section: number; question: Question; refused?: string }[] };
+
+/** The previous decision on a request sent again; `changes` is undefined where the answers then were not kept. */
+export interface PreviousDecision {
+  decision: ExpertDecision;
+  reason: string | undefined;
+  section: string | undefined;
+  at: Date;
+  expertName: string | undefined;
+  changes: { question: string; before: Answers[string] | undefined; after: Answers[string] | undefined }[] | undefined;
+}
+
+export interface RequestSummary {
+  account: AccountView;
+  engagement: EngagementView;
+  previous?: PreviousDecision;
+}
 
 /** Refused: not an expert, or not an expert of this request's OA. */
 export class DeskAccessError extends Error {}
@@ -167,10 +185,24 @@ export class EngagementService {
     const missing = missingAnswers(current.questionnaire, current.answers);
     if (missing.length) return { status: 'incomplete', missing };
     const sentAt = this.now();
-    await this.db.$transaction([
-      this.db.engagement.update({ where: { accountId }, data: { status: engagementStatusOf(to), sentAt, expertComment: null, commentSection: null } }),
-      this.db.accreditationEvent.create({ data: { accountId, type: 'QUESTIONNAIRE_SENT', at: sentAt, detail: current.oa.name ?? null } }),
-    ]);
+    const account = await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId } });
+    const t = this.i18n.getFixedT(account.locale as Locale);
+    await this.db.$transaction(async (tx) => {
+      await tx.engagement.update({ where: { accountId }, data: { status: engagementStatusOf(to), sentAt, expertComment: null, commentSection: null } });
+      await tx.accreditationEvent.create({ data: { accountId, type: 'QUESTIONNAIRE_SENT', at: sentAt, detail: current.oa.name ?? null } });
+      // The receipt: to whom and when, as the physician will be asked when they call about it.
+      await this.outbox.enqueue(tx, {
+        to: account.email,
+        subject: t('mail:questionnaireSent.subject'),
+        text: t('mail:questionnaireSent.text', {
+          name: `${t(`mail:civility.${account.civility}`)} ${account.lastName}`,
+          oa: current.oa.name ?? t('accreditation:hub.yourOa'),
+          date: longDateTime(t, sentAt),
+          url: this.options.publicUrl(),
+        }),
+      });
+    });
+    this.outbox.nudge();
     return { status: 'sent', sentAt, oa: current.oa };
   }
 
@@ -209,11 +241,30 @@ export class EngagementService {
     return rows.map((r) => ({ accountId: r.accountId, name: `${r.account.firstName} ${r.account.lastName}`, specialty: r.account.specialty, oaId: r.oaId, sentAt: r.sentAt! }));
   }
 
-  /** What the expert reads before deciding: the file, the identifier and its key, the answers. */
-  async summary(expertId: string, accountId: string): Promise<{ account: AccountView; engagement: EngagementView }> {
+  /**
+   * What the expert reads before deciding: the file, the identifier and its key, the answers — and,
+   * for a request sent again, the previous decision (who, when, why) and the answers changed since.
+   */
+  async summary(expertId: string, accountId: string): Promise<RequestSummary> {
     const { row } = await this.ownRequest(expertId, accountId);
     const account = await this.registry.account(accountId);
-    return { account: account!, engagement: this.view(row) };
+    const engagement = this.view(row);
+    const last = await this.db.decision.findFirst({ where: { accountId }, orderBy: { id: 'desc' } });
+    if (!last) return { account: account!, engagement };
+    const expert = await this.desk.get(last.expertId);
+    const before = last.answers ? (JSON.parse(last.answers) as Answers) : undefined;
+    const changes = before
+      ? engagement.questionnaire.sections.flatMap((s) =>
+          s.questions
+            .filter((q) => JSON.stringify(before[q.id] ?? null) !== JSON.stringify(engagement.answers[q.id] ?? null))
+            .map((q) => ({ question: q.id, before: before[q.id], after: engagement.answers[q.id] })),
+        )
+      : undefined;
+    return {
+      account: account!,
+      engagement,
+      previous: { decision: last.decision as ExpertDecision, reason: last.reason ?? undefined, section: last.section ?? undefined, at: last.at, expertName: expert?.name, changes },
+    };
   }
 
   /**
@@ -237,11 +288,11 @@ export class EngagementService {
           status: engagementStatusOf(to),
           decidedAt: at,
           expertComment: why ?? null,
-          commentSection: decision === 'TO_COMPLETE' ? (section ?? null) : null,
+          commentSection: decision === 'TO_COMPLETE' ? section || null : null,
           ...(decision === 'TO_COMPLETE' ? { section: Math.max(0, this.catalog.byRef(row.questionnaire).sections.findIndex((s) => s.id === section)) } : {}),
         },
       });
-      await tx.decision.create({ data: { accountId, expertId: expert.id, decision, reason: why ?? null, section: section ?? null, at } });
+      await tx.decision.create({ data: { accountId, expertId: expert.id, decision, reason: why ?? null, section: section || null, answers: row.answers, at } });
       // The reason stays in the request's history, also after a new request.
       await tx.accreditationEvent.create({ data: { accountId, type: `DECISION_${decision}`, at, detail: why ?? null } });
       await this.outbox.enqueue(tx, {
@@ -270,17 +321,42 @@ export class EngagementService {
     });
   }
 
-  /** The attestation d'engagement is recorded as generated, to be posted (it goes by post to inform the CME and the CPAM). */
+  /**
+   * The attestation d'engagement is recorded as generated, to be posted (it goes by post to inform
+   * the CME and the CPAM) — the first time the physician reads the decision, signed in — and mailed
+   * to them once as a PDF with the "engagé" receipt. Claimed by a compare-and-set: two turns at once
+   * mail it once.
+   */
   async recordAttestation(accountId: string): Promise<Date> {
     const row = await this.db.engagement.findUnique({ where: { accountId } });
     if (row?.status !== 'ACCEPTED') throw new DeskAccessError('No attestation before the engagement is accepted.');
-    const at = row.attestationAt ?? this.now();
-    if (!row.attestationAt) {
-      await this.db.$transaction([
-        this.db.engagement.update({ where: { accountId }, data: { attestationAt: at } }),
-        this.db.accreditationEvent.create({ data: { accountId, type: 'ATTESTATION', at } }),
-      ]);
-    }
+    if (row.attestationAt) return row.attestationAt;
+    const at = this.now();
+    const account = await this.registry.account(accountId);
+    if (!account) throw new Error(`No account ${accountId}`);
+    const locale = (await this.db.accreditationAccount.findUniqueOrThrow({ where: { id: accountId }, select: { locale: true } })).locale as Locale;
+    const t = this.i18n.getFixedT(locale);
+    const engagement = this.view(row);
+    const pdf = await attestationPdf(t, attestationData(t, account, engagement, at));
+    const claimed = await this.db.$transaction(async (tx) => {
+      const { count } = await tx.engagement.updateMany({ where: { accountId, attestationAt: null }, data: { attestationAt: at } });
+      if (count === 0) return false;
+      await tx.accreditationEvent.create({ data: { accountId, type: 'ATTESTATION', at } });
+      await this.outbox.enqueue(tx, {
+        to: account.email,
+        subject: t('mail:engaged.subject'),
+        text: t('mail:engaged.text', {
+          name: `${t(`mail:civility.${account.civility}`)} ${account.lastName}`,
+          oa: engagement.oa.name ?? t('accreditation:hub.yourOa'),
+          date: engagement.decidedAt ? longDateTime(t, engagement.decidedAt) : longDateTime(t, at),
+          url: this.options.publicUrl(),
+        }),
+        attachments: [{ filename: attestationFilename(account), contentType: 'application/pdf', content: Buffer.from(pdf).toString('base64'), encoding: 'base64' }],
+      });
+      return true;
+    });
+    if (!claimed) return (await this.db.engagement.findUniqueOrThrow({ where: { accountId } })).attestationAt ?? at;
+    this.outbox.nudge();
     return at;
   }
 

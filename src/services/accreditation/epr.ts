@@ -16,6 +16,8 @@ export interface EprView {
   answers: EprAnswers;
   createdAt: Date;
   sentAt: Date | undefined;
+  /** Who declared it, for the expert (never shown to anyone else). */
+  declaredBy?: { civility: string; firstName: string; lastName: string; identifierKind: string; identifier: string };
 }
 
 export { patientDataFindings, type PatientDataFinding } from '../patientData';
@@ -80,7 +82,12 @@ export class EprService {
     const expert = await this.desk.get(expertId);
     if (!expert || expert.role !== 'EXPERT') throw new DeskAccessError('Only an OA expert may do this.');
     const rows = await this.db.epr.findMany({ where: { status: 'SENT', oaId: { in: expert.oaIds } }, orderBy: { sentAt: 'desc' } });
-    return rows.map((e) => this.view(e));
+    const accounts = await this.db.accreditationAccount.findMany({
+      where: { id: { in: [...new Set(rows.map((e) => e.accountId))] } },
+      select: { id: true, civility: true, firstName: true, lastName: true, identifierKind: true, identifier: true },
+    });
+    const byId = new Map(accounts.map(({ id, ...who }) => [id, who]));
+    return rows.map((e) => ({ ...this.view(e), declaredBy: byId.get(e.accountId) }));
   }
 
   private view(row: { id: string; status: string; answers: string; createdAt: Date; sentAt: Date | null }): EprView {

@@ -33,3 +33,6 @@ export const LOCALE_EVENT = 'sesame.locale';
 
 /** A copy of the user's data, as a file, from a one-time link sent in the chat (RGPD art. 15). */
 export const DATA_EXPORT_PURPOSE = 'privacy.export';
+
+/** A supporting document, for the expert who asked from the desk (one link per document, once). */
+export const DOCUMENT_PURPOSE = 'desk.document';

@@ -12,14 +12,16 @@ export interface MailMessage {
   html?: string;
   /** Where replies go (a helpdesk answering the physician directly). */
   replyTo?: string;
-  /** Text files joined to the mail (a ticket's transcript). */
+  /** Files joined to the mail (a ticket's transcript, an attestation). */
   attachments?: MailAttachment[];
 }
 
 export interface MailAttachment {
   filename: string;
   contentType: string;
+  /** Text as is, or a binary file (a PDF) in base64. */
   content: string;
+  encoding?: 'base64';
 }
 
 /** Values for {{secret:name}} placeholders of a mail: sealed in the outbox, filled in only when sending. */

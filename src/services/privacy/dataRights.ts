@@ -82,6 +82,12 @@ export class DataRights {
               : null,
             decisions: await this.db.decision.findMany({ where: { accountId: account.id }, orderBy: { id: 'asc' }, select: { decision: true, reason: true, section: true, at: true } }),
             riskEvents: engagement ? await this.eprs.list(account.id) : [],
+            // What was sent, without the bytes (the file itself is the physician's own copy).
+            supportingDocuments: await this.db.supportingDocument.findMany({
+              where: { accountId: account.id },
+              orderBy: { receivedAt: 'asc' },
+              select: { filename: true, contentType: true, size: true, sha256: true, receivedAt: true },
+            }),
           }
         : null,
       medimail: mailbox
@@ -118,6 +124,7 @@ export class DataRights {
       if (account) {
         await this.db.$transaction([
           this.db.epr.deleteMany({ where: { accountId } }),
+          this.db.supportingDocument.deleteMany({ where: { accountId } }),
           this.db.decision.deleteMany({ where: { accountId } }),
           this.db.engagement.deleteMany({ where: { accountId } }),
           this.db.accreditationEvent.deleteMany({ where: { accountId } }),
@@ -148,7 +155,10 @@ export class DataRights {
     await this.db.conversationLink.deleteMany({ where: { conversation: { in: [key, subject.conversationId] } } });
     await this.record.deleteTranscript(subject.channelId, subject.conversationId);
     // The chat's history on the local channel goes with it (Teams keeps its own, under the user's control).
-    if (subject.channelId === 'directline') await this.db.directLineActivity.deleteMany({ where: { conversationId: subject.conversationId } });
+    if (subject.channelId === 'directline') {
+      await this.db.directLineActivity.deleteMany({ where: { conversationId: subject.conversationId } });
+      await this.db.channelUpload.deleteMany({ where: { conversationId: subject.conversationId } });
+    }
     const preferences = (await this.db.botStateItem.deleteMany({ where: { key: { in: this.stateKeys(subject) } } })).count;
     return { erased: { preferences, tickets, accreditation, medimail }, kept };
   }
