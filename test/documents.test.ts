@@ -4,7 +4,7 @@ import { createI18n } from '../src/i18n';
 import { detectType, DOCUMENT_LIMITS, safeFilename } from '../src/services/accreditation/documents';
 import { DeskAccessError } from '../src/services/accreditation/engagement';
 import { tempDatabase } from './helpers/db';
-import { DURAND, registryWithMail } from './helpers/registry';
+import { DURAND, registryWithMail, throughAdminFile } from './helpers/registry';
 import type { Db } from '../src/services/db/database';
 
 export const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(200, 0x20), Buffer.from('\n%%EOF\n')]);
@@ -40,6 +40,7 @@ describe('supporting documents: stored with the request when the expert asked fo
     mail = await registryWithMail(db);
     services = createServices(db, mail.outbox, await createI18n('fr'), () => 'http://sesame.test');
     accountId = ((await services.registry.register(DURAND)) as { accountId: string }).accountId;
+    await throughAdminFile(db, services.registry, accountId);
     const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
     await services.engagements.saveDraft(accountId, 0, answers);
     await services.engagements.send(accountId);

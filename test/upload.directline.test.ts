@@ -7,7 +7,7 @@ import { DocumentIntake } from '../src/bot/documentIntake';
 import { setTurnLanguage } from '../src/dialogs/turn';
 import { DOCUMENT_LIMITS } from '../src/services/accreditation/documents';
 import type { AccreditationConversation } from '../src/dialogs/accreditationDialog';
-import { DURAND } from './helpers/registry';
+import { DURAND, throughAdminFile } from './helpers/registry';
 import { silentLogger } from './helpers/silentLogger';
 import { createI18n } from '../src/i18n';
 import type { App } from '../src/app';
@@ -60,6 +60,7 @@ describe('the intake: a signed-in physician whose request the expert returned', 
   it('keeps the document with the request and says so; an HTML file named .pdf is refused', async () => {
     const services = app.services;
     const accountId = ((await services.registry.register({ ...DURAND, identifier: '10100555068', email: 'docs@example.fr' })) as { accountId: string }).accountId;
+    await throughAdminFile(app.db, services.registry, accountId);
     const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
     await services.engagements.saveDraft(accountId, 0, answers);
     await services.engagements.send(accountId);
@@ -89,6 +90,7 @@ describe("the expert's secure page for a document (/compte/bureau/document/{toke
   it('gives the file once, as a download that runs nothing, to an expert of the OA only', async () => {
     const services = app.services;
     const accountId = ((await services.registry.register({ ...DURAND, identifier: '10100555076', email: 'page@example.fr' })) as { accountId: string }).accountId;
+    await throughAdminFile(app.db, services.registry, accountId);
     const answers = { establishments: 'CHU', sector: 'public', settings: 'theatre', actsPerYear: '900', scheduledShare: '70', emergency: 'yes', onCall: 'yes', rmm: 'yes', crex: 'yes', declaredBefore: 'no', documents: 'diploma', accepted: 'yes' };
     await services.engagements.saveDraft(accountId, 0, answers);
     await services.engagements.send(accountId);
