@@ -138,6 +138,26 @@ describe('Web Chat in a real browser', () => {
     });
   }
 
+  it('after « supprimer mes données », the conversation leaves the screen; what was kept stays, with a way to start afresh', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+    await page.getByPlaceholder('Écrivez votre message').fill('supprimer mes données');
+    await page.keyboard.press('Enter');
+    await page.locator('button.ac-pushButton', { hasText: 'Supprimer définitivement' }).first().click({ timeout: 30_000 });
+    const panel = page.locator('#erased');
+    await panel.getByRole('heading', { name: 'Vos données sont effacées.' }).waitFor({ timeout: 30_000 });
+    await panel.getByText(/C'est fait : vos données sont effacées/).waitFor();
+    await expect(page.locator('#webchat').isHidden()).resolves.toBe(true);
+    await expect(page.locator('button.ac-pushButton').count()).resolves.toBe(0);
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/sesame-erased.png` });
+    await panel.getByRole('button', { name: 'Commencer une nouvelle conversation' }).click();
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+    await expect(page.getByText('supprimer mes données').count()).resolves.toBe(0);
+    await context.close();
+  });
+
   it('renders a form card that can be filled and sent: the accreditation eligibility check', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();

@@ -33,6 +33,7 @@ export function webchatPage(i18n: { getFixedT(lng: string): Translator }, locale
           sendFailed: tl('pages:webchat.sendFailed'),
           signedOut: tl('pages:webchat.signedOut'),
           erased: tl('pages:webchat.erased'),
+          newConversation: tl('pages:webchat.newConversation'),
           accessibility: tl('pages:accessibility.link'),
           accessibilityHref: `accessibilite?lang=${lng}`,
         },
@@ -67,7 +68,8 @@ const WEBCHAT_STYLE = `<style>
   #accessibility { position: absolute; top: 0.6rem; right: 1rem; color: var(--on-brand); font-size: 0.8rem; }
   #webchat { max-width: 56rem; margin: 0 auto; background: var(--surface); }
   #status { position: fixed; top: 0; left: 0; right: 0; z-index: 10; padding: 0.75rem 1rem; color: var(--error); background: var(--error-bg); border-bottom: 1px solid var(--error); font-weight: 600; }
-  #status.info { color: var(--text); background: var(--surface); border-bottom-color: var(--border); }
+  #erased { max-width: 40rem; margin: 1rem auto; padding: 1rem; background: var(--surface); border: 1px solid var(--border); }
+  #erased button { min-height: 44px; padding: 0.6rem 1rem; font-size: 1rem; background: var(--brand); color: var(--on-brand); border: 0; }
   #webchat .ac-input.ac-textInput, #webchat .ac-input.ac-numberInput, #webchat .ac-input.ac-dateInput { min-height: 2.25rem; }
   #webchat .ac-pushButton.style-positive, #webchat .ac-pushButton.primary { background-color: #005a9e !important; border-color: #005a9e !important; color: #fff !important; }
   #webchat .ac-input input[type=radio], #webchat .ac-input input[type=checkbox], #webchat input.ac-input[type=checkbox] { width: 24px; height: 24px; }
@@ -127,10 +129,9 @@ export const WEBCHAT_START = `(async function () {
   // What the status line says, and whether it is the server's own refusal (kept over the general sentence).
   let refusal = false;
   let refusedAt = 0;
-  const say = (text, fromServer = false, info = false) => {
+  const say = (text, fromServer = false) => {
     status.textContent = text;
     status.hidden = !text;
-    status.classList.toggle('info', info);
     refusal = fromServer && Boolean(text);
     if (refusal) refusedAt = Date.now();
   };
@@ -193,6 +194,30 @@ export const WEBCHAT_START = `(async function () {
     });
     window.sesameDirectLine = directLine;
     let switchTo = () => {};
+    let lastAnswer = '';
+    const erased = (answer) => {
+      directLine.end();
+      const chat = document.getElementById('webchat');
+      chat.hidden = true;
+      chat.replaceChildren();
+      const panel = document.createElement('main');
+      panel.id = 'erased';
+      const title = document.createElement('h2');
+      title.textContent = strings.erased;
+      panel.append(title);
+      for (const paragraph of answer.split(/\\n\\n+/).filter(Boolean)) {
+        const p = document.createElement('p');
+        p.textContent = paragraph;
+        panel.append(p);
+      }
+      const again = document.createElement('button');
+      again.type = 'button';
+      again.textContent = strings.newConversation;
+      again.addEventListener('click', () => location.reload());
+      panel.append(again);
+      chat.after(panel);
+      again.focus();
+    };
     // A message typed while a card is being filled (« c'est quoi l'URML ? ») carries what the card holds, unsent:
     // Sésame shows the card again after its answer with the user's entries (Teams and other clients cannot).
     const unsentCard = (getState) => {
@@ -225,10 +250,12 @@ export const WEBCHAT_START = `(async function () {
       if ((action.type === 'DIRECT_LINE/POST_ACTIVITY_IMPEDED' || action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED') && !refusal) say(strings.sendFailed);
       // Signed out: this browser forgets the conversation and starts afresh (a shared computer's next user sees nothing of it).
       const incoming = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload.activity : undefined;
+      if (incoming && incoming.type === 'message' && incoming.from && incoming.from.role === 'bot' && incoming.text) lastAnswer = incoming.text;
       if (incoming && incoming.type === 'event' && incoming.name === 'sesame.forgetConversation') {
         localStorage.removeItem(KEY);
-        // Data erased: the answer (what was kept, and why) stays on screen until the user reloads.
-        if (incoming.value === 'erased') say(strings.erased, false, true);
+        // Data erased: the conversation leaves the screen too; the bot's last answer (what was kept, and
+        // why) stays, with a way to start afresh.
+        if (incoming.value === 'erased') setTimeout(() => erased(lastAnswer));
         else {
           say(strings.signedOut);
           setTimeout(() => location.reload(), 2500);
