@@ -9,7 +9,6 @@ const TIME_ZONE = 'Europe/Paris';
 const STYLES = {
   day: { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' },
   clock: { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
-  long: { timeZone: TIME_ZONE, dateStyle: 'long', timeStyle: 'short' },
   longDay: { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' },
   /** A calendar date that has no time (a date of birth, of an event): read in UTC so it does not shift. */
   calendarDay: { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' },

@@ -252,13 +252,18 @@ export class ChatRunner {
     });
     if (!response.ok) throw new Error(`upload failed: ${response.status}`);
     const { id } = (await response.json()) as { id: string };
+    await this.answerTo(id, 'the bot to answer the upload');
+  }
+
+  /** Waits until the bot has answered the activity `id` with a message. */
+  private async answerTo(id: string, what: string): Promise<void> {
     await waitFor(
       async () => {
         await this.refresh();
         return this.session.activities.some((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message');
       },
       this.options.timeoutMs ?? 15_000,
-      'the bot to answer the upload',
+      what,
     );
   }
 
@@ -271,14 +276,7 @@ export class ChatRunner {
     });
     if (!response.ok) throw new Error(`post failed: ${response.status}`);
     const { id } = (await response.json()) as { id: string };
-    await waitFor(
-      async () => {
-        await this.refresh();
-        return this.session.activities.some((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message');
-      },
-      this.options.timeoutMs ?? 15_000,
-      'the bot to answer',
-    );
+    await this.answerTo(id, 'the bot to answer');
     let count = -1;
     while (count !== this.session.activities.length) {
       count = this.session.activities.length;
