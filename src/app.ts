@@ -124,6 +124,14 @@ export function buildDialogs(
       const { request, session } = await accreditationState.get(context, {});
       return request || session ? 'accreditation' : undefined;
     },
+    async physician(context) {
+      const { request, session } = await accreditationState.get(context, {});
+      const accountId = session?.accountId ?? request?.accountId;
+      const account = accountId ? await registry.account(accountId) : undefined;
+      if (!account) return undefined;
+      const engagement = await engagements.get(account.id);
+      return { identifier: account.identifier, specialty: account.specialty, oa: engagement?.oa.name ?? directory.forSpecialty(account.specialty).name };
+    },
   };
   const freeText = new FreeTextAnswerer(settings.i18n, nlu, conversationState.createProperty('understanding'), situation);
   // What a helpdesk ticket says of the user: from the accreditation request or the Medimail account.

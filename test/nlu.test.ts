@@ -15,7 +15,8 @@ describe('understanding free text', () => {
   });
 
   it('keeps the held-out phrasings at 95 % or more, and never takes an out-of-scope request for a topic', async () => {
-    const cases = JSON.parse(fs.readFileSync(path.join(__dirname, 'nlu', 'heldout.json'), 'utf8')) as { lang: 'fr' | 'en'; text: string; intent: string }[];
+    // The classifier's own labels; definitions, small talk and journeys are scored through the bot (evalChat.test.ts).
+    const cases = (JSON.parse(fs.readFileSync(path.join(__dirname, 'nlu', 'heldout.json'), 'utf8')) as { lang: 'fr' | 'en'; text: string; intent: string }[]).filter((c) => !c.intent.includes(':'));
     let right = 0;
     for (const c of cases) {
       const result = await nlu.understand(c.text, c.lang);

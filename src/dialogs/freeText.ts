@@ -9,6 +9,8 @@ import { normalize } from '../services/text';
 import { redactForRecord } from '../services/support/redact';
 import type { Nlu } from '../services/nlu';
 import { noteError, tr, turnLocale, withholdMessage } from './turn';
+import { Glossary, recognizeSmallTalk, type SmallTalk } from './conversationWords';
+import type { MenuVerb } from '../cards/common';
 
 /** What the conversation should do after a free-text message was handled. */
 export type FreeTextOutcome =
@@ -17,7 +19,13 @@ export type FreeTextOutcome =
   | { kind: 'emergency' }
   | { kind: 'command'; command: 'help' | 'cancel' | 'menu' | 'status' | 'language' }
   /** "conseiller": a ticket to the right helpdesk, starting from what the user said and the topic of the last answer. */
-  | { kind: 'support'; question?: string; topic?: string };
+  | { kind: 'support'; question?: string; topic?: string }
+  /** A journey asked for: « je veux m'engager », « créer mon compte Medimail ». */
+  | { kind: 'start'; journey: 'accreditation' | 'medimail' }
+  /** At the menu, two words naming an entry that are no known question (« compte medimail »): that entry. */
+  | { kind: 'entry'; verb: MenuVerb }
+  /** « merci », « bonjour », « ok », « au revoir »: a short answer, the conversation stays where it was. */
+  | { kind: 'chatted'; talk: SmallTalk };
 
 /** Context the answers use: where the user is in a journey. */
 export interface Situation {
@@ -25,6 +33,8 @@ export interface Situation {
   lastCredentialsMail(context: TurnContext): Promise<{ at: Date; maskedEmail: string } | undefined>;
   /** Which journey the conversation is in, to route to the right helpdesk. */
   journey(context: TurnContext): Promise<'accreditation' | 'medimail' | undefined>;
+  /** The accreditation request this conversation holds (made or signed into here): « qui est mon OA ? » answers about it. */
+  physician(context: TurnContext): Promise<{ identifier: string; specialty: string; oa?: string } | undefined>;
 }
 
 interface Understanding {
@@ -47,6 +57,9 @@ function writtenIn(text: string): 'fr' | 'en' | undefined {
   return undefined;
 }
 
+/** How many words a message has once spelled out. */
+const spelledWords = (text: string) => normalize(text).split(' ').filter(Boolean).length;
+
 /** A troubleshooting topic of knowledge §5(a) (not navigation, not out of scope). */
 const TOPIC = /^[HMI]\d{2}$/;
 /** Two topics are "close" when the second is at least this likely, and this share of the first. */
@@ -59,6 +72,30 @@ const BUTTONS = Symbol('sesame.answerButtons');
 export function answerButtons(context: TurnContext): string[] {
   return (context.turnState.get(BUTTONS) as string[] | undefined) ?? [];
 }
+
+/** A command the classifier recognised is one only when it is the whole message, not a word in a question (« aide », « menu »). */
+const COMMAND_ONLY_WHEN_SHORT = new Set(['nav_help', 'nav_menu', 'nav_cancel', 'nav_language']);
+const SHORT = 3;
+/** The words that make a command, taken out of a longer message before it is understood again. */
+const COMMAND_WORDS = /\b(j ai besoin d aide|besoin d aide|aidez moi|aide moi|aide|help me|help|menu|annuler|cancel)\b/g;
+
+/** The procedure a question names, if it names one only: 'H' (accreditation) or 'M' (Medimail). */
+function namedSide(text: string): 'H' | 'M' | undefined {
+  const words = normalize(text);
+  const medimail = /\b(medimail|mss|mssante|messagerie|cerbere|mipih|grades)\b/.test(words);
+  const accreditation = /\b(accreditation|siam|engagement|oa|has)\b/.test(words);
+  return medimail === accreditation ? undefined : medimail ? 'M' : 'H';
+}
+
+// The welcome card's entries, typed: a word or two (« medimail », « accréditation »), as the keywords'
+// fallback; longer messages are the classifier's to understand (a question naming Medimail is a question).
+const ENTRY_WORDS: [RegExp, MenuVerb][] = [
+  [/\b(accreditation|accredite|engagement|engager|siam)\b/, 'accreditation.start'],
+  [/\b(medimail|mssante|messagerie|mss|mail securise)\b/, 'medimail.start'],
+  [/\b(probleme|pb|souci|bloque|problem|stuck|issue|support|depannage)\b/, 'help.problem'],
+];
+const ENTRY_MAX_WORDS = 2;
+const WELCOME_ENTRIES: [string, MenuVerb][] = [['accreditation', 'accreditation.start'], ['medimail', 'medimail.start'], ['problem', 'help.problem'], ['privacy', 'privacy.start']];
 
 const SUGGESTION_VERBS: Record<string, string> = { status: 'status', signin: 'status', support: 'support', menu: 'menu', accreditation: 'menu', medimail: 'menu' };
 
@@ -77,7 +114,32 @@ export class FreeTextAnswerer {
     for (const lng of ['fr', 'en']) {
       const faq = (i18n.getResourceBundle(lng, 'faq') ?? {}) as Record<string, { title?: string }>;
       for (const entry of Object.values(faq)) if (entry.title) this.titles.add(normalize(entry.title));
+      const t = i18n.getFixedT(lng);
+      for (const [key, verb] of WELCOME_ENTRIES) this.entries.set(normalize(t(`welcome.${key}`)), verb);
     }
+    this.glossary = new Glossary(i18n);
+  }
+
+  private readonly glossary: Glossary;
+  /** The welcome card's entries by their titles, in both languages: the « Autre chose ? » buttons send them. */
+  private readonly entries = new Map<string, MenuVerb>();
+
+  /**
+   * A welcome entry typed: its exact title (`exact`, as a suggested action sends it), or a word or
+   * two naming it. Anything longer is a sentence for the classifier.
+   */
+  entry(text: string): { verb: MenuVerb; exact: boolean } | undefined {
+    const normalized = normalize(text);
+    const titled = this.entries.get(normalized);
+    if (titled) return { verb: titled, exact: true };
+    if (normalized.split(' ').length > ENTRY_MAX_WORDS) return undefined;
+    const verb = ENTRY_WORDS.find(([pattern]) => pattern.test(normalized))?.[1];
+    return verb ? { verb, exact: false } : undefined;
+  }
+
+  /** The entries' titles, for « Autre chose ? ». */
+  entryTitles(t: Translator): string[] {
+    return WELCOME_ENTRIES.slice(0, 3).map(([key]) => t(`welcome.${key}`));
   }
 
   /** The normalized titles of the topics, in both languages: what the answer buttons send. */
@@ -88,19 +150,47 @@ export class FreeTextAnswerer {
     return this.titles.has(normalize(text));
   }
 
-  /** `journey`: the journey the user is in, when the caller knows it (it settles an ambiguity between the two procedures). */
-  async handle(context: TurnContext, text: string, journey?: string): Promise<FreeTextOutcome> {
+  /**
+   * `journey`: the journey the user is in, when the caller knows it (it settles an ambiguity between the two procedures).
+   * `entryFallback`: at the menu, a message of a word or two naming an entry opens it when it is no known question.
+   */
+  async handle(context: TurnContext, text: string, journey?: string, entryFallback = false): Promise<FreeTextOutcome> {
     const identifier = this.identifier(tr(context), text);
     if (identifier) {
       await context.sendActivity(identifier);
       return { kind: 'answered' };
     }
-    const understood = await this.nlu.understand(text, turnLocale(context));
     // A question clearly written in the other language is answered in that language.
     const written = writtenIn(text);
     const t = written && written !== turnLocale(context) ? this.i18n.getFixedT(written) : tr(context);
+    const talk = recognizeSmallTalk(text);
+    if (talk) return { kind: 'chatted', talk };
     const memory = await this.understanding.get(context, {});
+    // « c'est quoi l'URML ? »: a definition from the glossary (or the topic a term has).
+    const term = this.glossary.lookup(text);
+    if (term) {
+      memory.misunderstood = 0;
+      memory.lastQuestion = redactForRecord(text);
+      memory.lastTopic = term.topic;
+      if (term.topic) await this.answer(context, t, term.topic);
+      else await this.reply(context, t(`glossary.${term.key}.definition`), []);
+      return { kind: 'answered' };
+    }
+    let understood = await this.nlu.understand(text, turnLocale(context));
+    // « j'ai besoin d'aide, mon mot de passe est refusé » is a question, not the command « aide »: what it says without the command's words.
+    if (understood.intent && COMMAND_ONLY_WHEN_SHORT.has(understood.intent) && spelledWords(text) > SHORT) {
+      const rest = normalize(text).replace(COMMAND_WORDS, ' ').trim();
+      understood = rest.split(' ').length >= 2 ? await this.nlu.understand(rest, turnLocale(context)) : { ...understood, intent: undefined };
+      if (understood.intent?.startsWith('nav_')) understood = { ...understood, intent: undefined };
+      understood.alternatives = understood.alternatives.filter((a) => !a.intent.startsWith('nav_'));
+    }
     const intent = understood.intent;
+    const fallback = entryFallback && !(intent && TOPIC.test(intent)) ? this.entry(text) : undefined;
+    if (fallback) return { kind: 'entry', verb: fallback.verb };
+    if (intent === 'start_accreditation' || intent === 'start_medimail') {
+      memory.misunderstood = 0;
+      return { kind: 'start', journey: intent === 'start_accreditation' ? 'accreditation' : 'medimail' };
+    }
     if (!intent) {
       memory.misunderstood = (memory.misunderstood ?? 0) + 1;
       memory.lastQuestion = redactForRecord(text);
@@ -130,9 +220,14 @@ export class FreeTextAnswerer {
     // A second topic nearly as likely: the journey the user is in settles it between the two procedures
     // ("pas reçu" is the credentials mail in the accreditation, the confirmation mail in Medimail); else ask.
     let topic = intent;
+    const named = namedSide(text);
+    // A question that names one procedure is about that procedure (« mail cerbère pas reçu » is Medimail's mail).
+    const namedTopic = named && TOPIC.test(intent) && 'HM'.includes(intent[0]) && intent[0] !== named ? understood.alternatives.find((a) => TOPIC.test(a.intent) && a.intent[0] === named && a.score >= CLOSE_SCORE) : undefined;
     const second = understood.alternatives.find((a) => TOPIC.test(a.intent));
-    if (TOPIC.test(intent) && second && second.score >= CLOSE_SCORE && second.score / understood.score >= CLOSE_RATIO) {
-      const side = { accreditation: 'H', medimail: 'M' }[journey ?? (await this.situation.journey(context)) ?? ''];
+    if (namedTopic) topic = namedTopic.intent;
+    else if (TOPIC.test(intent) && second && second.score >= CLOSE_SCORE && second.score / understood.score >= CLOSE_RATIO) {
+      // The procedure the question names settles it first (« le mail de Medimail »), then the journey the user is in.
+      const side = named ?? { accreditation: 'H', medimail: 'M' }[journey ?? (await this.situation.journey(context)) ?? ''];
       if (side && intent[0] !== second.intent[0] && [intent[0], second.intent[0]].includes(side)) topic = intent[0] === side ? intent : second.intent;
       else {
         await this.reply(context, t('understand.didYouMean'), [t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)]);
@@ -147,6 +242,13 @@ export class FreeTextAnswerer {
 
   private async answer(context: TurnContext, t: Translator, intent: string): Promise<void> {
     const parts = [t(`faq:${intent}.answer`)];
+    // What Sésame knows of this physician comes first: « qui est mon OA ? », « c'est quoi mon identifiant ? ».
+    if (intent === 'H02' || intent === 'H05') {
+      const physician = await this.situation.physician(context);
+      if (physician && intent === 'H05') parts.unshift(t('understand.myUsername', { identifier: physician.identifier }));
+      const specialty = physician ? t(`accreditation:specialty.${physician.specialty}`) : '';
+      if (physician && intent === 'H02') parts.unshift(physician.oa ? t('understand.myOa', { oa: physician.oa, specialty }) : t('understand.myOaUnknown', { specialty }));
+    }
     if (intent === 'H04') {
       const last = await this.situation.lastCredentialsMail(context);
       if (last) parts.push(t('understand.mailSent', { date: dateTime(t, last.at), email: last.maskedEmail }));

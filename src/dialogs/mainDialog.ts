@@ -20,13 +20,6 @@ const LISTEN = 'main.listen';
 /** The problems physicians meet most (knowledge §5(a)), offered on "J'ai un problème". */
 const COMMON_PROBLEMS = ['H04', 'H05', 'H06', 'M06', 'M10'];
 
-// A few words per entry, so a user who types instead of clicking is understood.
-const ENTRY_WORDS: [RegExp, MenuVerb][] = [
-  [/\b(accreditation|accredite|engagement|engager|siam)\b/, 'accreditation.start'],
-  [/\b(medimail|mssante|messagerie|mss|mail securise)\b/, 'medimail.start'],
-  [/\b(probleme|pb|souci|bloque|problem|stuck|issue|support|depannage)\b/, 'help.problem'],
-];
-
 /** A journey opened on something precise: its status, an action typed. */
 export interface JourneyStart {
   dialogId: string;
@@ -44,11 +37,6 @@ export interface JourneyTyping {
 /** A journey ended asking for another one's status (the Medimail hub's « Mon accréditation »). */
 const endedFor = (result: unknown) => (result as { next?: unknown } | undefined)?.next;
 
-export function recognizeEntry(text: string): MenuVerb | undefined {
-  const normalized = normalize(text);
-  return ENTRY_WORDS.find(([pattern]) => pattern.test(normalized))?.[1];
-}
-
 /** The root: the welcome card with Sésame's three entries, and the routing to each journey. */
 export class MainDialog extends InterruptibleDialog {
   constructor(
@@ -63,7 +51,7 @@ export class MainDialog extends InterruptibleDialog {
         verbs: MENU_VERBS,
         schema: z.object({}),
         render: (t, view) => renderCard('common/welcome', welcomeData(t, view.promptId)),
-        recognizeText: recognizeEntry,
+        recognizeText: (text) => freeText.entry(text)?.verb,
       }),
     );
     this.addDialog(new ListenPrompt(LISTEN));
@@ -99,6 +87,14 @@ export class MainDialog extends InterruptibleDialog {
     return step.replaceDialog(MENU_WATERFALL);
   }
 
+  /** What the menu's waterfall is given to open a welcome entry. */
+  private entryOptions(verb: MenuVerb): { start?: JourneyStart; listen?: boolean; privacy?: PrivacyOptions } {
+    if (verb === 'accreditation.start') return { start: { dialogId: this.journeys.accreditation.id } };
+    if (verb === 'medimail.start') return { start: { dialogId: this.journeys.medimail.id } };
+    if (verb === 'privacy.start') return { privacy: {} };
+    return { listen: true };
+  }
+
   private accreditationStatus(): JourneyStart {
     return { dialogId: this.journeys.accreditation.id, options: { start: 'status' } };
   }
@@ -110,8 +106,17 @@ export class MainDialog extends InterruptibleDialog {
   protected override async onFreeText(innerDc: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
     let leaf: DialogContext = innerDc;
     while (leaf.child) leaf = leaf.child;
-    if (leaf.activeDialog?.id === MENU_PROMPT && recognizeEntry(text) && !this.freeText.isTopicTitle(text)) return undefined;
+    const entry = this.freeText.entry(text);
+    const atMenu = leaf.activeDialog?.id === MENU_PROMPT || leaf.activeDialog?.id === LISTEN;
+    // At the menu, the one word naming an entry opens it (the menu card's own recognition); two words
+    // are a question first (« renouvellement accréditation »), the entry only if no topic is known.
+    if (leaf.activeDialog?.id === MENU_PROMPT && entry && singleWord(text) && !this.freeText.isTopicTitle(text)) return undefined;
     if (isSignOut(text)) return undefined;
+    // An entry's exact title (« Autre chose ? » sends them): that entry, from anywhere.
+    if (entry?.exact) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(MENU_WATERFALL, this.entryOptions(entry.verb));
+    }
     // « nouvelle demande »: the accreditation journey's typed action, from inside it or from anywhere.
     if (isNewRequest(text)) {
       if (innerDc.stack.some((d) => d.id === this.journeys.accreditation.id)) return undefined;
@@ -125,7 +130,33 @@ export class MainDialog extends InterruptibleDialog {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(MENU_WATERFALL, { start });
     }
-    const outcome = await this.freeText.handle(innerDc.context, text, journey);
+    const outcome = await this.freeText.handle(innerDc.context, text, journey, atMenu);
+    const t = tr(innerDc.context);
+    if (outcome.kind === 'entry') {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(MENU_WATERFALL, this.entryOptions(outcome.verb));
+    }
+    if (outcome.kind === 'start') {
+      const target = this.journeys[outcome.journey];
+      // Asked for from the menu: that journey. From another journey: offered, so the step in progress is not lost.
+      if (!journey) {
+        await innerDc.cancelAllDialogs();
+        return innerDc.beginDialog(MENU_WATERFALL, { start: { dialogId: target.id } });
+      }
+      if (journey !== outcome.journey) {
+        const title = t(outcome.journey === 'accreditation' ? 'welcome.accreditation' : 'welcome.medimail');
+        await innerDc.context.sendActivity(t('understand.startOffer'));
+        carryButtons(innerDc.context, [title]);
+      }
+      await innerDc.repromptDialog();
+      return { status: DialogTurnStatus.waiting };
+    }
+    if (outcome.kind === 'chatted') {
+      // Politeness gets a word back, and the conversation stays where it was (at the menu, its entries at hand).
+      const reply = t(`smallTalk.${outcome.talk}`);
+      await innerDc.context.sendActivity(atMenu ? MessageFactory.suggestedActions(this.freeText.entryTitles(t), reply) : reply);
+      return { status: DialogTurnStatus.waiting };
+    }
     if (outcome.kind === 'support') {
       // Already writing to the helpdesk: the card comes back (with what was typed) rather than a second one.
       if (innerDc.stack.some((d) => d.id === this.journeys.support.id)) {
@@ -139,6 +170,12 @@ export class MainDialog extends InterruptibleDialog {
       const other = turnLocale(innerDc.context) === 'fr' ? 'en' : 'fr';
       const command = outcome.command === 'language' ? { language: other as 'fr' | 'en' } : outcome.command;
       return this.interrupt(innerDc, command);
+    }
+    if (outcome.kind === 'answered' && atMenu) {
+      // After an answer at the menu: its buttons and the entries under a short « Autre chose ? », not the whole welcome again.
+      const buttons = answerButtons(innerDc.context).filter((b) => recognizeCommand(b) !== 'menu');
+      await innerDc.context.sendActivity(MessageFactory.suggestedActions([...buttons, ...this.freeText.entryTitles(t)], t('understand.anythingElse')));
+      return { status: DialogTurnStatus.waiting };
     }
     if (outcome.kind === 'answered' && innerDc.activeDialog) {
       // In a journey, buttons that would leave it (« où en suis-je », « menu ») stay on the answer only:
@@ -186,6 +223,8 @@ export class MainDialog extends InterruptibleDialog {
     return innerDc.beginDialog(MENU_WATERFALL);
   }
 }
+
+const singleWord = (text: string) => normalize(text).split(' ').length === 1;
 
 const isLeaving = (command: Command | undefined) => command === 'status' || command === 'menu' || command === 'cancel';
 

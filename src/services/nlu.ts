@@ -22,7 +22,7 @@ const SMS: Record<string, string> = {
   jai: "j'ai", c: "c'est", cest: "c'est", pb: 'probleme', pbs: 'problemes', mdp: 'mot de passe', tjs: 'toujours', ki: 'qui', koi: 'quoi', qd: 'quand',
   tps: 'temps', jsais: 'je sais', jpeux: 'je peux', stp: '', svp: '', co: 'connecter', spe: 'specialite', dispo: 'disponible', tel: 'telephone',
   admin: 'administratif', diff: 'difference', '1ere': 'premiere', pr: 'pour', ds: 'dans', bcp: 'beaucoup', msg: 'message', rdv: 'rendez vous',
-  didnt: 'did not', doesnt: 'does not', cant: 'cannot', whats: "what is", pwd: 'password', otp: 'code otp',
+  temp: 'temporary', didnt: 'did not', doesnt: 'does not', cant: 'cannot', whats: "what is", pwd: 'password', otp: 'code otp',
 };
 
 export function spellOut(text: string): string {
