@@ -57,9 +57,6 @@ function writtenIn(text: string): 'fr' | 'en' | undefined {
   return undefined;
 }
 
-/** How many words a message has once spelled out. */
-const spelledWords = (text: string) => normalize(text).split(' ').filter(Boolean).length;
-
 /** A troubleshooting topic of knowledge §5(a) (not navigation, not out of scope). */
 const TOPIC = /^[HMI]\d{2}$/;
 /** Two topics are "close" when the second is at least this likely, and this share of the first. */
@@ -73,9 +70,10 @@ export function answerButtons(context: TurnContext): string[] {
   return (context.turnState.get(BUTTONS) as string[] | undefined) ?? [];
 }
 
-/** A command the classifier recognised is one only when it is the whole message, not a word in a question (« aide », « menu »). */
+/** A command the classifier recognised is one only when it is the whole message (« aide moi »), not a word in a question (« aide pour le dossier »). */
 const COMMAND_ONLY_WHEN_SHORT = new Set(['nav_help', 'nav_menu', 'nav_cancel', 'nav_language']);
-const SHORT = 3;
+/** Asking for help around a question, not the question itself. */
+const PLEA = /\b(j ai besoin d aide|besoin d aide|aidez moi|aide moi|aide pour|aide a|help me|i need help|please help|help with)\b/g;
 /** The words that make a command, taken out of a longer message before it is understood again. */
 const COMMAND_WORDS = /\b(j ai besoin d aide|besoin d aide|aidez moi|aide moi|aide|help me|help|menu|annuler|cancel)\b/g;
 
@@ -176,13 +174,16 @@ export class FreeTextAnswerer {
       else await this.reply(context, t(`glossary.${term.key}.definition`), []);
       return { kind: 'answered' };
     }
-    let understood = await this.nlu.understand(text, turnLocale(context));
+    // « j'ai besoin d'aide, … »: the help asked for is what follows.
+    const plea = normalize(text).replace(PLEA, ' ').replace(/\s+/g, ' ').trim();
+    const asked = plea !== normalize(text) && plea.split(' ').length >= 2 ? plea : text;
+    let understood = await this.nlu.understand(asked, turnLocale(context));
     // « j'ai besoin d'aide, mon mot de passe est refusé » is a question, not the command « aide »: what it says without the command's words.
-    if (understood.intent && COMMAND_ONLY_WHEN_SHORT.has(understood.intent) && spelledWords(text) > SHORT) {
-      const rest = normalize(text).replace(COMMAND_WORDS, ' ').trim();
-      understood = rest.split(' ').length >= 2 ? await this.nlu.understand(rest, turnLocale(context)) : { ...understood, intent: undefined };
-      if (understood.intent?.startsWith('nav_')) understood = { ...understood, intent: undefined };
-      understood.alternatives = understood.alternatives.filter((a) => !a.intent.startsWith('nav_'));
+    const rest = normalize(text).replace(PLEA, ' ').replace(COMMAND_WORDS, ' ').replace(/\s+/g, ' ').trim();
+    if (understood.intent && COMMAND_ONLY_WHEN_SHORT.has(understood.intent) && rest.split(' ').length >= 2) {
+      const again = await this.nlu.understand(rest, turnLocale(context));
+      // What is left is a known question: that is what was asked. Otherwise it was the command after all (« retour au menu »).
+      if (again.intent && TOPIC.test(again.intent)) understood = { ...again, alternatives: again.alternatives.filter((a) => !a.intent.startsWith('nav_')) };
     }
     const intent = understood.intent;
     const fallback = entryFallback && !(intent && TOPIC.test(intent)) ? this.entry(text) : undefined;

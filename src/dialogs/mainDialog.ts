@@ -194,6 +194,18 @@ export class MainDialog extends InterruptibleDialog {
     return ids[dialogId];
   }
 
+  /** « aide » at the menu: the help, with the entries at hand — not the whole welcome again. */
+  protected override async interrupt(innerDc: DialogContext, command: Command): Promise<DialogTurnResult | undefined> {
+    let leaf: DialogContext = innerDc;
+    while (leaf.child) leaf = leaf.child;
+    if (command === 'help' && (leaf.activeDialog?.id === MENU_PROMPT || leaf.activeDialog?.id === LISTEN)) {
+      const t = tr(innerDc.context);
+      await innerDc.context.sendActivity(MessageFactory.suggestedActions(this.freeText.entryTitles(t), t('help.text')));
+      return { status: DialogTurnStatus.waiting };
+    }
+    return super.interrupt(innerDc, command);
+  }
+
   protected override async onLeave(innerDc: DialogContext, command: LeaveCommand): Promise<DialogTurnResult> {
     const t = tr(innerDc.context);
     // "annuler" on the ticket card cancels the ticket, not the form the user was filling beneath it.

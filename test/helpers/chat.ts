@@ -15,6 +15,7 @@ import { UNSENT_CARD } from '../../src/cards/form';
  *   [type=text | a=1; b=two]        the user types while the latest card holds these entries, unsent
  *                                   (Sésame's chat page sends them along; Teams would not)
  *   bot: text                       a bot message or card (the last matched one or a later one) contains the text
+ *   [bot-lacks=text]                the bot's answer to the last message contains nowhere the text
  *   [click=Button title]            clicks the button on the latest card that has it
  *   [submit=Button | a=1; b=two]    fills the latest card that has the button, then clicks it
  *   [mail=address | text]           a mail to the address arrives, containing the text
@@ -267,7 +268,11 @@ export class ChatRunner {
     );
   }
 
+  /** Where the answer to the last message posted starts, in the conversation's activities. */
+  private answerFrom = 0;
+
   private async post(body: object, asChannel = false): Promise<void> {
+    this.answerFrom = this.session.activities.length;
     if (asChannel && !this.options.channelSecret) throw new Error('channel-event> needs the server\'s DIRECTLINE_SECRET (channelSecret)');
     const response = await fetch(`${this.base}/v3/directline/conversations/${this.session.conversationId}/activities`, {
       method: 'POST',
@@ -308,6 +313,11 @@ export class ChatRunner {
         );
         // The same message may satisfy the next bot> line too (a card shows several things).
         this.session.cursor = found - 1;
+        return;
+      }
+      case 'bot-lacks': {
+        const said = this.session.activities.slice(this.answerFrom).filter((a) => a.from.role !== 'user' && a.type === 'message').map(describe);
+        if (said.some((text) => text.includes(head))) throw new Error(`the answer to the last message contains "${head}":\n${said.join('\n---\n')}`);
         return;
       }
       case 'channel-event':
