@@ -133,7 +133,7 @@ export function buildDialogs(
       return { identifier: account.identifier, specialty: account.specialty, oa: engagement?.oa.name ?? directory.forSpecialty(account.specialty).name };
     },
   };
-  const freeText = new FreeTextAnswerer(settings.i18n, nlu, conversationState.createProperty('understanding'), situation);
+  const freeText = new FreeTextAnswerer(settings.i18n, nlu, conversationState.createProperty('understanding'), situation, services.understanding);
   // What a helpdesk ticket says of the user: from the accreditation request or the Medimail account.
   const supportContext: SupportContext = {
     async profile(context) {
@@ -253,6 +253,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const housekeeping = async () => {
     for (const [what, prune] of [
       ['transcripts', () => services.transcripts.prune(config.TRANSCRIPT_RETENTION_DAYS)],
+      ['unanswered questions', () => services.understanding.prune(Math.max(config.TRANSCRIPT_RETENTION_DAYS, 31))],
       ['sign-in counters', () => new SignInThrottle(db).prune()],
       ['rate-limit counters', () => services.limits.prune()],
       // A file posted to the channel is taken by the bot within its turn: one left an hour is an orphan.

@@ -33,7 +33,7 @@ describe.each(['webchat', 'msteams'])('contacting the helpdesk on %s', (channelI
     // A question first: it becomes the description; its topic (the mail not received) chooses the HAS helpdesk.
     const answered = await h.say('jai pas recu le mail');
     expect(answered[0].text).toMatch(/Courriers indésirables/);
-    expect(answered[0].suggestedActions?.actions.map((a) => a.title)).toEqual(['où en suis-je', 'contacter le support']);
+    expect(answered[0].suggestedActions?.actions.map((a) => a.title)).toEqual(['👍 Utile', '👎 Pas utile', 'où en suis-je', 'contacter le support']);
     // The form comes back under the answer, carrying its buttons (a channel shows them under the latest
     // message only) — except those that would leave the form and drop what it holds.
     expect(cardOf(answered.at(-1))).toBeDefined();

@@ -11,6 +11,7 @@ import type { Nlu } from '../services/nlu';
 import { noteError, tr, turnLocale, withholdMessage } from './turn';
 import { Glossary, recognizeSmallTalk, type SmallTalk } from './conversationWords';
 import type { MenuVerb } from '../cards/common';
+import type { UnderstandingLog } from '../services/support/understandingLog';
 
 /** What the conversation should do after a free-text message was handled. */
 export type FreeTextOutcome =
@@ -25,7 +26,17 @@ export type FreeTextOutcome =
   /** At the menu, two words naming an entry that are no known question (« compte medimail »): that entry. */
   | { kind: 'entry'; verb: MenuVerb }
   /** « merci », « bonjour », « ok », « au revoir »: a short answer, the conversation stays where it was. */
-  | { kind: 'chatted'; talk: SmallTalk };
+  | { kind: 'chatted'; talk: SmallTalk }
+  /** 👍 / 👎 on the last answer: noted (and the helpdesk offered after a 👎); the conversation stays where it was. */
+  | { kind: 'noted' };
+
+/** Where the message was typed: the journey (it settles an ambiguity between the two procedures), the step, the menu. */
+export interface Whereabouts {
+  journey?: string;
+  step?: string;
+  /** At the menu, a message of a word or two naming an entry opens it when it is no known question. */
+  entryFallback?: boolean;
+}
 
 /** Context the answers use: where the user is in a journey. */
 export interface Situation {
@@ -70,6 +81,9 @@ export function answerButtons(context: TurnContext): string[] {
   return (context.turnState.get(BUTTONS) as string[] | undefined) ?? [];
 }
 
+/** The bare emoji, typed. */
+const OPINIONS: Record<string, boolean> = { '👍': true, '👎': false };
+
 /** A command the classifier recognised is one only when it is the whole message (« aide moi »), not a word in a question (« aide pour le dossier »). */
 const COMMAND_ONLY_WHEN_SHORT = new Set(['nav_help', 'nav_menu', 'nav_cancel', 'nav_language']);
 /** Asking for help around a question, not the question itself. */
@@ -108,6 +122,7 @@ export class FreeTextAnswerer {
     private readonly nlu: Nlu,
     private readonly understanding: StatePropertyAccessor<Understanding>,
     private readonly situation: Situation,
+    private readonly log?: UnderstandingLog,
   ) {
     for (const lng of ['fr', 'en']) {
       const faq = (i18n.getResourceBundle(lng, 'faq') ?? {}) as Record<string, { title?: string }>;
@@ -116,6 +131,19 @@ export class FreeTextAnswerer {
       for (const [key, verb] of WELCOME_ENTRIES) this.entries.set(normalize(t(`welcome.${key}`)), verb);
     }
     this.glossary = new Glossary(i18n);
+    for (const lng of ['fr', 'en']) {
+      const t = i18n.getFixedT(lng);
+      this.opinions.set(normalize(t('understand.helpful')), true);
+      this.opinions.set(normalize(t('understand.notHelpful')), false);
+    }
+  }
+
+  /** 👍 / 👎 typed or clicked, by their titles. */
+  private readonly opinions = new Map<string, boolean>();
+
+  /** The discreet 👍 / 👎 after an answer. */
+  private opinionButtons(t: Translator): string[] {
+    return [t('understand.helpful'), t('understand.notHelpful')];
   }
 
   private readonly glossary: Glossary;
@@ -148,11 +176,8 @@ export class FreeTextAnswerer {
     return this.titles.has(normalize(text));
   }
 
-  /**
-   * `journey`: the journey the user is in, when the caller knows it (it settles an ambiguity between the two procedures).
-   * `entryFallback`: at the menu, a message of a word or two naming an entry opens it when it is no known question.
-   */
-  async handle(context: TurnContext, text: string, journey?: string, entryFallback = false): Promise<FreeTextOutcome> {
+  async handle(context: TurnContext, text: string, where: Whereabouts = {}): Promise<FreeTextOutcome> {
+    const { journey, step, entryFallback = false } = where;
     const identifier = this.identifier(tr(context), text);
     if (identifier) {
       await context.sendActivity(identifier);
@@ -161,9 +186,16 @@ export class FreeTextAnswerer {
     // A question clearly written in the other language is answered in that language.
     const written = writtenIn(text);
     const t = written && written !== turnLocale(context) ? this.i18n.getFixedT(written) : tr(context);
+    const memory = await this.understanding.get(context, {});
+    const opinion = this.opinions.get(normalize(text)) ?? OPINIONS[text.trim()];
+    if (opinion !== undefined) {
+      await this.log?.record({ kind: 'feedback', topic: memory.lastTopic, journey, step, helpful: opinion, locale: turnLocale(context) });
+      if (opinion) await context.sendActivity(t('understand.feedbackThanks'));
+      else await this.reply(context, t('understand.feedbackSorry'), [t('understand.support')]);
+      return { kind: 'noted' };
+    }
     const talk = recognizeSmallTalk(text);
     if (talk) return { kind: 'chatted', talk };
-    const memory = await this.understanding.get(context, {});
     // « c'est quoi l'URML ? »: a definition from the glossary (or the topic a term has).
     const term = this.glossary.lookup(text);
     if (term) {
@@ -171,7 +203,7 @@ export class FreeTextAnswerer {
       memory.lastQuestion = redactForRecord(text);
       memory.lastTopic = term.topic;
       if (term.topic) await this.answer(context, t, term.topic);
-      else await this.reply(context, t(`glossary.${term.key}.definition`), []);
+      else await this.reply(context, t(`glossary.${term.key}.definition`), this.opinionButtons(t));
       return { kind: 'answered' };
     }
     // « j'ai besoin d'aide, … »: the help asked for is what follows.
@@ -197,6 +229,7 @@ export class FreeTextAnswerer {
       memory.lastQuestion = redactForRecord(text);
       memory.lastTopic = undefined;
       noteError(context, t('support.misunderstood', { text }));
+      await this.log?.record({ kind: 'unanswered', topic: understood.alternatives.find((a) => TOPIC.test(a.intent))?.intent, journey, step, text: redactForRecord(text), locale: turnLocale(context) });
       await this.dontKnow(context, t, understood.alternatives.map((a) => a.intent), memory.misunderstood >= 2);
       return { kind: 'answered' };
     }
@@ -231,6 +264,7 @@ export class FreeTextAnswerer {
       const side = named ?? { accreditation: 'H', medimail: 'M' }[journey ?? (await this.situation.journey(context)) ?? ''];
       if (side && intent[0] !== second.intent[0] && [intent[0], second.intent[0]].includes(side)) topic = intent[0] === side ? intent : second.intent;
       else {
+        await this.log?.record({ kind: 'askedBack', topic: `${intent} / ${second.intent}`, journey, step, text: redactForRecord(text), locale: turnLocale(context) });
         await this.reply(context, t('understand.didYouMean'), [t(`faq:${intent}.title`), t(`faq:${second.intent}.title`)]);
         return { kind: 'answered' };
       }
@@ -256,7 +290,7 @@ export class FreeTextAnswerer {
     }
     if (intent === 'H24' || intent === 'M14') parts.push(await this.contacts(context, t, intent === 'M14' ? 'medimail' : 'accreditation'));
     const verbs = [...new Set(((faqActions as Record<string, string[]>)[intent] ?? []).map((a) => SUGGESTION_VERBS[a]).filter(Boolean))];
-    await this.reply(context, parts.join('\n\n'), verbs.map((v) => t(`understand.${v}`)));
+    await this.reply(context, parts.join('\n\n'), [...this.opinionButtons(t), ...verbs.map((v) => t(`understand.${v}`))]);
   }
 
   private async dontKnow(context: TurnContext, t: Translator, closest: string[], offerHelpdesk: boolean): Promise<void> {

@@ -130,7 +130,8 @@ export class MainDialog extends InterruptibleDialog {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(MENU_WATERFALL, { start });
     }
-    const outcome = await this.freeText.handle(innerDc.context, text, journey, atMenu);
+    const outcome = await this.freeText.handle(innerDc.context, text, { journey, step: leaf.activeDialog?.id, entryFallback: atMenu });
+    if (outcome.kind === 'noted') return { status: DialogTurnStatus.waiting };
     const t = tr(innerDc.context);
     if (outcome.kind === 'entry') {
       await innerDc.cancelAllDialogs();

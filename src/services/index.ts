@@ -17,6 +17,7 @@ import { lockedMail } from './identity/lockNotice';
 import { MedimailService } from './medimail/medimail';
 import { SupportTickets, type HelpdeskAddresses } from './support/tickets';
 import { TranscriptStore } from './support/transcripts';
+import { UnderstandingLog } from './support/understandingLog';
 import { RateLimits, type RateLimitOptions } from './rateLimits';
 
 const DATA = path.join(ROOT, 'data', 'accreditation');
@@ -62,7 +63,8 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
   const limits = new RateLimits(db, settings.rateLimits);
   const dataRights = new DataRights(db, transcripts, registry, engagements, eprs, medimailService);
-  return { links, registry, directory, catalog, desk, engagements, eprs, documents, medimail: medimailService, transcripts, tickets, limits, dataRights };
+  const understanding = new UnderstandingLog(db);
+  return { links, registry, directory, catalog, desk, engagements, eprs, documents, medimail: medimailService, transcripts, tickets, limits, dataRights, understanding };
 }
 
 export type Services = ReturnType<typeof createServices>;
