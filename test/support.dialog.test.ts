@@ -37,7 +37,7 @@ describe.each(['webchat', 'msteams'])('contacting the helpdesk on %s', (channelI
     // The form comes back under the answer, carrying its buttons (a channel shows them under the latest
     // message only) — except those that would leave the form and drop what it holds.
     expect(cardOf(answered.at(-1))).toBeDefined();
-    expect(answered.at(-1)!.suggestedActions?.actions.map((a) => a.title)).toEqual(['contacter le support']);
+    expect(answered.at(-1)!.suggestedActions?.actions.map((a) => a.title)).toEqual(['👍 Utile', '👎 Pas utile', 'contacter le support']);
     const ticket = lastCard(await h.say('conseiller'));
     expect(cardTexts(ticket)[0]).toBe('Contacter le support');
     expect(input(ticket, 'route')).toBe('siam');
