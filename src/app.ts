@@ -93,7 +93,11 @@ export function buildDialogs(
   const { publicUrl, notify } = settings;
   const accreditationState = conversationState.createProperty<AccreditationConversation>('accreditation');
   const medimailState = conversationState.createProperty<MedimailConversation>('medimail');
-  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, accreditationState, publicUrl, limits);
+  const oaReach = async (oaId: string) => {
+    const recipient = await tickets.recipientFor('oa', oaId);
+    return recipient ? { address: recipient.shown } : undefined;
+  };
+  const accreditation = new AccreditationDialog(registry, engagements, eprs, links, accreditationState, publicUrl, limits, services.documents, oaReach);
   const notifyEvaluated = async (references: unknown[]) => {
     for (const reference of references) await notify(reference, { kind: 'evaluated' });
   };

@@ -99,7 +99,7 @@ describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
     const h = await dialogHarness(flow, { channelId });
     const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
     const stale = await h.submit({ verb: 'submit', promptId: 'an-old-card', name: 'X', email: 'x@example.fr' });
-    expect(stale[0].text).toMatch(/n'est plus active/);
+    expect(stale[0].text).toMatch(/n'est plus à jour/);
     expect(promptIdOf(cardOf(stale[1]))).toBe(promptId);
     expect(results).toHaveLength(0);
   });
@@ -109,7 +109,7 @@ describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
     const h = await dialogHarness(flow, { channelId });
     const promptId = promptIdOf(cardOf((await h.say('hi'))[0]));
     const unknownVerb = await h.submit({ verb: 'delete', name: 'X' });
-    expect(unknownVerb[0].text).toMatch(/n'est plus active/);
+    expect(unknownVerb[0].text).toMatch(/n'est plus à jour/);
     expect(promptIdOf(cardOf(unknownVerb[1]))).toBe(promptId);
     const refused = await h.submit({ verb: 'submit', name: 'Durand', email: 'pas-une-adresse' });
     expect(promptIdOf(cardOf(refused[0]))).toBe(promptId);
@@ -194,7 +194,7 @@ describe('main menu', () => {
     const opened = await h.submit({ verb: 'medimail.start', promptId: first });
     expect(cardTexts(cardOf(opened.at(-1))).join(' ')).toMatch(/Medimail/);
     const stale = await h.submit({ verb: 'accreditation.start', promptId: first });
-    expect(stale[0].text).toMatch(/n'est plus active/);
+    expect(stale[0].text).toMatch(/n'est plus à jour/);
   });
 
   it('understands an entry typed instead of clicked', async () => {

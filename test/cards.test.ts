@@ -86,6 +86,24 @@ describe.each(['fr', 'en'] as const)('every card (%s)', (locale) => {
     }
   });
 
+  it("draws the physician's accreditation cards without FactSets, and keeps a compact choice only where every title fits at 390 px", () => {
+    // A FactSet's title column breaks words at phone width (« indésira-bles »); a select cuts a title
+    // longer than the 390 px screenshot showed whole (« Chirurgie thoracique et cardio-vasculaire », 41).
+    const physician = fixtures(t)
+      .filter(([, name]) => /^(accreditation|questionnaire|epr)\//.test(name) || name === 'common/confirm')
+      .map((fixture) => [fixture[0], render(fixture)] as const);
+    expect(physician.length).toBeGreaterThan(25);
+    for (const [name, card] of physician) {
+      expect(JSON.stringify(card), name).not.toContain('"FactSet"');
+      for (const input of inputsOf(card)) {
+        const choice = input as CardElement & { style?: string; choices?: { title: string }[] };
+        if (input.type === 'Input.ChoiceSet' && choice.style !== 'expanded') {
+          for (const option of choice.choices ?? []) expect(option.title.length, `${name}: ${input.id} « ${option.title} »`).toBeLessThanOrEqual(42);
+        }
+      }
+    }
+  });
+
   it('lets « Retour » / « Annuler » leave without the form being checked (associatedInputs none)', () => {
     for (const [name, card] of every) {
       if (inputsOf(card).length === 0) continue;

@@ -64,7 +64,7 @@ describe('in Teams', () => {
     // A second click on the old card (it is gone in Teams, but a client may resend) never submits twice.
     const before = recorded.length;
     await send({ type: 'message', id: 'm2', conversation: conversation('a:phone'), from: user('phone'), replyToId: cardId, value: { verb: 'accreditation.start', promptId } });
-    const stale = await waitFor(() => recorded.slice(before).find((r) => /n'est plus active/.test(r.body.text ?? '')), 10_000, 'the stale answer');
+    const stale = await waitFor(() => recorded.slice(before).find((r) => /n'est plus à jour/.test(r.body.text ?? '')), 10_000, 'the stale answer');
     expect(stale).toBeDefined();
   });
 

@@ -98,6 +98,7 @@ export const HUB_ACTIONS = [
   'portal',
   'renew',
   'history',
+  'contactOa',
 ] as const;
 export type HubAction = (typeof HUB_ACTIONS)[number];
 /** The status line: the request's status (src/services/accreditation/requestStatus.ts), as this reader may know it. */
@@ -135,7 +136,7 @@ export const accreditationSchemas = {
     specialties: z.array(choice).min(1),
     values: values({ physician: 'yes', specialty: '', interventional: 'yes', establishment: 'yes', practice: 'individual' }),
   }),
-  notEligible: z.object({ promptId: form.promptId, text: texts('reason', 'instead', 'menu', 'continue') }),
+  notEligible: z.object({ promptId: form.promptId, text: texts('verdict', 'reason', 'instead', 'menu', 'continue') }),
   registration: z.object({
     ...form,
     text: texts(...REGISTRATION, 'step'),
@@ -152,11 +153,14 @@ export const accreditationSchemas = {
   /** "Où en suis-je ?": the status in one line, what comes next (its action first), the history folded below. */
   hub: z.object({
     promptId: form.promptId,
-    text: texts('title', 'historyTitle'),
+    text: texts('title', 'historyTitle', 'documentsTitle'),
     signedInAs: z.string(),
     status: z.string().min(1),
+    /** Each event as its date above its words (wrapped): a FactSet cuts long values at phone width. */
     history: z.array(fact),
     next: z.string(),
+    /** The supporting documents the expert has, one sentence each (name and date). */
+    documents: z.array(z.object({ text })),
     actions: z.array(action),
   }),
   resend: z.object({
@@ -169,7 +173,8 @@ export const accreditationSchemas = {
   }),
   /** "Je n'ai pas reçu le mail" where the conversation holds no request: by number. */
   resendByNumber: z.object({ ...form, text: texts('title', 'byNumber', 'identifier', 'submit', 'back'), required: texts('identifier'), values: values({ identifier: '' }) }),
-  signInWait: z.object({ promptId: form.promptId, text: texts('step', 'title', 'waiting', 'newLink', 'resend', 'back') }),
+  /** Waiting for the secure page: never a card without a way back (« Où en suis-je ? », the menu). */
+  signInWait: z.object({ promptId: form.promptId, text: texts('step', 'title', 'waiting', 'newLink', 'resend', 'back', 'menu') }),
   adminFile: z.object({
     ...form,
     text: texts(...ADMIN, 'step', 'back', 'establishment1', 'establishment2', 'establishment3'),
@@ -183,7 +188,11 @@ export const accreditationSchemas = {
     promptId: form.promptId,
     text: texts('step', 'title', 'department', 'save', 'edit'),
     required: texts('department'),
+    /** Each line as a title above its value (wrapped): a FactSet cuts long values at phone width. */
     facts: z.array(fact.extend({ value: userText })),
+    /** Asked only when the postal code and the CPAM's department disagree (a border commune); else it is a line above. */
+    askDepartment: z.boolean(),
+    departmentWhy: z.string(),
     departments: z.array(choice).min(1),
     values: values({ department: '' }),
   }),
@@ -204,9 +213,14 @@ export function eligibilityData(t: Translator, view: CardView) {
   };
 }
 
-export const notEligibleData = (t: Translator, promptId: string, reason: string) => ({
+/** Not concerned: the verdict in one sentence, then why (D.4135-2) and what exists instead. */
+export const notEligibleData = (t: Translator, promptId: string, reason: string, specialty?: string) => ({
   promptId,
-  text: { reason: t(`accreditation:notEligible.${reason}`), ...pick(t, `${ns}:notEligible`, ['instead', 'menu', 'continue'] as const) },
+  text: {
+    verdict: t(`accreditation:eligibility.verdict.${reason}`, { specialty: specialty ? t(`accreditation:specialty.${specialty}`) : '' }),
+    reason: t(`accreditation:notEligible.${reason}`),
+    ...pick(t, `${ns}:notEligible`, ['instead', 'menu', 'continue'] as const),
+  },
 });
 
 /** The values a registration card may carry besides its inputs, to show a notice. */
@@ -253,18 +267,28 @@ export interface HubView {
   history: { type: string; detail?: string; at: string }[];
   next?: HubNext;
   about?: { oa?: string; date?: string; comment?: string; current?: number; total?: number };
+  /**
+   * How « Contacter mon OA » reaches the OA, as Sésame truly knows it: its configured address, its
+   * experts through Sésame (no address shown), or nobody yet (the ticket comes back to the physician).
+   */
+  contact?: { reach: 'address' | 'experts' | 'none'; address?: string };
+  /** Supporting documents sent for this request (signed in only). */
+  documents?: { name: string; at: string }[];
   /** The next step's action first. */
   actions: HubAction[];
 }
 
 export function hubData(t: Translator, view: HubView) {
   const a = (key: string, options?: Record<string, unknown>) => t(`${ns}:hub.${key}`, options);
+  const oa = view.about?.oa ?? a('yourOa');
+  const contact = view.contact ? a(`contact.${view.contact.reach}`, { oa, address: plain(view.contact.address ?? '') }) : '';
   const params = {
-    oa: view.about?.oa ?? a('yourOa'),
+    oa,
     date: view.about?.date ? longDay(t, new Date(view.about.date)) : '',
     comment: plain(view.about?.comment ?? ''),
     current: view.about?.current ?? 0,
     total: view.about?.total ?? 0,
+    contact,
   };
   let next = '';
   if (view.next) {
@@ -274,11 +298,12 @@ export function hubData(t: Translator, view: HubView) {
   const who = view.signedInAs;
   return {
     promptId: view.promptId,
-    text: pick(t, `${ns}:hub`, ['title', 'historyTitle'] as const),
+    text: pick(t, `${ns}:hub`, ['title', 'historyTitle', 'documentsTitle'] as const),
     signedInAs: who ? a('signedInAs', { name: plain(`${t(`mail:civility.${who.civility}`)} ${who.firstName} ${who.lastName}`) }) : '',
     status: a(`line.${view.line}`, params),
     history: view.history.map((h) => ({ title: longDateTime(t, new Date(h.at)), value: a(`event.${h.type}`, { detail: plain(h.detail ?? '') }) })),
     next,
+    documents: (view.documents ?? []).map((d) => ({ text: a('document', { name: plain(d.name), date: longDateTime(t, new Date(d.at)) }) })),
     actions: view.actions.map((verb, i) => ({ title: a(verb, params), verb, ...(i === 0 && verb !== 'menu' ? { style: 'positive' as const } : {}) })),
   };
 }
@@ -307,7 +332,13 @@ export function resendByNumberData(t: Translator, view: CardView) {
 
 export const signInWaitData = (t: Translator, promptId: string) => ({
   promptId,
-  text: { step: step(t, 'signin'), title: t(`${ns}:entry.signin`), ...pick(t, `${ns}:signin`, ['waiting', 'newLink', 'resend', 'back'] as const) },
+  text: {
+    step: step(t, 'signin'),
+    title: t(`${ns}:entry.signin`),
+    ...pick(t, `${ns}:signin`, ['waiting', 'newLink', 'resend'] as const),
+    back: t(`${ns}:hub.title`),
+    menu: t(`${ns}:hub.menu`),
+  },
 });
 
 export function adminFileData(t: Translator, view: CardView) {
@@ -329,13 +360,28 @@ export function adminFileData(t: Translator, view: CardView) {
   };
 }
 
-export function adminRecapData(t: Translator, view: CardView, facts: { title: string; value: string }[]) {
+/**
+ * The recap before saving. The department of the address is deduced from the postal code; it is asked
+ * only when the CPAM's department, answered in the form, says otherwise (`doubt`): never twice.
+ */
+export function adminRecapData(
+  t: Translator,
+  view: CardView,
+  facts: { title: string; value: string }[],
+  doubt?: { postalCode: string; deduced: string; cpam: string },
+) {
   const department = t(`${ns}:adminFile.department`);
+  const named = (code: string) => {
+    const found = DEPARTMENTS.find((d) => d.code === code);
+    return found ? `${found.name} (${found.code})` : code;
+  };
   return {
     promptId: view.promptId,
     text: { step: step(t, 'signin'), title: t(`${ns}:adminFile.recapTitle`), department, ...pick(t, `${ns}:adminFile`, ['save', 'edit'] as const) },
     required: { department: requiredMessage(t, department) },
     facts,
+    askDepartment: Boolean(doubt),
+    departmentWhy: doubt ? t(`${ns}:adminFile.departmentWhy`, { postalCode: plain(doubt.postalCode), deduced: named(doubt.deduced), cpam: named(doubt.cpam) }) : '',
     departments: departmentChoices(),
     values: view.values,
   };

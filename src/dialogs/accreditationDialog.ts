@@ -26,7 +26,7 @@ import { renderCard } from '../cards/render';
 import { dateTime, time } from '../dates';
 import type { Translator } from '../i18n';
 import type { AccreditationRegistry, AccountView, AdministrativeFile } from '../services/accreditation/registry';
-import { SPECIALTY_CODES, ineligibility, type EligibilityAnswers } from '../services/accreditation/specialties';
+import { SPECIALTY_CODES, eligibilityVerdict, type EligibilityAnswers } from '../services/accreditation/specialties';
 import { emailSchema, suggestEmail } from '../services/email';
 import { department, departmentFromPostalCode, region } from '../services/geography';
 import { checkFiness, checkProfessionalId } from '../services/identifiers';
@@ -47,6 +47,15 @@ import type { RateLimits } from '../services/rateLimits';
 import { carryButtons, noteError, tr, trustedEvent, turnLocale } from './turn';
 import { correctedEmailSchema } from './correctedEmail';
 import { plain } from '../cards/adaptive';
+import { SUPPORT_DIALOG, type SupportOptions } from './supportDialog';
+
+/** The supporting documents of a request, as the hub lists them (SupportingDocuments). */
+export interface RequestDocuments {
+  list(accountId: string): Promise<{ filename: string; receivedAt: Date }[]>;
+}
+
+/** How a ticket to an OA reaches it: its configured address (shown), its experts (undefined address), or nobody (undefined). */
+export type OaReach = (oaId: string) => Promise<{ address?: string } | undefined>;
 
 export const ACCREDITATION_DIALOG = 'accreditation';
 const ENTRY = 'acc.entry';
@@ -175,7 +184,9 @@ const adminFileFormSchema = z
   });
 type AdminFileForm = z.infer<typeof adminFileFormSchema>;
 
-const recapSchema = z.object({ department: z.string().refine((v) => Boolean(department(v)), 'choice') });
+/** The department is an input of the recap only when it is in doubt (see recapAdminFile). */
+const recapSchema = (asked: boolean) =>
+  z.object({ department: asked ? z.string().refine((v) => Boolean(department(v)), 'choice') : z.string().optional() });
 
 const SIGN_OUT_WORDS = new Set(['me deconnecter', 'deconnexion', 'deconnecter', 'se deconnecter', 'sign out', 'log out', 'logout']);
 
@@ -213,6 +224,8 @@ export class AccreditationDialog extends InterruptibleDialog {
     private readonly state: StatePropertyAccessor<AccreditationConversation>,
     private readonly publicUrl: () => string,
     private readonly limits: RateLimits,
+    private readonly documents: RequestDocuments,
+    private readonly oaReach: OaReach,
     private readonly now: () => Date = () => new Date(),
   ) {
     super(ACCREDITATION_DIALOG);
@@ -226,7 +239,7 @@ export class AccreditationDialog extends InterruptibleDialog {
       new CardPrompt(P_NOT_ELIGIBLE, {
         verbs: ['menu', 'continue'],
         schema: z.object({}),
-        render: (t, v) => renderCard('accreditation/notEligible', notEligibleData(t, v.promptId, v.values.reason ?? 'specialty')),
+        render: (t, v) => renderCard('accreditation/notEligible', notEligibleData(t, v.promptId, v.values.reason ?? 'specialty', v.values.specialty)),
       }),
     );
     this.addDialog(
@@ -269,16 +282,22 @@ export class AccreditationDialog extends InterruptibleDialog {
       }),
     );
     this.addDialog(
-      new CardPrompt(P_WAIT, { verbs: ['newLink', 'resend', 'back'], schema: z.object({}), events: [SIGNED_IN_EVENT], render: (t, v) => renderCard('accreditation/signInWait', signInWaitData(t, v.promptId)) }),
+      new CardPrompt(P_WAIT, { verbs: ['newLink', 'resend', 'back', 'menu'], schema: z.object({}), events: [SIGNED_IN_EVENT], render: (t, v) => renderCard('accreditation/signInWait', signInWaitData(t, v.promptId)) }),
     );
     this.addDialog(new CardPrompt(P_ADMIN, { verbs: ['submit', 'back'], validate: ['submit'], schema: adminFileFormSchema, fields: ADMIN_FIELDS, render: (t, v) => renderCard('accreditation/adminFile', adminFileData(t, v)) }));
     this.addDialog(
       new CardPrompt(P_RECAP, {
         verbs: ['save', 'edit'],
         validate: ['save'],
-        schema: recapSchema,
+        schema: recapSchema(false),
+        schemaFor: (verb, shown) => (verb === 'save' ? recapSchema(shown.askDepartment === '1') : undefined),
         fields: { department: { label: 'accreditation:adminFile.department' } },
-        render: (t, v) => renderCard('accreditation/adminRecap', adminRecapData(t, v, adminFacts(t, adminFileFormSchema.parse(JSON.parse(v.values.form ?? '{}'))))),
+        render: (t, v) => {
+          const form = adminFileFormSchema.parse(JSON.parse(v.values.form ?? '{}'));
+          const deduced = deducedDepartment(form);
+          const doubt = v.values.askDepartment === '1' ? { postalCode: form.postalCode, deduced, cpam: form.cpamDepartment } : undefined;
+          return renderCard('accreditation/adminRecap', adminRecapData(t, v, adminFacts(t, form, doubt ? undefined : deduced), doubt));
+        },
       }),
     );
 
@@ -349,7 +368,10 @@ export class AccreditationDialog extends InterruptibleDialog {
     return step.beginDialog(P_ELIGIBILITY);
   }
 
-  /** Not eligible: say why and what exists instead, never a dead end. Eligible or unsure: the form. */
+  /**
+   * The check ends with its verdict in one sentence (D.4135-2). Not concerned: why, and what exists
+   * instead, never a dead end. Concerned, or concerned if what the user did not know holds: the form.
+   */
   private async checkEligibility(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const answers = (step.result as CardPromptResult<EligibilityAnswers>).values;
     const conversation = await this.state.get(step.context, {});
@@ -357,9 +379,14 @@ export class AccreditationDialog extends InterruptibleDialog {
       ...(answers.specialty !== 'other' ? { specialty: answers.specialty } : {}),
       practice: answers.practice,
     };
-    const reason = ineligibility(answers);
-    if (!reason) return step.replaceDialog(FORM_LOOP, conversation.draft);
-    return step.beginDialog(P_NOT_ELIGIBLE, { values: { reason } });
+    const verdict = eligibilityVerdict(answers);
+    const specialty = answers.specialty !== 'other' ? answers.specialty : '';
+    if (verdict.kind === 'notConcerned') return step.beginDialog(P_NOT_ELIGIBLE, { values: { reason: verdict.reason, specialty } });
+    const t = tr(step.context);
+    const v = (key: string, options?: Record<string, unknown>) => t(`accreditation:eligibility.verdict.${key}`, { specialty: t(`accreditation:specialty.${specialty}`), ...options });
+    if (verdict.kind === 'concerned') await step.context.sendActivity(v(verdict.interventional ? 'concernedInterventional' : 'concerned'));
+    else await step.context.sendActivity(v('unsure', { condition: v(verdict.establishment && verdict.interventional ? 'ifBoth' : verdict.establishment ? 'ifEstablishment' : 'ifInterventional') }));
+    return step.replaceDialog(FORM_LOOP, conversation.draft);
   }
 
   private async afterNotEligible(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -470,6 +497,9 @@ export class AccreditationDialog extends InterruptibleDialog {
         return this.renew(step);
       case 'history':
         return step.replaceDialog(HUB, { history: true } satisfies HubOptions);
+      case 'contactOa':
+        // The helpdesk ticket, already addressed to the request's OA; the hub comes back after it.
+        return step.beginDialog(SUPPORT_DIALOG, { route: 'oa', journey: 'accreditation' } satisfies SupportOptions);
       default:
         return step.endDialog();
     }
@@ -521,7 +551,9 @@ export class AccreditationDialog extends InterruptibleDialog {
       return { line, history, next, about: line === 'evaluated' ? { ...about, date: (status.decidedAt ?? status.since).toISOString() } : shown, actions };
     }
     const signedInAs = { civility: signedIn.civility, firstName: signedIn.firstName, lastName: signedIn.lastName };
-    const base = { signedInAs, history, about };
+    // What the expert has: the documents sent for a complement, named and dated.
+    const documents = (await this.documents.list(status.accountId)).map((d) => ({ name: d.filename, at: d.receivedAt.toISOString() }));
+    const base = { signedInAs, history, about, documents };
     const tail: HubAction[] = [...more, 'signout', 'menu'];
     switch (status.state) {
       case 'CREDENTIALS_SENT':
@@ -535,8 +567,13 @@ export class AccreditationDialog extends InterruptibleDialog {
         return { ...base, line: 'SENT', next: 'waiting', actions: ['readQuestionnaire', 'editAdminFile', ...tail] };
       case 'TO_COMPLETE':
         return { ...base, line: 'TO_COMPLETE', next: 'toComplete', actions: ['completeQuestionnaire', ...tail] };
-      case 'REFUSED':
-        return { ...base, line: 'REFUSED', next: 'refused', actions: ['renew', 'readQuestionnaire', ...tail] };
+      case 'REFUSED': {
+        // The OA's contact is what Sésame truly has (knowledge.md has no public address of the OAs).
+        const reach = await this.oaReach(status.oa.id);
+        const contact = reach ? (reach.address ? { reach: 'address' as const, address: reach.address } : { reach: 'experts' as const }) : { reach: 'none' as const };
+        // Five actions at most (Adaptive Cards hosts): the answers are read again in the new request.
+        return { ...base, contact, line: 'REFUSED', next: 'refused', actions: ['renew', 'contactOa', ...tail] };
+      }
       case 'ACCEPTED':
         // The decision is read: the attestation is generated and mailed with the receipt, once.
         await this.engagements.recordAttestation(signedIn.id);
@@ -666,6 +703,7 @@ export class AccreditationDialog extends InterruptibleDialog {
     if (verb === 'newLink') return step.replaceDialog(SIGN_IN);
     if (verb === 'resend') return step.replaceDialog(RESEND);
     if (verb === 'back') return step.replaceDialog(HUB);
+    if (verb === 'menu') return step.endDialog();
     const t = tr(step.context);
     const accountId = values.linkId ? await this.links.consume(values.linkId, step.context.activity.conversation.id) : undefined;
     const account = accountId ? await this.registry.account(accountId) : undefined;
@@ -693,19 +731,22 @@ export class AccreditationDialog extends InterruptibleDialog {
     return step.beginDialog(P_ADMIN, { values });
   }
 
-  /** The recap, with the department deduced from the postal code for the user to confirm. */
+  /**
+   * The recap. The department of the address comes from the postal code and is not asked again —
+   * unless the CPAM's department, answered in the form, disagrees (a border commune, knowledge §3.2).
+   */
   private async recapAdminFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { verb, values } = step.result as CardPromptResult<AdminFileForm>;
     if (verb === 'back') return step.replaceDialog(HUB);
-    const postal = departmentFromPostalCode(values.postalCode);
-    const derived = postal.status === 'valid' ? postal.department.code : values.cpamDepartment;
+    const derived = deducedDepartment(values);
     const form = stringify(values);
     (await this.state.get(step.context, {})).draft = form;
-    return step.beginDialog(P_RECAP, { values: { department: derived, form: JSON.stringify(form) } });
+    const askDepartment = derived !== values.cpamDepartment ? '1' : '0';
+    return step.beginDialog(P_RECAP, { values: { department: derived, form: JSON.stringify(form), askDepartment } });
   }
 
   private async saveAdminFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { verb, values } = step.result as CardPromptResult<{ department: string }>;
+    const { verb, values } = step.result as CardPromptResult<{ department?: string }>;
     const conversation = await this.state.get(step.context, {});
     const form = conversation.draft ?? {};
     if (verb === 'edit') return step.replaceDialog(ADMIN_FILE, form);
@@ -715,7 +756,8 @@ export class AccreditationDialog extends InterruptibleDialog {
       return step.replaceDialog(SIGN_IN);
     }
     const parsed = adminFileFormSchema.parse(form);
-    await this.registry.saveAdministrativeFile(account.id, toAdministrativeFile(parsed, values.department));
+    const chosen = values.department && department(values.department) ? values.department : deducedDepartment(parsed);
+    await this.registry.saveAdministrativeFile(account.id, toAdministrativeFile(parsed, chosen));
     delete conversation.draft;
     await step.context.sendActivity(tr(step.context)('accreditation:adminFile.saved'));
     return step.replaceDialog(HUB);
@@ -795,13 +837,21 @@ function stringify(values: object): FieldValues {
   return out;
 }
 
-/** The recap's lines, in the user's language. */
-function adminFacts(t: Translator, values: AdminFileForm): { title: string; value: string }[] {
+/** The department of the address: the postal code's, else (a code the table does not know) the CPAM's. */
+function deducedDepartment(values: Pick<AdminFileForm, 'postalCode' | 'cpamDepartment'>): string {
+  const postal = departmentFromPostalCode(values.postalCode);
+  return postal.status === 'valid' ? postal.department.code : values.cpamDepartment;
+}
+
+/** The recap's lines, in the user's language; the address's department among them when it is not asked. */
+function adminFacts(t: Translator, values: AdminFileForm, addressDepartment?: string): { title: string; value: string }[] {
   const a = (key: string) => t(`accreditation:adminFile.${key}`);
   const cpam = department(values.cpamDepartment);
+  const home = addressDepartment ? department(addressDepartment) : undefined;
   return [
     { title: a('address'), value: [values.address, values.addressMore].filter(Boolean).join(', ') },
     { title: a('postalCode'), value: `${values.postalCode} ${values.city}` },
+    ...(home ? [{ title: a('departmentDeduced'), value: `${home.name} (${home.code})` }] : []),
     { title: a('cpamDepartment'), value: cpam ? `${cpam.name} (${cpam.code})` : '' },
     { title: a('crfmcRegion'), value: region(values.crfmcRegion)?.name ?? '' },
     { title: a('practiceMode'), value: a(values.practiceMode) },

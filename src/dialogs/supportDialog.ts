@@ -25,6 +25,8 @@ export interface SupportOptions {
   question?: string;
   /** The topic of the last answer (a Medimail topic goes to Medimail's helpdesk...). */
   topic?: string;
+  /** The helpdesk already chosen by the button that opened the ticket (« Contacter mon OA »); wins over the topic. */
+  route?: HelpdeskRoute;
   /** Where the user was when they asked: the journey and the dialog step. */
   journey?: Journey;
   leaf?: string;
@@ -110,7 +112,7 @@ export class SupportDialog extends ComponentDialog {
     const stepForHelpdesk = [title, options.leaf ? `(${options.leaf})` : ''].filter(Boolean).join(' ');
     const draft: Draft = { journey, step: stepForHelpdesk || undefined, errors: errors.map((e) => e.text), facts: profile.facts, oaId: profile.oaId };
     (step.values as { draft?: Draft }).draft = draft;
-    const route = routeFor(options.topic, journey);
+    const route = options.route ?? routeFor(options.topic, journey);
     return step.beginDialog(P_TICKET, {
       values: {
         route,

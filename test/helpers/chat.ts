@@ -17,6 +17,9 @@ import { UNSENT_CARD } from '../../src/cards/form';
  *   bot: text                       a bot message or card (the last matched one or a later one) contains the text
  *   [bot-lacks=text]                the bot's answer to the last message contains nowhere the text
  *   [click=Button title]            clicks the button on the latest card that has it
+ *   [click-old=Button title]        clicks the button on the oldest card that has it (a card superseded since)
+ *   [card-has=text]                 the latest card the bot sent contains the text
+ *   [card-lacks=text]               the latest card the bot sent does not contain the text (a stale warning gone)
  *   [submit=Button | a=1; b=two]    fills the latest card that has the button, then clicks it
  *   [mail=address | text]           a mail to the address arrives, containing the text
  *   [mail-has=text]                 the last mail (subject, Reply-To, text, attachments) contains the text
@@ -322,12 +325,23 @@ export class ChatRunner {
       }
       case 'channel-event':
         return this.post({ type: 'event', name: head, value: parseFields(fields ?? '') }, true);
+      case 'card-has':
+      case 'card-lacks': {
+        await this.refresh();
+        const card = [...this.session.activities].reverse().find((a) => a.from.role !== 'user' && a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive'));
+        if (!card) throw new Error('no card from the bot yet');
+        const seen = describe(card);
+        if ((verb === 'card-has') !== seen.includes(head)) throw new Error(`the latest card ${verb === 'card-has' ? 'does not contain' : 'contains'} "${head}": ${seen.slice(0, 1500)}`);
+        return;
+      }
       case 'click':
+      case 'click-old':
       case 'submit': {
         const card = await waitFor(
           async () => {
             await this.refresh();
-            return [...this.session.activities].reverse().flatMap((a) => a.attachments ?? []).map((x) => x.content).find((c) => c?.actions?.some((b) => b.title === head));
+            const cards = this.session.activities.flatMap((a) => a.attachments ?? []).map((x) => x.content);
+            return (verb === 'click-old' ? cards : cards.reverse()).find((c) => c?.actions?.some((b) => b.title === head));
           },
           timeout,
           `a card with the button "${head}"`,

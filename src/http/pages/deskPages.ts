@@ -9,18 +9,24 @@ import {
   openSecureLink,
   donePage,
   emailPasswordForm,
-  expiredPage,
   finishLink,
   newPasswordForm,
   passwordProblems,
   securePage,
-  spentPage,
   type ContinueConversation,
   type PageResponse,
   type Visitor,
 } from './secretForms';
 
 type Form = Record<string, string | undefined>;
+
+/**
+ * A desk link no longer valid, in a desk's words: a new sign-in link comes from « espace expert » (or
+ * the centre's), a new activation link from Sésame's administrator — never the physician's « Me connecter ».
+ */
+function deskExpired(t: Translator, locale: Locale, kind: 'signIn' | 'activation' | 'spent'): PageResponse {
+  return securePage(t, locale, { title: t('pages:signin.expiredTitle'), paragraphs: [t(`desk:pages.expired.${kind}`)], status: kind === 'spent' ? 429 : 410 });
+}
 
 /** The desk a page speaks to: the words are per role (desk:role.EXPERT / desk:role.AGENT). */
 const roleOf = (value: unknown): DeskRole => ((value as { deskRole?: unknown } | null)?.deskRole === 'AGENT' ? 'AGENT' : 'EXPERT');
@@ -40,13 +46,13 @@ export class DeskPages {
 
   async showSignIn(token: string): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_SIGN_IN_PURPOSE);
-    return link ? this.signInForm(t, locale, token, roleOf(link.conversation)) : expiredPage(t, locale);
+    return link ? this.signInForm(t, locale, token, roleOf(link.conversation)) : deskExpired(t, locale, 'signIn');
   }
 
   async submitSignIn(token: string, form: Form, visitor: Visitor): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_SIGN_IN_PURPOSE);
-    if (!link) return expiredPage(t, locale);
-    if (!(await this.links.countAttempt(link.id))) return spentPage(t, locale);
+    if (!link) return deskExpired(t, locale, 'signIn');
+    if (!(await this.links.countAttempt(link.id))) return deskExpired(t, locale, 'spent');
     const result = await this.accounts.signIn(form.email ?? '', form.password ?? '');
     const role = roleOf(link.conversation);
     if (result.status === 'invalid') return this.signInForm(t, locale, token, role, t('desk:pages.invalid', { count: result.remaining }), form.email);
@@ -57,13 +63,13 @@ export class DeskPages {
   async showActivation(token: string): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_ACTIVATION);
     const account = link?.accountId ? await this.accounts.get(link.accountId) : undefined;
-    return account ? this.activationForm(t, locale, token, account) : expiredPage(t, locale);
+    return account ? this.activationForm(t, locale, token, account) : deskExpired(t, locale, 'activation');
   }
 
   async submitActivation(token: string, form: Form): Promise<PageResponse> {
     const { link, t, locale } = await this.link(token, DESK_ACTIVATION);
     const account = link?.accountId ? await this.accounts.get(link.accountId) : undefined;
-    if (!link || !account) return expiredPage(t, locale);
+    if (!link || !account) return deskExpired(t, locale, 'activation');
     const result = await this.accounts.setPassword(account.id, form.password ?? '', form.confirmation ?? '');
     if (result.status === 'rejected') {
       return this.activationForm(t, locale, token, account, passwordProblems(t, result.problems, 'email'));
@@ -87,7 +93,7 @@ export class DeskPages {
       title: t('desk:pages.activateTitle'),
       paragraphs: [t('desk:pages.activateIntro', { name: account.name, email: account.email })],
       errors,
-      html: newPasswordForm(t, `/compte/bureau/activation/${encodeURIComponent(token)}`),
+      html: newPasswordForm(t, `/compte/bureau/activation/${encodeURIComponent(token)}`, 'email'),
     });
   }
 }

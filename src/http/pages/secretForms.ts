@@ -102,14 +102,20 @@ ${content.html ?? ''}
 }
 
 /** Choose a password, typed twice, with the policy shown. */
-export function newPasswordForm(t: Translator, action: string): string {
-  return `<p class="help">${escapeHtml(t('pages:password.policy', { min: PASSWORD_MIN_LENGTH }))}</p>
+/**
+ * A first password. `username` says what the person signs in with: a physician their number (the
+ * policy speaks of their « nom d'utilisateur »), a desk account its e-mail address (it activates an account).
+ */
+export function newPasswordForm(t: Translator, action: string, username: 'number' | 'email' = 'number'): string {
+  const policy = username === 'email' ? 'pages:password.policyEmail' : 'pages:password.policy';
+  const submit = username === 'email' ? 'pages:password.activate' : 'pages:password.submit';
+  return `<p class="help">${escapeHtml(t(policy, { min: PASSWORD_MIN_LENGTH }))}</p>
 <form method="post" action="${escapeHtml(action)}">
   <label for="password">${escapeHtml(t('pages:password.password'))}</label>
   <input id="password" name="password" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
   <label for="confirmation">${escapeHtml(t('pages:password.confirmation'))}</label>
   <input id="confirmation" name="confirmation" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
-  <button type="submit">${escapeHtml(t('pages:password.submit'))}</button>
+  <button type="submit">${escapeHtml(t(submit))}</button>
 </form>`;
 }
 

@@ -51,3 +51,22 @@ export function ineligibility(answers: EligibilityAnswers): Ineligibility | unde
   if (answers.establishment === 'no') return 'cabinetOnly';
   return undefined;
 }
+
+/**
+ * What the eligibility check concludes, said to the user as one sentence (D.4135-2): concerned,
+ * concerned if what they did not know holds (the OA's expert checks it), or not concerned and why.
+ */
+export type EligibilityVerdict =
+  | { kind: 'concerned'; interventional: boolean }
+  | { kind: 'unsure'; establishment: boolean; interventional: boolean }
+  | { kind: 'notConcerned'; reason: Ineligibility };
+
+export function eligibilityVerdict(answers: EligibilityAnswers): EligibilityVerdict {
+  const reason = ineligibility(answers);
+  if (reason) return { kind: 'notConcerned', reason };
+  const interventional = answers.specialty !== 'other' && needsInterventionalPractice(answers.specialty);
+  const unsureInterventional = interventional && answers.interventional === 'unsure';
+  const unsureEstablishment = answers.establishment === 'unsure';
+  if (unsureInterventional || unsureEstablishment) return { kind: 'unsure', establishment: unsureEstablishment, interventional: unsureInterventional };
+  return { kind: 'concerned', interventional };
+}
