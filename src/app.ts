@@ -11,7 +11,7 @@ import {
 } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config';
-import { databaseFile, secretsKeyFile } from './config';
+import { dataDirectory, databaseUrl, secretsKeyFile } from './config';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { createStates } from './bot/state';
@@ -171,9 +171,8 @@ export function buildDialogs(
 
 /** The composition root: builds every object once and wires them through constructors. */
 export async function startApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
-  const dbFile = databaseFile(config);
-  const db = await openDatabase(dbFile);
-  const dataDir = path.dirname(dbFile);
+  const db = await openDatabase(databaseUrl(config));
+  const dataDir = dataDirectory(config);
   const secretBox = SecretBox.fromConfig(config.SECRETS_KEY, secretsKeyFile(config));
   const i18n = await createI18n(config.DEFAULT_LOCALE);
 
