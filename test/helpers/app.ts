@@ -9,7 +9,7 @@ import { testDatabaseUrl, tempDir } from './db';
 export async function startTestApp(
   env: Record<string, string> = {},
   logger: Logger = silentLogger,
-): Promise<{ app: App; dir: string; close: () => Promise<void> }> {
+): Promise<{ app: App; dir: string; databaseUrl: string; close: () => Promise<void> }> {
   const dir = tempDir();
   const database = await testDatabaseUrl(dir);
   const config = parseConfig({
@@ -27,6 +27,7 @@ export async function startTestApp(
   return {
     app,
     dir,
+    databaseUrl: database.url,
     close: async () => {
       await app.close();
       await database.drop();
