@@ -263,8 +263,9 @@ export class DirectLineChannel {
     if (conversation.userId && fromId && fromId !== conversation.userId) {
       throw new DirectLineError(403, 'BadArgument', 'from.id does not match the user this token was issued for.');
     }
-    const userId = conversation.userId ?? fromId;
-    if (!userId) throw new DirectLineError(400, 'BadArgument', 'The activity needs from.id.');
+    // A client that names no user (no from.id, and a token issued for nobody) gets a user of this
+    // conversation only, as Azure's Direct Line does (dl_…): its user state is shared with no other conversation.
+    const userId = conversation.userId ?? fromId ?? `dl_${crypto.randomUUID()}`;
     if (!conversation.userId) {
       // The user is known from now on; greet them the way a channel does.
       await this.db.directLineConversation.update({ where: { id: conversationId }, data: { userId, userName: incoming.from?.name ?? null } });
