@@ -240,10 +240,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   adapter.use(new TranscriptNotes(services.transcripts, logger));
   // "typing…" only when a turn takes long enough to be seen, then every 2 s (the Bot Framework convention).
   adapter.use(new ShowTypingMiddleware(config.TYPING_DELAY_MS, 2_000));
-  // What is kept only for a while: transcripts, idle sign-in counters, expired rate-limit counters.
+  // What is kept only for a while: transcripts, the local channel's conversations, idle sign-in counters, expired rate-limit counters.
   const housekeeping = async () => {
     for (const [what, prune] of [
       ['transcripts', () => services.transcripts.prune(config.TRANSCRIPT_RETENTION_DAYS)],
+      ['Direct Line conversations and activities', () => channel.prune(config.DIRECTLINE_RETENTION_DAYS)],
       ['sign-in counters', () => new SignInThrottle(db).prune()],
       ['rate-limit counters', () => services.limits.prune()],
       // A file posted to the channel is taken by the bot within its turn: one left an hour is an orphan.

@@ -381,6 +381,34 @@ export class DirectLineChannel {
     this.forgetting.unref();
   }
 
+  /**
+   * Retention: deletes the activities older than `retentionDays`, and the conversations with nothing
+   * newer — their tokens, uploads not taken and conversation state with them (a conversation still in
+   * use keeps its recent activities and can be resumed). Returns how many activities and conversations went.
+   */
+  async prune(retentionDays: number, now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
+    const activities = (await this.db.directLineActivity.deleteMany({ where: { createdAt: { lt: cutoff } } })).count;
+    let conversations = 0;
+    // In batches: each one is a few statements with a bounded list of ids.
+    for (let after = ''; ; ) {
+      const old = (await this.db.directLineConversation.findMany({ where: { createdAt: { lt: cutoff }, id: { gt: after } }, orderBy: { id: 'asc' }, take: 500, select: { id: true } })).map((c) => c.id);
+      if (old.length === 0) break;
+      after = old.at(-1)!;
+      const active = new Set((await this.db.directLineActivity.findMany({ where: { conversationId: { in: old } }, distinct: ['conversationId'], select: { conversationId: true } })).map((a) => a.conversationId));
+      const idle = old.filter((id) => !active.has(id));
+      if (idle.length === 0) continue;
+      await this.db.$transaction([
+        this.db.directLineToken.deleteMany({ where: { conversationId: { in: idle } } }),
+        this.db.channelUpload.deleteMany({ where: { conversationId: { in: idle } } }),
+        this.db.botStateItem.deleteMany({ where: { key: { in: idle.flatMap((id) => [`directline/conversations/${id}`, `directline/conversations/${id}/user`]) } } }),
+        this.db.directLineConversation.deleteMany({ where: { id: { in: idle } } }),
+      ]);
+      conversations += idle.length;
+    }
+    return activities + conversations;
+  }
+
   /** Waits until every activity handed to the bot so far has been processed (for shutdown and tests). */
   async idle(): Promise<void> {
     await Promise.all([...this.deliveries.values()]);
