@@ -4,7 +4,7 @@
 // Prints a one-time link (valid 7 days) where the person sets their own password: no default password exists.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, databaseFile, loadConfig, secretsKeyFile } from '../src/config';
+import { ConfigError, databaseUrl, loadConfig, secretsKeyFile } from '../src/config';
 import { openDatabase } from '../src/services/db/database';
 import { OaDirectory } from '../src/services/accreditation/oaDirectory';
 import { DeskAccounts, type DeskRole } from '../src/services/desk/deskAccounts';
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${directory.ids().join('\n')}\n`);
     return 0;
   }
-  const db = await openDatabase(databaseFile(config));
+  const db = await openDatabase(databaseUrl(config));
   try {
     const accounts = new DeskAccounts(db, new SecureLinks(db, SecretBox.fromConfig(config.SECRETS_KEY, secretsKeyFile(config))));
     const activation = (token: string) => `${config.PUBLIC_URL}/compte/bureau/activation/${token}`;

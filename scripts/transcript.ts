@@ -2,7 +2,7 @@
 //   npm run transcript -- <conversationId> [--channel directline] > conversation.transcript
 // Reads the database of DATABASE_URL, like the app. Secrets were withheld before anything was stored.
 import { parseArgs } from 'node:util';
-import { ConfigError, databaseFile, loadConfig } from '../src/config';
+import { ConfigError, databaseUrl, loadConfig } from '../src/config';
 import { openDatabase } from '../src/services/db/database';
 import { TranscriptStore } from '../src/services/support/transcripts';
 
@@ -15,7 +15,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const db = await openDatabase(databaseFile(loadConfig()));
+  const db = await openDatabase(databaseUrl(loadConfig()));
   try {
     const store = new TranscriptStore(db);
     const channels = values.channel ? [values.channel] : await store.channelsOf(conversationId);

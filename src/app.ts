@@ -11,7 +11,7 @@ import {
 } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
 import type { Config } from './config';
-import { databaseFile, secretsKeyFile } from './config';
+import { dataDirectory, databaseUrl, secretsKeyFile } from './config';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './logger';
 import { createStates } from './bot/state';
@@ -183,9 +183,8 @@ export function buildDialogs(
 
 /** The composition root: builds every object once and wires them through constructors. */
 export async function startApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
-  const dbFile = databaseFile(config);
-  const db = await openDatabase(dbFile);
-  const dataDir = path.dirname(dbFile);
+  const db = await openDatabase(databaseUrl(config));
+  const dataDir = dataDirectory(config);
   const secretBox = SecretBox.fromConfig(config.SECRETS_KEY, secretsKeyFile(config));
   const i18n = await createI18n(config.DEFAULT_LOCALE);
 
@@ -253,11 +252,12 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   adapter.use(new TranscriptNotes(services.transcripts, logger));
   // "typing…" only when a turn takes long enough to be seen, then every 2 s (the Bot Framework convention).
   adapter.use(new ShowTypingMiddleware(config.TYPING_DELAY_MS, 2_000));
-  // What is kept only for a while: transcripts, idle sign-in counters, expired rate-limit counters.
+  // What is kept only for a while: transcripts, the local channel's conversations, idle sign-in counters, expired rate-limit counters.
   const housekeeping = async () => {
     for (const [what, prune] of [
       ['transcripts', () => services.transcripts.prune(config.TRANSCRIPT_RETENTION_DAYS)],
       ['unanswered questions', () => services.understanding.prune(Math.max(config.TRANSCRIPT_RETENTION_DAYS, 31))],
+      ['Direct Line conversations and activities', () => channel.prune(config.DIRECTLINE_RETENTION_DAYS)],
       ['sign-in counters', () => new SignInThrottle(db).prune()],
       ['rate-limit counters', () => services.limits.prune()],
       // A file posted to the channel is taken by the bot within its turn: one left an hour is an orphan.

@@ -33,9 +33,12 @@ export const configSchema = z
       .string()
       .trim()
       .default('file:./var/sesame.db')
-      .refine((v) => v.startsWith('file:'), {
-        message: 'must be a SQLite file URL, e.g. file:./var/sesame.db',
+      .refine((v) => v.startsWith('file:') || /^postgres(ql)?:\/\/./.test(v), {
+        message: 'must be a SQLite file URL, e.g. file:./var/sesame.db, or a PostgreSQL one, e.g. postgresql://sesame:password@db.example.fr:5432/sesame',
       }),
+    // Sésame's own files (the embedded catcher's mails, secrets.key in development): beside the SQLite
+    // file by default, ./var with PostgreSQL.
+    DATA_DIR: optionalString,
     SMTP_URL: optionalString.pipe(url('smtp://user:password@smtp.example.fr:587').optional()),
     MAIL_FROM: z.string().trim().min(3).default('Sésame <sesame@localhost>'),
     SMTP_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -75,6 +78,8 @@ export const configSchema = z
       .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*=[^\s@=,]+@[^\s@=,]+\.[^\s@=,]+$/, { message: 'must be OA id=e-mail pairs separated by commas, e.g. cfar=accreditation@cfar.example,gynerisq=contact@gynerisq.example' })))
       .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))),
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // The local Direct Line channel's conversations (tokens, activities, uploads) idle this long are deleted.
+    DIRECTLINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     TYPING_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
   })
   .superRefine((c, ctx) => {
@@ -137,13 +142,22 @@ export function loadConfig(cwd = process.cwd()): Config {
   return parseConfig({ ...fromFile, ...process.env });
 }
 
-export function databaseFile(config: Pick<Config, 'DATABASE_URL'>, cwd = process.cwd()): string {
-  return path.resolve(cwd, config.DATABASE_URL.slice('file:'.length));
+/** DATABASE_URL with a SQLite file's path made absolute (from where Sésame was started). */
+export function databaseUrl(config: Pick<Config, 'DATABASE_URL'>, cwd = process.cwd()): string {
+  const url = config.DATABASE_URL;
+  return url.startsWith('file:') ? `file:${path.resolve(cwd, url.slice('file:'.length))}` : url;
 }
 
-/** The key file created beside the database when SECRETS_KEY is not set. */
-export function secretsKeyFile(config: Pick<Config, 'DATABASE_URL'>, cwd = process.cwd()): string {
-  return path.join(path.dirname(databaseFile(config, cwd)), 'secrets.key');
+/** Where Sésame keeps its own files: DATA_DIR, else beside the SQLite file, else ./var. */
+export function dataDirectory(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, cwd = process.cwd()): string {
+  if (config.DATA_DIR) return path.resolve(cwd, config.DATA_DIR);
+  const url = databaseUrl(config, cwd);
+  return url.startsWith('file:') ? path.dirname(url.slice('file:'.length)) : path.resolve(cwd, 'var');
+}
+
+/** The key file created in the data directory when SECRETS_KEY is not set. */
+export function secretsKeyFile(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, cwd = process.cwd()): string {
+  return path.join(dataDirectory(config, cwd), 'secrets.key');
 }
 
 export function isAnonymousAllowed(config: Config): boolean {

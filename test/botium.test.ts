@@ -5,7 +5,7 @@ import { BotDriver } from 'botium-core';
 import { z } from 'zod';
 import { startApp, type App } from '../src/app';
 import { parseConfig } from '../src/config';
-import { tempDir } from './helpers/db';
+import { testDatabaseUrl, tempDir } from './helpers/db';
 import { capturingLogger } from './helpers/silentLogger';
 
 // A client nobody here wrote: Botium's Direct Line 3 connector, unmodified, runs the convos of
@@ -17,14 +17,17 @@ const dataDir = tempDir();
 const secret = 'botium-channel-secret-0123456789abcdef';
 const logs = capturingLogger();
 let app: App;
+let database: Awaited<ReturnType<typeof testDatabaseUrl>>;
 beforeAll(async () => {
+  database = await testDatabaseUrl(dataDir);
   app = await startApp(
-    parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${path.join(dataDir, 'sesame.db')}`, DIRECTLINE_SECRET: secret, RATE_LIMIT_FACTOR: '50' }),
+    parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: database.url, DATA_DIR: dataDir, DIRECTLINE_SECRET: secret, RATE_LIMIT_FACTOR: '50' }),
     logs.logger,
   );
 });
 afterAll(async () => {
   await app.close();
+  await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { capturingLogger } from './helpers/silentLogger';
 import { startApp } from '../src/app';
 import { parseConfig } from '../src/config';
-import { tempDir } from './helpers/db';
+import { dumpDatabase, testDatabaseUrl, tempDir } from './helpers/db';
 import { ChatRunner } from './helpers/chat';
 import { ROOT } from '../src/paths';
 import type { App } from '../src/app';
@@ -18,20 +17,23 @@ const transcripts = path.join(ROOT, 'var', 'transcripts');
 
 // One server for all scripts; restart> stops it and starts it again on the same database.
 const dataDir = tempDir();
-const dbFile = path.join(dataDir, 'sesame.db');
 const channelSecret = 'transcripts-channel-secret-0123456789';
-const config = parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, OUTBOX_POLL_MS: '100', DIRECTLINE_SECRET: channelSecret, RATE_LIMIT_FACTOR: '50' });
 const logs = capturingLogger();
+let database: Awaited<ReturnType<typeof testDatabaseUrl>>;
+let config: ReturnType<typeof parseConfig>;
 let app: App;
 const restart = async () => {
   await app.close();
   app = await startApp(config, logs.logger);
 };
 beforeAll(async () => {
+  database = await testDatabaseUrl(dataDir);
+  config = parseConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: database.url, DATA_DIR: dataDir, OUTBOX_POLL_MS: '100', DIRECTLINE_SECRET: channelSecret, RATE_LIMIT_FACTOR: '50' });
   app = await startApp(config, logs.logger);
 });
 afterAll(async () => {
   await app.close();
+  await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -55,15 +57,12 @@ describe('chats', () => {
       await writeTranscripts(script, runner);
     }
     // Secrets typed on the secure pages or read in mails never reach the logs, the conversation or the database.
-    const raw = new Database(dbFile, { readonly: true });
-    const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-    const database = tables.map((t) => JSON.stringify(raw.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
-    raw.close();
+    const stored = await dumpDatabase(database.url);
     const conversation = await runner.conversation();
     for (const secret of runner.secrets()) {
       expect(logs.raw.join('\n')).not.toContain(secret);
       expect(conversation).not.toContain(secret);
-      expect(database).not.toContain(secret);
+      expect(stored).not.toContain(secret);
     }
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config';
+import { ConfigError, dataDirectory, databaseUrl, parseConfig } from '../src/config';
 
 describe('configuration', () => {
   it('runs with no variable at all, on the documented defaults', () => {
@@ -28,13 +28,15 @@ describe('configuration', () => {
     ['DEFAULT_LOCALE', 'de'],
     ['LOG_LEVEL', 'verbose'],
     ['SMTP_URL', 'not a url'],
-    ['DATABASE_URL', 'postgres://localhost/test'],
+    ['DATABASE_URL', 'mysql://localhost/test'],
+    ['DATABASE_URL', './var/sesame.db'],
     ['MicrosoftAppType', 'Something'],
     ['HELPDESK_SIAM_EMAIL', 'helpdesk.siam'],
     ['HELPDESK_MEDIMAIL_EMAIL', 'support at esante'],
     ['HELPDESK_OA_EMAILS', 'cfar:contact@cfar.example'],
     ['MEDIMAIL_REGIONS', '76,Occitanie'],
     ['TRANSCRIPT_RETENTION_DAYS', '0'],
+    ['DIRECTLINE_RETENTION_DAYS', '0'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
     let error: unknown;
     try {
@@ -46,6 +48,18 @@ describe('configuration', () => {
     const lines = (error as Error).message.split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+  });
+
+  it('takes a SQLite file or PostgreSQL, and keeps its own files beside the file or in ./var', () => {
+    const sqlite = parseConfig({ DATABASE_URL: 'file:./data/sesame.db' });
+    expect(databaseUrl(sqlite, '/srv/sesame')).toBe('file:/srv/sesame/data/sesame.db');
+    expect(dataDirectory(sqlite, '/srv/sesame')).toBe('/srv/sesame/data');
+    for (const url of ['postgresql://sesame:pw@db.example.fr:5432/sesame?sslmode=require', 'postgres://localhost/test']) {
+      const config = parseConfig({ DATABASE_URL: url });
+      expect(databaseUrl(config, '/srv/sesame')).toBe(url);
+      expect(dataDirectory(config, '/srv/sesame')).toBe('/srv/sesame/var');
+      expect(dataDirectory(parseConfig({ DATABASE_URL: url, DATA_DIR: '/data' }), '/srv/sesame')).toBe('/data');
+    }
   });
 
   it('refuses to start in production without Bot Framework credentials', () => {

@@ -96,6 +96,38 @@ describe('the Direct Line channel', () => {
     expect(body.streamUrl).toMatch(/^ws:\/\/.*\/v3\/directline\/conversations\/.*\/stream\?t=.*watermark=0/);
   });
 
+  it('conversations whose client names no user never share user state (issue #16 §6)', async () => {
+    // Two clients as a load tester writes them: a token for nobody, activities without from.id.
+    const start = async () => {
+      const { token: t, conversationId } = (await (await fetch(`${app.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string; conversationId: string };
+      const auth = { authorization: `Bearer ${t}`, 'content-type': 'application/json' };
+      await fetch(`${app.url}/v3/directline/conversations`, { method: 'POST', headers: auth });
+      const activities = async () =>
+        ((await (await fetch(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { headers: auth })).json()) as { activities: { type: string; text?: string; from: { id: string; role?: string }; attachments?: unknown[] }[] }).activities;
+      const say = async (text: string) => {
+        const response = await fetch(`${app.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'message', text }) });
+        expect(response.status).toBe(200);
+      };
+      return { conversationId, activities, say };
+    };
+    const [first, second] = [await start(), await start()];
+    await first.say('english');
+    await expect.poll(async () => (await first.activities()).some((a) => a.text === 'All right, I will continue in English.'), { timeout: 10_000 }).toBe(true);
+    await second.say('menu');
+    await expect.poll(async () => (await second.activities()).filter((a) => a.attachments?.length).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // The other conversation's choice of English does not reach this one: its menu is in French.
+    const menus = (await second.activities()).filter((a) => a.attachments?.length);
+    expect(JSON.stringify(menus.at(-1))).toContain('Bonjour, je suis Sésame');
+    // Each got a user of its own, and no state is kept under the bot's id.
+    const users = await Promise.all([first, second].map(async (c) => (await c.activities()).find((a) => a.from.role === 'user')!.from.id));
+    expect(users[0]).toMatch(/^dl_/);
+    expect(users[1]).toMatch(/^dl_/);
+    expect(users[0]).not.toBe(users[1]);
+    const keys = (await app.db.botStateItem.findMany({ select: { key: true } })).map((r) => r.key);
+    expect(keys.filter((k) => k.startsWith('directline/users/sesame'))).toEqual([]);
+    expect(keys).toContain(`directline/users/${users[0]}`);
+  });
+
   it('a client polling with a watermark gets only what it missed', async () => {
     const { token: t, conversationId } = await token('dave');
     const auth = { authorization: `Bearer ${t}`, 'content-type': 'application/json' };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { tempDir } from './helpers/db';
+import { testDatabaseUrl, tempDir } from './helpers/db';
 import { freePort } from './helpers/net';
 import { SmtpSink, waitFor } from './helpers/smtp';
 import { startConnector } from './helpers/connector';
@@ -16,6 +16,8 @@ import { startConnector } from './helpers/connector';
 
 const root = path.resolve(__dirname, '..');
 const dir = tempDir();
+// A file in `dir`, or a PostgreSQL database of its own (SESAME_TEST_DB=postgres).
+const database = testDatabaseUrl(dir);
 const appId = '6f1c2b9e-0000-4000-8000-00000000b07a';
 const tenantId = '72f988bf-0000-4000-8000-0000000000aa';
 const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -91,7 +93,7 @@ beforeAll(async () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: 'https://sesame.example.fr',
-      DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`,
+      DATABASE_URL: (await database).url, DATA_DIR: dir,
       SMTP_URL: sink.url,
       SERVICE_CENTRE_EMAIL: 'centre@esante-occitanie.example',
       SECRETS_KEY: crypto.randomBytes(32).toString('base64'),
@@ -114,6 +116,7 @@ afterAll(async () => {
   await new Promise<void>((r) => microsoft.close(() => r()));
   await sink.stop();
   await connector.close();
+  await (await database).drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

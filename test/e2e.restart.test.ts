@@ -2,27 +2,30 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir } from './helpers/db';
+import { testDatabaseUrl, tempDir } from './helpers/db';
 import { waitFor } from './helpers/smtp';
 import { freePort } from './helpers/net';
 
 // The real `npm start` entry point in a child process, killed with SIGKILL mid-conversation.
 const root = path.resolve(__dirname, '..');
 const dir = tempDir();
+// A file in `dir`, or a PostgreSQL database of its own (SESAME_TEST_DB=postgres).
+const database = testDatabaseUrl(dir);
 let child: ChildProcess | undefined;
 
 
 async function start(port: number): Promise<void> {
   child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/index.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`, LOG_LEVEL: 'warn', NODE_ENV: 'test', RATE_LIMIT_FACTOR: '50' },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: (await database).url, DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'test', RATE_LIMIT_FACTOR: '50' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, 30_000, 'the server to be ready');
 }
 
-afterAll(() => {
+afterAll(async () => {
   child?.kill('SIGKILL');
+  await (await database).drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

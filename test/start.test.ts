@@ -2,17 +2,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir } from './helpers/db';
+import { testDatabaseUrl, tempDir } from './helpers/db';
 import { waitFor } from './helpers/smtp';
 import { freePort } from './helpers/net';
 
 // The real `npm start` entry point, as an operator sees it start: what it prints, how it answers probes.
 const root = path.resolve(__dirname, '..');
 const dir = tempDir();
+// A file in `dir`, or a PostgreSQL database of its own (SESAME_TEST_DB=postgres).
+const database = testDatabaseUrl(dir);
 let child: ChildProcess | undefined;
 
-afterAll(() => {
+afterAll(async () => {
   child?.kill('SIGKILL');
+  await (await database).drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -25,7 +28,7 @@ describe('start', () => {
     child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/index.ts'], {
       cwd: root,
       // The defaults of `npm start` (info level, development), on a fresh database.
-      env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${path.join(dir, 'sesame.db')}`, NODE_ENV: 'development', LOG_LEVEL: 'info' },
+      env: { ...process.env, PORT: String(port), DATABASE_URL: (await database).url, DATA_DIR: dir, NODE_ENV: 'development', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -8,7 +8,7 @@ import { startApp, type App } from '../src/app';
 import { parseConfig } from '../src/config';
 import { ROOT } from '../src/paths';
 import { ChatRunner, transcriptSchema } from './helpers/chat';
-import { tempDir } from './helpers/db';
+import { testDatabaseUrl, tempDir } from './helpers/db';
 import { capturingLogger } from './helpers/silentLogger';
 
 // Bot Framework .transcript files, both ways: the Emulator's replayed against the server, and a
@@ -17,16 +17,19 @@ const dir = path.join(__dirname, 'transcripts');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.transcript'));
 
 const dataDir = tempDir();
-const dbFile = path.join(dataDir, 'sesame.db');
 const channelSecret = 'transcripts-channel-secret-0123456789';
-const env = { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, OUTBOX_POLL_MS: '100', DIRECTLINE_SECRET: channelSecret, RATE_LIMIT_FACTOR: '50' };
+const env = { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', DATA_DIR: dataDir, OUTBOX_POLL_MS: '100', DIRECTLINE_SECRET: channelSecret, RATE_LIMIT_FACTOR: '50' };
 const logs = capturingLogger();
 let app: App;
+let database: Awaited<ReturnType<typeof testDatabaseUrl>>;
 beforeAll(async () => {
+  database = await testDatabaseUrl(dataDir);
+  env.DATABASE_URL = database.url;
   app = await startApp(parseConfig(env), logs.logger);
 });
 afterAll(async () => {
   await app.close();
+  await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -48,12 +48,18 @@ export function conversationStateKey(context: TurnContext): string {
 
 /**
  * The SDK's UserState keys, except in Teams, where the user's Entra ID object id (aadObjectId)
- * is the stable identity: the same person on the phone and on the desktop.
+ * is the stable identity: the same person on the phone and on the desktop. An activity that names
+ * no user — a conversation's start announced by the channel with the bot as its sender, or no
+ * from.id — has the state of its conversation's user: never one key every such conversation shares
+ * (`directline/users/sesame` did, and concurrent turns conflicted on it).
  */
 export function userStateKey(context: TurnContext): string {
-  const { channelId, from } = context.activity;
-  if (!channelId || !from?.id) throw new Error('user state: activity has no channelId or from.id');
-  return from.aadObjectId ? `${channelId}/aad/${from.aadObjectId}` : `${channelId}/users/${from.id}`;
+  const { channelId, from, recipient, conversation } = context.activity;
+  if (!channelId) throw new Error('user state: activity has no channelId');
+  if (from?.aadObjectId) return `${channelId}/aad/${from.aadObjectId}`;
+  if (from?.id && from.id !== recipient?.id && from.role !== 'bot') return `${channelId}/users/${from.id}`;
+  if (!conversation?.id) throw new Error('user state: activity has neither a user nor a conversation');
+  return `${channelId}/conversations/${conversation.id}/user`;
 }
 
 export function createStates(storage: Storage): { conversationState: EtagState; userState: EtagState } {

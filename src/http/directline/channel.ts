@@ -263,8 +263,9 @@ export class DirectLineChannel {
     if (conversation.userId && fromId && fromId !== conversation.userId) {
       throw new DirectLineError(403, 'BadArgument', 'from.id does not match the user this token was issued for.');
     }
-    const userId = conversation.userId ?? fromId;
-    if (!userId) throw new DirectLineError(400, 'BadArgument', 'The activity needs from.id.');
+    // A client that names no user (no from.id, and a token issued for nobody) gets a user of this
+    // conversation only, as Azure's Direct Line does (dl_…): its user state is shared with no other conversation.
+    const userId = conversation.userId ?? fromId ?? `dl_${crypto.randomUUID()}`;
     if (!conversation.userId) {
       // The user is known from now on; greet them the way a channel does.
       await this.db.directLineConversation.update({ where: { id: conversationId }, data: { userId, userName: incoming.from?.name ?? null } });
@@ -378,6 +379,34 @@ export class DirectLineChannel {
       forgetDeleted(this.db).catch((error: unknown) => this.logger.error({ err: error }, 'directline: could not empty the write-ahead log'));
     }, 1000);
     this.forgetting.unref();
+  }
+
+  /**
+   * Retention: deletes the activities older than `retentionDays`, and the conversations with nothing
+   * newer — their tokens, uploads not taken and conversation state with them (a conversation still in
+   * use keeps its recent activities and can be resumed). Returns how many activities and conversations went.
+   */
+  async prune(retentionDays: number, now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
+    const activities = (await this.db.directLineActivity.deleteMany({ where: { createdAt: { lt: cutoff } } })).count;
+    let conversations = 0;
+    // In batches: each one is a few statements with a bounded list of ids.
+    for (let after = ''; ; ) {
+      const old = (await this.db.directLineConversation.findMany({ where: { createdAt: { lt: cutoff }, id: { gt: after } }, orderBy: { id: 'asc' }, take: 500, select: { id: true } })).map((c) => c.id);
+      if (old.length === 0) break;
+      after = old.at(-1)!;
+      const active = new Set((await this.db.directLineActivity.findMany({ where: { conversationId: { in: old } }, distinct: ['conversationId'], select: { conversationId: true } })).map((a) => a.conversationId));
+      const idle = old.filter((id) => !active.has(id));
+      if (idle.length === 0) continue;
+      await this.db.$transaction([
+        this.db.directLineToken.deleteMany({ where: { conversationId: { in: idle } } }),
+        this.db.channelUpload.deleteMany({ where: { conversationId: { in: idle } } }),
+        this.db.botStateItem.deleteMany({ where: { key: { in: idle.flatMap((id) => [`directline/conversations/${id}`, `directline/conversations/${id}/user`]) } } }),
+        this.db.directLineConversation.deleteMany({ where: { id: { in: idle } } }),
+      ]);
+      conversations += idle.length;
+    }
+    return activities + conversations;
   }
 
   /** Waits until every activity handed to the bot so far has been processed (for shutdown and tests). */

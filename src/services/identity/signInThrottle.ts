@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/database';
+import { providerOfDb, type Db } from '../db/database';
 import { hashPassword, verifyPassword } from './passwords';
 
 export type ThrottledAttempt<T> =
@@ -7,6 +7,8 @@ export type ThrottledAttempt<T> =
   | { status: 'invalid'; remaining: number }
   /** `tell`: this attempt locked the account and its holder was not told of a lock in the last day (a mail is due). */
   | { status: 'locked'; until: Date; tell: boolean };
+
+type Counted = { status: 'counted'; failures: number; lockedUntil: Date | null } | { status: 'locked'; until: Date };
 
 export interface ThrottleOptions {
   maxFailures?: number;
@@ -60,24 +62,59 @@ export class SignInThrottle {
   }
 
   /** Claims one attempt: the counter goes up by one unless it is locked; retried when another request won the race. */
-  private async count(key: string): Promise<{ status: 'counted'; failures: number; lockedUntil: Date | null } | { status: 'locked'; until: Date }> {
+  private async count(key: string): Promise<Counted> {
+    if (providerOfDb(this.db) === 'postgresql') return this.countLocked(key);
     // Each round either counts, sees the lock, or lost to a request that counted: progress is certain,
     // the bound only guards against a store that never matches its own values.
     for (let round = 0; round < 10_000; round++) {
-      const now = this.now();
       const seen = (await this.db.signInThrottle.findUnique({ where: { key } })) ?? (await this.create(key));
       if (!seen) continue;
-      if (seen.lockedUntil && seen.lockedUntil > now) return { status: 'locked', until: seen.lockedUntil };
-      // A lock that has expired starts a new window.
-      const failures = (seen.lockedUntil ? 0 : seen.failures) + 1;
-      const lockedUntil = failures >= this.maxFailures ? new Date(now.getTime() + this.lockMs) : null;
+      const next = this.next(seen);
+      if (next.status === 'locked') return next;
       const { count } = await this.db.signInThrottle.updateMany({
         where: { key, failures: seen.failures, lockedUntil: seen.lockedUntil },
-        data: { failures, lockedUntil },
+        data: { failures: next.failures, lockedUntil: next.lockedUntil },
       });
-      if (count === 1) return { status: 'counted', failures, lockedUntil };
+      if (count === 1) return next;
     }
     throw new Error('sign-in throttle: the counter could not be updated');
+  }
+
+  /**
+   * The same claim on PostgreSQL, where requests really run at once: the attempts on one username
+   * wait for each other on the row's lock and each counts in one round (a compare-and-set would make
+   * each of n simultaneous requests retry up to n times, which exhausted the connection pool).
+   */
+  private async countLocked(key: string): Promise<Counted> {
+    for (let round = 0; round < 10; round++) {
+      // Created by whichever request comes first; the others' inserts do nothing (no error to raise,
+      // which costs Prisma far more than the query).
+      await this.db.$executeRaw`INSERT INTO "SignInThrottle" ("key", "failures", "updatedAt") VALUES (${key}, 0, ${this.now()}) ON CONFLICT ("key") DO NOTHING`;
+      const counted = await this.db.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1 FROM "SignInThrottle" WHERE "key" = ${key} FOR UPDATE`;
+          const seen = await tx.signInThrottle.findUnique({ where: { key } });
+          if (!seen) return undefined; // pruned meanwhile: created again
+          const next = this.next(seen);
+          if (next.status === 'counted') await tx.signInThrottle.update({ where: { key }, data: { failures: next.failures, lockedUntil: next.lockedUntil } });
+          return next;
+        },
+        // Hundreds of guesses at once queue for a connection: they wait, they are not refused.
+        { maxWait: 60_000, timeout: 10_000 },
+      );
+      if (counted) return counted;
+    }
+    throw new Error('sign-in throttle: the counter could not be updated');
+  }
+
+  /** What one more attempt makes of the counter as it is now. */
+  private next(seen: { failures: number; lockedUntil: Date | null }): Counted {
+    const now = this.now();
+    if (seen.lockedUntil && seen.lockedUntil > now) return { status: 'locked', until: seen.lockedUntil };
+    // A lock that has expired starts a new window.
+    const failures = (seen.lockedUntil ? 0 : seen.failures) + 1;
+    const lockedUntil = failures >= this.maxFailures ? new Date(now.getTime() + this.lockMs) : null;
+    return { status: 'counted', failures, lockedUntil };
   }
 
   /**

@@ -163,10 +163,11 @@ export class DataRights {
     return { erased: { preferences, tickets, accreditation, medimail }, kept };
   }
 
-  /** The Bot Framework state keys of the conversation and of the user (BotState's own key format). */
+  /** The Bot Framework state keys of the conversation and of its user (src/bot/state.ts: conversationStateKey, userStateKey). */
   private stateKeys(subject: DataSubject): string[] {
-    const keys = [`${subject.channelId}/conversations/${subject.conversationId}/`];
-    if (subject.userId) keys.push(`${subject.channelId}/users/${subject.userId}/`);
+    const conversation = `${subject.channelId}/conversations/${subject.conversationId}`;
+    const keys = [conversation, `${conversation}/user`];
+    if (subject.userId) keys.push(`${subject.channelId}/users/${subject.userId}`);
     return keys;
   }
 }
