@@ -2,7 +2,7 @@
 // what to teach next: not understood and asked back by journey and step, tickets by helpdesk and step,
 // 👍 / 👎 by topic. Texts are redacted as in transcripts; no conversation or user is named.
 import { parseArgs } from 'node:util';
-import { ConfigError, databaseFile, loadConfig } from '../src/config';
+import { ConfigError, databaseUrl, loadConfig } from '../src/config';
 import { openDatabase } from '../src/services/db/database';
 import { UnderstandingLog, type UnderstandingReport } from '../src/services/support/understandingLog';
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { days: { type: 'string', default: '30' } } });
   const days = Number.parseInt(values.days ?? '30', 10);
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw new ConfigError('--days must be a number of days between 1 and 3650, e.g. --days 30');
-  const db = await openDatabase(databaseFile(loadConfig()));
+  const db = await openDatabase(databaseUrl(loadConfig()));
   try {
     process.stdout.write(formatUnderstandingReport(await new UnderstandingLog(db).report(days), days));
   } finally {

@@ -37,7 +37,7 @@ export class UnderstandingLog {
 
   async report(days = 30): Promise<UnderstandingReport> {
     const since = new Date(this.now().getTime() - days * DAY);
-    const events = await this.db.understandingEvent.findMany({ where: { createdAt: { gte: since } }, orderBy: { createdAt: 'desc' } });
+    const events = await this.db.understandingEvent.findMany({ where: { createdAt: { gte: since } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     const tickets = await this.db.supportTicket.findMany({ where: { createdAt: { gte: since } }, select: { route: true, journey: true, step: true } });
     const count = <K extends string>(rows: Record<K, string>[], keys: K[]) => {
       const groups = new Map<string, { key: Record<K, string>; count: number }>();
