@@ -185,10 +185,13 @@ describe('main menu', () => {
       'contacter le support',
     ]);
 
-    // A button (or the same words typed) is answered, and nothing else comes back: it keeps listening.
+    // A button (or the same words typed) is answered, then « Autre chose ? » with the entries — not the whole welcome again.
     const answer = await h.say("Je n'ai pas reçu le mail");
-    expect(answer).toHaveLength(1);
+    expect(answer).toHaveLength(2);
     expect(answer[0].text).toMatch(/Courriers indésirables/);
+    expect(answer[1].text).toBe('Autre chose ?');
+    expect(answer[1].suggestedActions!.actions.map((a) => a.title)).toEqual(expect.arrayContaining(["M'engager dans l'accréditation", 'Créer mon compte Medimail', "J'ai un problème"]));
+    expect(answer.some((a) => cardOf(a))).toBe(false);
 
     // The welcome card is still the menu: it opens its entry; clicked again later, it is stale.
     const opened = await h.submit({ verb: 'medimail.start', promptId: first });
@@ -207,9 +210,11 @@ describe('main menu', () => {
   it('aide, english, français and annuler work at any step', async () => {
     const h = await dialogHarness(world.main, { conversationState: world.conversationState });
     await h.say('bonjour');
+    // At the menu, the help comes with the entries at hand, not the welcome card a second time.
     const help = await h.say('Aide');
+    expect(help).toHaveLength(1);
     expect(help[0].text).toMatch(/« menu »/);
-    expect(cardOf(help[1])).toBeDefined();
+    expect(help[0].suggestedActions!.actions.map((a) => a.title)).toEqual(["M'engager dans l'accréditation", 'Créer mon compte Medimail', "J'ai un problème"]);
 
     const english = await h.say('english');
     expect(english[0].text).toBe('All right, I will continue in English.');
