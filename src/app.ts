@@ -108,8 +108,8 @@ export function buildDialogs(
     publicUrl,
     hasAccreditation,
   }, limits);
-  const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason) =>
-    notify(conversation, { kind: 'medimail', status, reason }),
+  const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason, part) =>
+    notify(conversation, { kind: 'medimail', status, reason, part }),
   );
   // What the answers to free text know of the user's situation.
   const situation: Situation = {

@@ -17,7 +17,7 @@ import { SPECIALTY_CODES } from './nomenclature';
 import type { Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
 import { PROFESSION_CODES, borderlineAddress, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
-import { isMedimailStatus, statusesFor, transition, type MedimailSituation, type MedimailStatus } from './accountStatus';
+import { isMedimailStatus, isRejectPart, statusesFor, transition, type MedimailSituation, type MedimailStatus, type RejectPart } from './accountStatus';
 
 export type { MedimailStatus } from './accountStatus';
 
@@ -57,13 +57,15 @@ export interface MedimailAccountView {
   submittedAt: Date | undefined;
   decidedAt: Date | undefined;
   rejectReason: string | undefined;
+  /** What the agent refused (identity, professional information, a non-nominative address). */
+  rejectPart: RejectPart | undefined;
   /** An RPPS sent to the service centre for this account (« J'ai reçu mon RPPS »). */
   rppsRequestedAt: Date | undefined;
 }
 
 /** The account's place in its state machine (accountStatus.ts), what its next steps depend on. */
 export function situationOf(account: MedimailAccountView): MedimailSituation {
-  return { status: account.status, withoutRpps: account.details?.path === 'structure', rppsRequestedAt: account.rppsRequestedAt };
+  return { status: account.status, withoutRpps: account.details?.path === 'structure', rppsRequestedAt: account.rppsRequestedAt, rejectPart: account.rejectPart };
 }
 
 export type ServiceCentreRequestType = 'CONNECTION' | 'RPPS_UPDATE' | 'ORG_MAILBOX' | 'CHANGE';
@@ -258,7 +260,7 @@ export class MedimailService {
     const data = detailsSchema.parse(details);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     const status = transition(account.status as MedimailStatus, 'submitted');
-    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data), status, submittedAt: this.now(), decidedAt: null, rejectReason: null } });
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data), status, submittedAt: this.now(), decidedAt: null, rejectReason: null, rejectPart: null } });
   }
 
   /** A new link to the password page (the first one expired or was lost). */
@@ -299,24 +301,28 @@ export class MedimailService {
     return rows.map((r) => this.view(r));
   }
 
-  /** Validate, or reject with a reason: the user gets a mail either way; returns their conversation. */
-  async decide(agentId: string, accountId: string, decision: 'VALIDATED' | 'REJECTED', reason?: string): Promise<{ conversation: unknown }> {
+  /**
+   * Validate, or reject with a reason and what is wrong (the part the user's correction opens): the
+   * user gets a mail either way; returns their conversation.
+   */
+  async decide(agentId: string, accountId: string, decision: 'VALIDATED' | 'REJECTED', reason?: string, part?: RejectPart): Promise<{ conversation: unknown }> {
     const agent = await this.agent(agentId);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     if (account.status !== 'SUBMITTED') throw new DeskAccessError('This account is not waiting for validation.');
     const status = transition(account.status, decision === 'VALIDATED' ? 'validated' : 'rejected');
     if (decision === 'REJECTED' && !reason?.trim()) throw new DeskAccessError('A reason is required.');
+    if (decision === 'REJECTED' && !isRejectPart(part)) throw new DeskAccessError('What is refused is required: identity, professional or nominative.');
     const t = this.t(account.locale);
     await this.db.$transaction(async (tx) => {
       await tx.medimailAccount.update({
         where: { id: accountId },
-        data: { status, decidedAt: this.now(), decidedBy: agent.id, rejectReason: decision === 'REJECTED' ? reason!.trim() : null },
+        data: { status, decidedAt: this.now(), decidedBy: agent.id, rejectReason: decision === 'REJECTED' ? reason!.trim() : null, rejectPart: decision === 'REJECTED' ? part! : null },
       });
       await this.outbox.enqueue(tx, {
         from: this.options.from,
         to: account.email,
         subject: t(decision === 'VALIDATED' ? 'mail.validated.subject' : 'mail.rejected.subject'),
-        text: t(decision === 'VALIDATED' ? 'mail.validated.text' : 'mail.rejected.text', { name: account.firstName, mss: account.mssAddress, reason: reason?.trim() ?? '', url: this.options.publicUrl() }),
+        text: t(decision === 'VALIDATED' ? 'mail.validated.text' : 'mail.rejected.text', { name: account.firstName, mss: account.mssAddress, reason: reason?.trim() ?? '', what: part ? t(`refused.${part}`) : '', url: this.options.publicUrl() }),
       });
     });
     this.outbox.nudge();
@@ -532,6 +538,7 @@ export class MedimailService {
     submittedAt: Date | null;
     decidedAt: Date | null;
     rejectReason: string | null;
+    rejectPart: string | null;
   }): MedimailAccountView {
     if (!isMedimailStatus(row.status)) throw new Error(`Unknown Medimail status ${row.status}`);
     return {
@@ -546,6 +553,7 @@ export class MedimailService {
       submittedAt: row.submittedAt ?? undefined,
       decidedAt: row.decidedAt ?? undefined,
       rejectReason: row.rejectReason ?? undefined,
+      rejectPart: isRejectPart(row.rejectPart) ? row.rejectPart : undefined,
       rppsRequestedAt: undefined,
     };
   }
