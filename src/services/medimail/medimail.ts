@@ -16,6 +16,7 @@ import { SPECIALTY_CODES as ACCREDITATION_SPECIALTY_CODES } from '../accreditati
 import { SPECIALTY_CODES } from './nomenclature';
 import type { Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
+import { mssLabelFor } from './mssDomains';
 import { PROFESSION_CODES, borderlineAddress, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
 import { isMedimailStatus, isRejectPart, statusesFor, transition, type MedimailSituation, type MedimailStatus, type RejectPart } from './accountStatus';
 
@@ -102,6 +103,8 @@ export interface MedimailOptions {
   /** Medimail's sender (the seed's cerbere@mipih.fr by default). */
   from: string;
   serviceCentreEmail: string;
+  /** The regional label of MSS addresses (`oc`), from MEDIMAIL_REGIONS and data/medimail/mssDomains.json. */
+  mssLabel?: string;
   now?: () => Date;
 }
 
@@ -124,6 +127,10 @@ export class MedimailService {
 
   private readonly throttle: SignInThrottle;
 
+  private get mssLabel(): string {
+    return this.options.mssLabel ?? mssLabelFor(['76']);
+  }
+
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }
@@ -134,7 +141,7 @@ export class MedimailService {
 
   /** The MSS address this person would get (a distinct one when the first choice is taken). */
   async previewAddress(firstName: string, lastName: string, profession: ProfessionCode, except?: string): Promise<string> {
-    const base = mssAddressFor(firstName, lastName, profession);
+    const base = mssAddressFor(firstName, lastName, profession, this.mssLabel);
     const [local, domain] = base.split('@');
     const taken = new Set(
       (await this.db.medimailAccount.findMany({ where: { mssAddress: { startsWith: local }, NOT: except ? { id: except } : undefined }, select: { mssAddress: true } })).map((a) => a.mssAddress),
@@ -150,7 +157,7 @@ export class MedimailService {
   async proposedAddress(form: { firstName: string; lastName: string; email: string; profession: ProfessionCode }): Promise<{ mss: string; base: string }> {
     const own = await this.db.medimailAccount.findUnique({ where: { email: form.email.trim().toLowerCase() }, select: { id: true, status: true } });
     const mss = await this.previewAddress(form.firstName, form.lastName, form.profession, own?.status === 'FORM' ? own.id : undefined);
-    return { mss, base: mssAddressFor(form.firstName, form.lastName, form.profession) };
+    return { mss, base: mssAddressFor(form.firstName, form.lastName, form.profession, this.mssLabel) };
   }
 
   /**
@@ -508,7 +515,7 @@ export class MedimailService {
     if (account.details?.rpps) {
       for (const other of await this.othersWithRpps(account.details.rpps, accountId)) concerns.push({ kind: 'duplicateRpps', rpps: account.details.rpps, mssAddress: other.mssAddress, status: other.status });
     }
-    const base = mssAddressFor(account.firstName, account.lastName, account.profession);
+    const base = mssAddressFor(account.firstName, account.lastName, account.profession, this.mssLabel);
     const [local, domain] = base.split('@');
     const namesakes = await this.db.medimailAccount.findMany({ where: { id: { not: accountId }, mssAddress: { startsWith: local, endsWith: `@${domain}` } }, select: { mssAddress: true, status: true } });
     for (const other of namesakes.filter((n) => new RegExp(`^${local.replace(/[.-]/g, '\\$&')}\\d*@`).test(n.mssAddress))) {
