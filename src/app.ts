@@ -107,6 +107,12 @@ export function buildDialogs(
     sender: settings.medimailSender,
     publicUrl,
     hasAccreditation,
+    async knownRpps(context) {
+      const { request, session } = await accreditationState.get(context, {});
+      const accountId = session?.accountId ?? request?.accountId;
+      const physician = accountId ? await registry.account(accountId) : undefined;
+      return physician?.identifierKind === 'RPPS' ? physician.identifier : undefined;
+    },
   }, limits);
   const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason, part) =>
     notify(conversation, { kind: 'medimail', status, reason, part }),

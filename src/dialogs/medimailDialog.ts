@@ -91,6 +91,8 @@ export interface MedimailSettings {
   publicUrl: () => string;
   /** Whether the user also has an accreditation request here: the hub then offers its status too. */
   hasAccreditation?: (context: TurnContext) => Promise<boolean>;
+  /** An RPPS this user already gave here (their accreditation request): the finalisation is prefilled with it. */
+  knownRpps?: (context: TurnContext) => Promise<string | undefined>;
 }
 
 // ---- card schemas: message keys are in locales/*/common.json validation.* ----
@@ -574,7 +576,9 @@ export class MedimailDialog extends InterruptibleDialog {
     const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
     if (!account) return step.replaceDialog(ENTRY);
     const given = (step.options as { values?: FieldValues } | undefined)?.values;
-    const values: FieldValues = given ?? (account.details ? detailValues(account.details) : { profession: account.profession });
+    // Not typed twice: an RPPS the user gave in this conversation comes prefilled (and can be changed).
+    const known = given || account.details || verb === 'structure' ? undefined : await this.settings.knownRpps?.(step.context);
+    const values: FieldValues = given ?? (account.details ? detailValues(account.details) : { profession: account.profession, ...(known ? { rpps: known } : {}) });
     return step.beginDialog('mm.p.finalise', { values: { ...values, path: verb === 'structure' ? 'structure' : 'rpps' } });
   }
 
