@@ -52,7 +52,7 @@ describe('Web Chat in a real browser', () => {
     await page.goto(app.url);
     await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
     await page.locator('button.ac-pushButton', { hasText: 'Créer mon compte Medimail' }).first().click();
-    await page.getByText('Vous avez choisi « Créer mon compte Medimail ».').first().waitFor({ timeout: 30_000 });
+    await page.getByText('Vous avez choisi « Créer mon compte Medimail ».').first().waitFor({ timeout: 30_000 });
     expect(await page.getByText(/✓ Envoyé/).count()).toBe(0);
     await context.close();
   });
