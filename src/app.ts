@@ -111,9 +111,15 @@ export function buildDialogs(
     sender: settings.medimailSender,
     publicUrl,
     hasAccreditation,
+    async knownRpps(context) {
+      const { request, session } = await accreditationState.get(context, {});
+      const accountId = session?.accountId ?? request?.accountId;
+      const physician = accountId ? await registry.account(accountId) : undefined;
+      return physician?.identifierKind === 'RPPS' ? physician.identifier : undefined;
+    },
   }, limits);
-  const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason) =>
-    notify(conversation, { kind: 'medimail', status, reason }),
+  const centreDialog = new CentreDialog(desk, medimail, links, conversationState.createProperty('centre'), publicUrl, (conversation, status, reason, part) =>
+    notify(conversation, { kind: 'medimail', status, reason, part }),
   );
   // What the answers to free text know of the user's situation.
   const situation: Situation = {

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { mssLabelProblem } from './services/medimail/mssDomains';
 
 // One schema over the whole environment: every variable Sésame reads is declared here,
 // with its default, and documented in .env.example.
@@ -62,7 +63,16 @@ export const configSchema = z
       .string()
       .default('76')
       .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^\d{2}$/, { message: 'must be INSEE region codes separated by commas, e.g. 76,93' })).min(1)),
+      .pipe(
+        z
+          .array(z.string().regex(/^\d{2}$/, { message: 'must be INSEE region codes separated by commas, e.g. 76,93' }))
+          .min(1)
+          // The MSS addresses' domain comes from the region (data/medimail/mssDomains.json): one not known is refused.
+          .superRefine((codes, ctx) => {
+            const problem = codes.every((c) => /^\d{2}$/.test(c)) ? mssLabelProblem(codes) : undefined;
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
+      ),
     MEDIMAIL_FROM: z.string().trim().min(3).default('Medimail <cerbere@mipih.fr>'),
     SERVICE_CENTRE_EMAIL: z.string().trim().email({ message: 'must be an e-mail address, e.g. centre-services@esante-occitanie.example' }).default('centre-de-services@localhost'),
     // Helpdesk routing (knowledge.md §1.6, §2.1): a technical problem with the accreditation site goes

@@ -79,7 +79,7 @@ describe.each(['webchat', 'msteams'])('card prompt on %s', (channelId) => {
 
     const ok = await h.submit({ verb: 'submit', promptId, name: 'Durand', email: ' jean.durand@gmail.com ' });
     // What was sent is recapped (a card update needs the card's id: without it, a message).
-    expect(ok.map((a) => a.text)).toEqual(['✓ Envoyé : Valider', 'done']);
+    expect(ok.map((a) => a.text)).toEqual(['Vous avez choisi « Valider ».', 'done']);
     expect(results).toEqual([{ verb: 'submit', values: { name: 'Durand', email: 'jean.durand@gmail.com' } }]);
   });
 
@@ -174,7 +174,7 @@ describe('main menu', () => {
     const first = promptIdOf(welcome);
 
     const replies = await h.submit({ verb: 'help.problem', promptId: first });
-    expect(replies[0].text).toBe("✓ Envoyé : J'ai un problème");
+    expect(replies[0].text).toBe("Vous avez choisi « J'ai un problème ».");
     expect(replies[1].text).toMatch(/Dites-moi ce qui bloque/);
     expect(replies[1].suggestedActions!.actions.map((a) => a.title)).toEqual([
       "Je n'ai pas reçu le mail",

@@ -7,7 +7,8 @@ import type { AdaptiveCard, CardElement } from '../src/cards/adaptive';
 import { CARDS } from '../src/cards/registry';
 import { CardDataError, expandTemplate, renderCard } from '../src/cards/render';
 import { entryData } from '../src/cards/accreditation';
-import { MAX_ACTION_TITLE } from '../src/cards/medimail';
+import { MAX_ACTION_TITLE, medimailHubData } from '../src/cards/medimail';
+import { literal } from '../src/cards/adaptive';
 import { fixtures, render } from './helpers/cardFixtures';
 
 function elements(items: CardElement[]): CardElement[] {
@@ -153,5 +154,21 @@ describe('card templates', () => {
     const card = CARDS[name as keyof typeof CARDS];
     expect(card.schema.safeParse(data).success).toBe(true);
     expect(() => expandTemplate(name, card.template, data)).not.toThrow();
+  });
+});
+
+describe('an MSS address shown by Sésame', () => {
+  it('is a code span where Markdown would make it a mailto link, plain in Teams cards, escaped when it cannot be one', () => {
+    expect(literal('anne.roux@medecin.oc.mssante.fr')).toBe('`anne.roux@medecin.oc.mssante.fr`');
+    expect(literal('anne.roux@medecin.oc.mssante.fr', false)).toBe('anne.roux@medecin.oc.mssante.fr');
+    expect(literal('a`b@x.fr')).toBe('a\\`b@x.fr');
+  });
+
+  it('stays a code span in the hub and the agent summary, while what the user typed is escaped', async () => {
+    const t = (await createI18n('fr')).getFixedT('fr');
+    const hub = renderCard('medimail/hub', medimailHubData(t, 'p', { account: { status: 'ACTIVE', mssAddress: 'anne.roux@medecin.oc.mssante.fr' }, actions: ['menu'] }));
+    expect(JSON.stringify(hub)).toContain('Adresse MSSanté : `anne.roux@medecin.oc.mssante.fr`');
+    const teams = renderCard('medimail/hub', medimailHubData(t, 'p', { account: { status: 'ACTIVE', mssAddress: 'anne.roux@medecin.oc.mssante.fr' }, actions: ['menu'] }, false));
+    expect(JSON.stringify(teams)).not.toContain('`');
   });
 });

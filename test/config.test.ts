@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, dataDirectory, databaseUrl, parseConfig } from '../src/config';
+import { serviceSettings } from '../src/services';
+import { mssLabelProblem } from '../src/services/medimail/mssDomains';
 
 describe('configuration', () => {
   it('runs with no variable at all, on the documented defaults', () => {
@@ -120,9 +122,16 @@ describe('configuration', () => {
   });
 
   it('reads the Medimail regions as INSEE codes and refuses anything else', () => {
-    expect(parseConfig({ MEDIMAIL_REGIONS: '76, 93' }).MEDIMAIL_REGIONS).toEqual(['76', '93']);
+    expect(parseConfig({ MEDIMAIL_REGIONS: ' 76, ' }).MEDIMAIL_REGIONS).toEqual(['76']);
     expect(parseConfig({}).MEDIMAIL_REGIONS).toEqual(['76']);
     expect(() => parseConfig({ MEDIMAIL_REGIONS: 'Occitanie' })).toThrow(/MEDIMAIL_REGIONS.*INSEE region codes/);
+  });
+
+  it('builds MSS addresses with the domain of the region, and refuses a region whose domain no source gives', () => {
+    expect(serviceSettings(parseConfig({})).medimail.mssLabel).toBe('oc');
+    // PACA bought Medimail too (knowledge.md §2.1), but its MSS domain is not known: not guessed.
+    expect(() => parseConfig({ MEDIMAIL_REGIONS: '76,93' })).toThrow(/^Invalid configuration: MEDIMAIL_REGIONS 93 has no known MSS domain: add it, with its source, to data\/medimail\/mssDomains.json/);
+    expect(mssLabelProblem(['76'])).toBeUndefined();
   });
 
   it('routes helpdesk tickets to the documented defaults, the Medimail helpdesk being the service centre unless set', () => {

@@ -58,6 +58,24 @@ describe('data rights (RGPD): the service', () => {
   });
 });
 
+describe('data rights (RGPD): Medimail', () => {
+  it('the copy gives each request to the service centre with its reference (MM-…) and its state', async () => {
+    const { medimail, dataRights } = app.services;
+    const started = await medimail.startRegistration({ lastName: 'Roux', firstName: 'Inès', email: 'ines.roux@example.fr', profession: 'medecin', locale: 'fr' }, { conversation: { id: 'c-rgpd' } });
+    if (started.status !== 'ok') throw new Error('registration refused');
+    const accountId = started.accountId;
+    await app.db.serviceCentreRequest.create({ data: { id: 'r-1', type: 'ORG_MAILBOX', accountId, detail: JSON.stringify({ name: 'Secrétariat' }), reference: 'MM-900001', status: 'RECEIVED', requesterEmail: 'ines.roux@example.fr' } });
+    await app.db.serviceCentreRequest.create({ data: { id: 'r-2', type: 'RPPS_UPDATE', accountId, detail: JSON.stringify({ rpps: '10100326494' }), reference: 'MM-900002', status: 'DONE', doneAt: new Date('2026-03-02T09:00:00Z'), requesterEmail: 'ines.roux@example.fr' } });
+    // Another account's request is not in this copy.
+    await app.db.serviceCentreRequest.create({ data: { id: 'r-3', type: 'CHANGE', accountId: 'someone-else', detail: '{}', reference: 'MM-900003' } });
+    const copy = (await dataRights.export({ channelId: 'directline', conversationId: 'c-rgpd', medimailAccountId: accountId })) as { medimail: { serviceCentreRequests: unknown[] } };
+    expect(copy.medimail.serviceCentreRequests).toEqual([
+      expect.objectContaining({ reference: 'MM-900001', type: 'ORG_MAILBOX', state: 'RECEIVED', doneAt: null, detail: { name: 'Secrétariat' } }),
+      expect.objectContaining({ reference: 'MM-900002', type: 'RPPS_UPDATE', state: 'DONE', doneAt: new Date('2026-03-02T09:00:00Z') }),
+    ]);
+  });
+});
+
 describe('data rights (RGPD): in the chat', () => {
   it('« télécharger mes données » gives a one-time file; « supprimer mes données » asks, erases, and leaves nothing of the conversation', async () => {
     const session = await connect(app.url, { webSocket: false, userId: 'u-rgpd' });

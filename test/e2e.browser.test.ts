@@ -46,6 +46,17 @@ afterAll(async () => {
 });
 
 describe('Web Chat in a real browser', () => {
+  it('says a clicked button as the choice made, not as a « ✓ Envoyé » from the bot', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByText('Bonjour, je suis Sésame').first().waitFor({ timeout: 30_000 });
+    await page.locator('button.ac-pushButton', { hasText: 'Créer mon compte Medimail' }).first().click();
+    await page.getByText('Vous avez choisi « Créer mon compte Medimail ».').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByText(/✓ Envoyé/).count()).toBe(0);
+    await context.close();
+  });
+
   it('shows the welcome card as soon as the chat connects, in French, and an entry can be clicked', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();

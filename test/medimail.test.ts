@@ -280,7 +280,12 @@ describe('Medimail accounts', () => {
     await medimail.emailConfirmed(accountId);
     await medimail.submit(accountId, details);
     const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
-    await medimail.decide(agent.id, accountId, 'REJECTED', 'Adresse non nominative');
+    // What is refused is said with the reason: it is the part the user's correction opens.
+    await expect(medimail.decide(agent.id, accountId, 'REJECTED', 'Adresse non nominative')).rejects.toThrow(/What is refused is required/);
+    await medimail.decide(agent.id, accountId, 'REJECTED', 'Adresse non nominative', 'nominative');
+    expect(await medimail.account(accountId)).toMatchObject({ status: 'REJECTED', rejectPart: 'nominative' });
+    await mail.outbox.drain();
+    expect(mail.sink.mails.at(-1)!.text).toContain("À corriger : votre adresse e-mail, qui doit être nominative");
     // Not the same address as another account; a refused account cannot be signed into.
     await registered('anne.roux@example.fr');
     expect(await medimail.correctIdentity(accountId, { lastName: 'Durand', firstName: 'Jean', email: 'anne.roux@example.fr', profession: 'medecin' })).toEqual({ status: 'duplicate', maskedEmail: 'a•••@example.fr' });
@@ -296,7 +301,7 @@ describe('Medimail accounts', () => {
     await expect(medimail.submit(accountId, details)).rejects.toBeInstanceOf(MedimailTransitionError);
     await medimail.emailConfirmed(accountId);
     await medimail.submit(accountId, details);
-    expect(await medimail.account(accountId)).toMatchObject({ status: 'SUBMITTED', rejectReason: undefined });
+    expect(await medimail.account(accountId)).toMatchObject({ status: 'SUBMITTED', rejectReason: undefined, rejectPart: undefined });
     expect((await medimail.queue(agent.id)).map((a) => a.id)).toContain(accountId);
     // Corrected again once submitted: refused by the state machine.
     await expect(medimail.correctIdentity(accountId, { lastName: 'X', firstName: 'Y', email: 'y@example.fr', profession: 'medecin' })).rejects.toBeInstanceOf(MedimailTransitionError);
@@ -307,7 +312,7 @@ describe('Medimail accounts', () => {
     await medimail.emailConfirmed(accountId);
     await medimail.submit(accountId, details);
     const { account: agent } = await desk.create('AGENT', 'a@grades.example', 'A');
-    await medimail.decide(agent.id, accountId, 'REJECTED', 'Téléphone faux');
+    await medimail.decide(agent.id, accountId, 'REJECTED', 'Téléphone faux', 'professional');
     expect(await medimail.correctIdentity(accountId, { lastName: 'Durand', firstName: 'Jean', email: 'jean.durand@example.fr', profession: 'medecin' })).toMatchObject({ status: 'ok', emailChanged: false });
     expect((await medimail.account(accountId))!.status).toBe('REJECTED');
     await medimail.submit(accountId, { ...details, phone: '0561000001' });

@@ -70,7 +70,11 @@ describe('Medimail account state machine', () => {
     expect(nextActions({ status: 'EMAIL_SENT', ...plain })).toEqual(['resend', 'menu']);
     expect(nextActions({ status: 'EMAIL_CONFIRMED', ...plain })).toEqual(['finalise', 'menu']);
     expect(nextActions({ status: 'SUBMITTED', ...plain })).toEqual(['support', 'menu']);
+    // A refusal opens exactly what the agent refused; one that did not say (before it was asked) opens both.
     expect(nextActions({ status: 'REJECTED', ...plain })).toEqual(['fixAndResend', 'fixIdentity', 'support', 'menu']);
+    expect(nextActions({ status: 'REJECTED', ...plain, rejectPart: 'professional' })).toEqual(['fixAndResend', 'support', 'menu']);
+    expect(nextActions({ status: 'REJECTED', ...plain, rejectPart: 'identity' })).toEqual(['fixIdentity', 'support', 'menu']);
+    expect(nextActions({ status: 'REJECTED', ...plain, rejectPart: 'nominative' })).toEqual(['fixIdentity', 'support', 'menu']);
     expect(nextActions({ status: 'VALIDATED', ...plain })).toEqual(['firstSignIn', 'support', 'menu']);
     expect(nextActions({ status: 'SIGNED_IN', ...plain })).toEqual(['firstSignIn', 'support', 'menu']);
     expect(nextActions({ status: 'ACTIVE', ...plain })).toEqual(['edit', 'org', 'support', 'menu']);
@@ -85,6 +89,8 @@ describe('Medimail account state machine', () => {
     expect(allows({ status: 'SUBMITTED', withoutRpps: false }, 'firstSignIn')).toBe(false);
     expect(allows({ status: 'VALIDATED', withoutRpps: false }, 'firstSignIn')).toBe(true);
     expect(allows({ status: 'REJECTED', withoutRpps: false }, 'fixIdentity')).toBe(true);
+    expect(allows({ status: 'REJECTED', withoutRpps: false, rejectPart: 'professional' }, 'fixIdentity')).toBe(false);
+    expect(allows({ status: 'REJECTED', withoutRpps: false, rejectPart: 'nominative' }, 'fixAndResend')).toBe(false);
     expect(allows({ status: 'ACTIVE', withoutRpps: false }, 'fixIdentity')).toBe(false);
     expect(allows({ status: 'ACTIVE', withoutRpps: false }, 'webmail')).toBe(true);
     expect(allows({ status: 'VALIDATED', withoutRpps: false }, 'webmail')).toBe(false);

@@ -10,6 +10,7 @@ import { isSensitive, redactPatient } from '../services/support/redact';
 import type { EtagState } from './state';
 import { TurnQueue } from './turnQueue';
 import { plain } from '../cards/adaptive';
+import { isRejectPart } from '../services/medimail/accountStatus';
 
 interface UserProfile {
   /** The language the user chose explicitly ("english" / "français"); wins over the channel's. */
@@ -180,7 +181,7 @@ export class SesameBot extends ActivityHandler {
    * current step is shown again, with how to reach the account.
    */
   private async notice(context: TurnContext, value: Record<string, unknown>): Promise<void> {
-    const { kind, status, reason } = value as { kind?: string; status?: string; reason?: string };
+    const { kind, status, reason, part } = value as { kind?: string; status?: string; reason?: string; part?: string };
     const t = tr(context);
     if (kind === 'evaluated') {
       // The journey the notice is about, if open, takes it and shows its new status (not the old card).
@@ -190,7 +191,7 @@ export class SesameBot extends ActivityHandler {
       if (event?.taken) return;
       await context.sendActivity(t('accreditation:notice.evaluated'));
     } else if (kind === 'medimail' && (status === 'VALIDATED' || status === 'REJECTED')) {
-      await context.sendActivity(t(`medimail:notice.${status}`, { reason: plain(reason ?? '') }));
+      await context.sendActivity(t(`medimail:notice.${status}`, { reason: plain(reason ?? ''), what: t(`medimail:refused.${isRejectPart(part) ? part : 'unknown'}`) }));
       const dc = await this.dialogs.createContext(context);
       if (dc.activeDialog) {
         const event: TrustedEvent = { name: MEDIMAIL_NOTICE_EVENT, value: {} };

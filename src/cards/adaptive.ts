@@ -90,6 +90,15 @@ export function plain(value: string): string {
 }
 
 /**
+ * An address Sésame shows (an MSS address), readable and copyable as it is, never a link: Web
+ * Chat's Markdown turns any e-mail address into a mailto link in its link colour, not a code span.
+ * Teams' cards have no code span (the backticks would show) and make no link of it: plain there.
+ */
+export function literal(value: string, codeSpan = true): string {
+  return codeSpan && /^[^`\n]+$/.test(value) ? `\`${value}\`` : plain(value);
+}
+
+/**
  * Every input's placeholder written as an example (« Ex. : Durand »): a bare « Durand » in grey is
  * easily taken for a value already filled in, and the field left empty.
  */

@@ -5,13 +5,13 @@ import type { MedimailAccountView, MedimailConcern } from '../services/medimail/
 import { department } from '../services/geography';
 import { formatPhone } from '../services/phone';
 import { displayName } from '../services/names';
-import type { MedimailAction } from '../services/medimail/accountStatus';
-import { plain } from './adaptive';
+import { REJECT_PARTS, type MedimailAction, type RejectPart } from '../services/medimail/accountStatus';
+import { literal, plain } from './adaptive';
 import { departmentChoices, regionChoices } from './accreditation';
 import { SPECIALTIES } from '../services/medimail/nomenclature';
 import type { CardView } from './form';
 import { longDateTime } from '../dates';
-import { action, choice, fact, form, formData, pick, requiredMessage, text, texts, userText, values } from './schema';
+import { action, choice, form, formData, pick, requiredMessage, text, texts, userFact, values } from './schema';
 
 // The data of every card of the Medimail journey (seed 003, knowledge.md §2, templates/medimail/)
 // and of the service centre's desk (templates/centre/).
@@ -139,7 +139,7 @@ export const medimailSchemas = {
     /** What the user should know before validating (an account already has this RPPS). */
     warnings: z.array(text),
     required: texts('region', 'department'),
-    facts: z.array(fact.extend({ value: userText })),
+    facts: z.array(userFact),
     regions: z.array(choice).min(1),
     departments: z.array(choice).min(1),
     values: values({ region: '', department: '' }),
@@ -163,11 +163,12 @@ export const centreSchemas = {
   }),
   summary: z.object({
     ...form,
-    text: texts('title', 'reason', 'validate', 'reject', 'back'),
+    text: texts('title', 'part', 'reason', 'validate', 'reject', 'back'),
+    parts: z.array(choice).length(REJECT_PARTS.length),
     /** Duplicates and addresses to check, already sentences. */
     warnings: z.array(text),
-    facts: z.array(fact.extend({ value: userText })),
-    values: values({ reason: '' }),
+    facts: z.array(userFact),
+    values: values({ part: '', reason: '' }),
   }),
 };
 
@@ -194,7 +195,8 @@ export const waysData = (t: Translator, promptId: string) => ({ promptId, text: 
  * The form's notice, from what the step put in its values: `notice` = emailSuggestion (with
  * `suggestion`) or mss (with `mss`, and `mssBase` when the first choice was taken).
  */
-export function formNoticeData(t: Translator, v: Record<string, string | undefined>): z.infer<typeof formNotice> {
+/** `codeSpan`: the channel shows Markdown's code spans (not Teams' cards): the MSS address is one, never a link. */
+export function formNoticeData(t: Translator, v: Record<string, string | undefined>, codeSpan = true): z.infer<typeof formNotice> {
   const f = (key: string, o?: Record<string, unknown>) => t(`${ns}:form.${key}`, o);
   if (v.notice === 'emailSuggestion' && v.suggestion) {
     const email = v.email ?? '';
@@ -207,13 +209,13 @@ export function formNoticeData(t: Translator, v: Record<string, string | undefin
     };
   }
   if (v.notice === 'mss' && v.mss) {
-    const text = v.mssBase && v.mssBase !== v.mss ? f('mssNumbered', { mss: plain(v.mss), base: plain(v.mssBase) }) : f('mssPreview', { mss: plain(v.mss) });
+    const text = v.mssBase && v.mssBase !== v.mss ? f('mssNumbered', { mss: literal(v.mss, codeSpan), base: literal(v.mssBase, codeSpan) }) : f('mssPreview', { mss: literal(v.mss, codeSpan) });
     return { kind: 'mss', text, mss: v.mss, confirm: f('confirmMss') };
   }
   return { kind: 'none' };
 }
 
-export function medimailFormData(t: Translator, view: CardView) {
+export function medimailFormData(t: Translator, view: CardView, codeSpan = true) {
   const text = { ...pick(t, `${ns}:form`, FORM), step: step(t, 'form') };
   return {
     ...formData(t, view),
@@ -221,7 +223,7 @@ export function medimailFormData(t: Translator, view: CardView) {
     required: required(t, text, FORM_REQUIRED),
     professions: professionChoices(t),
     values: { ...view.values, emailChecked: view.values.emailChecked ?? '' },
-    notice: formNoticeData(t, view.values),
+    notice: formNoticeData(t, view.values, codeSpan),
   };
 }
 
@@ -262,7 +264,7 @@ export function finaliseData(t: Translator, view: CardView, path: 'rpps' | 'stru
   };
 }
 
-export function finaliseRecapData(t: Translator, view: CardView, facts: { title: string; value: string }[], warnings: string[] = []) {
+export function finaliseRecapData(t: Translator, view: CardView, facts: z.input<typeof userFact>[], warnings: string[] = []) {
   const text = { ...pick(t, `${ns}:finalise`, ['region', 'department', 'validate', 'edit'] as const), step: step(t, 'finalise'), title: t(`${ns}:finalise.recapTitle`) };
   return {
     ...formData(t, view),
@@ -278,20 +280,20 @@ export function finaliseRecapData(t: Translator, view: CardView, facts: { title:
 
 export interface MedimailHubView {
   /** Dates as ISO strings: the view is kept in the dialog's state between turns. */
-  account?: { status: string; mssAddress: string; submittedAt?: string; rejectReason?: string; rppsRequestedAt?: string };
+  account?: { status: string; mssAddress: string; submittedAt?: string; rejectReason?: string; rejectPart?: RejectPart; rppsRequestedAt?: string };
   actions: MedimailAction[];
 }
 
-export function medimailHubData(t: Translator, promptId: string, view: MedimailHubView) {
+export function medimailHubData(t: Translator, promptId: string, view: MedimailHubView, codeSpan = true) {
   const h = (key: string, o?: Record<string, unknown>) => t(`${ns}:hub.${key}`, o);
   const account = view.account;
   return {
     promptId,
     text: { title: h('title'), none: h('none') },
-    address: account ? h('address', { mss: account.mssAddress }) : '',
+    address: account ? h('address', { mss: literal(account.mssAddress, codeSpan) }) : '',
     status: account
       ? [
-          h(`status${account.status}`, { date: account.submittedAt ? longDateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? '') }),
+          h(`status${account.status}`, { date: account.submittedAt ? longDateTime(t, new Date(account.submittedAt)) : '', reason: plain(account.rejectReason ?? ''), what: t(`${ns}:refused.${account.rejectPart ?? 'unknown'}`) }),
           ...(account.rppsRequestedAt ? [h('rppsPending', { date: longDateTime(t, new Date(account.rppsRequestedAt)) })] : []),
         ].join(' ')
       : '',
@@ -381,12 +383,12 @@ export function concernTexts(t: Translator, concerns: MedimailConcern[]): string
   );
 }
 
-export function agentSummaryData(t: Translator, view: CardView, account: MedimailAccountView, warnings: string[] = []) {
+export function agentSummaryData(t: Translator, view: CardView, account: MedimailAccountView, warnings: string[] = [], codeSpan = true) {
   const a = (key: string, o?: Record<string, unknown>) => t(`${ns}:agent.${key}`, o);
   const d = account.details;
   const yesNo = (v: boolean | undefined) => t(v ? `${ns}:finalise.yes` : `${ns}:finalise.no`);
   const facts = [
-    { title: a('mss'), value: account.mssAddress },
+    { title: a('mss'), value: account.mssAddress, literal: true, codeSpan },
     { title: a('email'), value: account.email },
     ...(d
       ? [
@@ -400,10 +402,12 @@ export function agentSummaryData(t: Translator, view: CardView, account: Medimai
           { title: a('options'), value: `${yesNo(d.directoryVisible)} / ${yesNo(d.dematerialisation)}` },
         ]
       : []),
-  ].map((f) => ({ title: f.title, value: f.value ?? '' }));
+  ].map((f) => ({ ...f, value: f.value ?? '' }));
   return {
     ...formData(t, view),
-    text: { title: a('summary', { name: plain(displayName(`${account.firstName} ${account.lastName}`)) }), ...pick(t, `${ns}:agent`, ['reason', 'validate', 'reject', 'back'] as const) },
+    text: { title: a('summary', { name: plain(displayName(`${account.firstName} ${account.lastName}`)) }), ...pick(t, `${ns}:agent`, ['part', 'reason', 'validate', 'reject', 'back'] as const) },
+    // What the user's correction will open: the agent's choice, with the reason.
+    parts: REJECT_PARTS.map((value) => ({ title: a(`parts.${value}`), value })),
     warnings,
     facts,
     values: view.values,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Translator } from '../i18n';
-import { plain } from './adaptive';
+import { literal, plain } from './adaptive';
 
 /**
  * Pieces of the card schemas (src/cards/render.ts): what a template may read in its data.
@@ -10,6 +10,11 @@ import { plain } from './adaptive';
 
 /** Text a user (or another user: an agent, an expert) typed, shown in a TextBlock or FactSet: escaped. */
 export const userText = z.string().transform(plain);
+
+/** A fact a user typed (escaped), or one Sésame shows as an address (`literal`: never a link). */
+export const userFact = z
+  .object({ title: z.string().min(1), value: z.string(), literal: z.boolean().optional(), codeSpan: z.boolean().optional() })
+  .transform((f) => ({ title: f.title, value: f.literal ? literal(f.value, f.codeSpan ?? true) : plain(f.value) }));
 
 /** A translated string from locales/ (trusted: markdown kept). */
 export const text = z.string().min(1);

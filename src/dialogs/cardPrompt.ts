@@ -175,7 +175,9 @@ export class CardPrompt<S extends z.ZodType<Record<string, unknown>>> extends Di
         // The card could not be replaced (too old, deleted): say it in a message instead.
       }
     }
-    await context.sendActivity(t('prompt.recap', { action: actionTitle(sent, verb) }));
+    // Web Chat shows nothing for a card's button: this says, in words a screen reader reads as the
+    // user's act, which one was taken (no « ✓ Envoyé » glyph: the bot sent nothing).
+    await context.sendActivity(t('prompt.chosen', { action: actionTitle(sent, verb) }));
   }
 
   /** The unsent values of this very card, sent along with a typed message by a client that can (Sésame's chat page). */

@@ -9,9 +9,10 @@ import { DESK_SIGNED_IN_EVENT } from '../services/identity/linkPurposes';
 import type { SecureLinks } from '../services/identity/secureLinks';
 import type { MedimailService } from '../services/medimail/medimail';
 import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPrompt';
-import { tr } from './turn';
+import { codeSpans, tr } from './turn';
 import { DeskSession, type DeskConversation } from './deskSession';
 import { plain } from '../cards/adaptive';
+import { isRejectPart, type RejectPart } from '../services/medimail/accountStatus';
 
 export const CENTRE_DIALOG = 'centre';
 const SIGN_IN = 'centre.signIn';
@@ -32,7 +33,7 @@ export class CentreDialog extends ComponentDialog {
     links: SecureLinks,
     state: StatePropertyAccessor<DeskConversation>,
     publicUrl: () => string,
-    private readonly notifyUser: (conversation: unknown, status: 'VALIDATED' | 'REJECTED', reason?: string) => Promise<void>,
+    private readonly notifyUser: (conversation: unknown, status: 'VALIDATED' | 'REJECTED', reason?: string, part?: RejectPart) => Promise<void>,
     private readonly now: () => Date = () => new Date(),
   ) {
     super(CENTRE_DIALOG);
@@ -63,12 +64,13 @@ export class CentreDialog extends ComponentDialog {
         schema: none,
         schemaFor: (verb) =>
           verb === 'reject'
-            ? z.object({ reason: z.string().trim().max(1000).optional() }).superRefine((v, ctx) => {
+            ? z.object({ part: z.string().optional(), reason: z.string().trim().max(1000).optional() }).superRefine((v, ctx) => {
+                if (!isRejectPart(v.part)) ctx.addIssue({ code: 'custom', path: ['part'], message: 'rejectPartRequired' });
                 if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'rejectReasonRequired' });
               })
             : undefined,
-        fields: { reason: { label: 'medimail:agent.reason' } },
-        render: (t, v) => renderCard('centre/summary', agentSummaryData(t, v, JSON.parse(v.values.account ?? '{}'), concernTexts(t, JSON.parse(v.values.concerns ?? '[]')))),
+        fields: { part: { label: 'medimail:agent.part' }, reason: { label: 'medimail:agent.reason' } },
+        render: (t, v, c) => renderCard('centre/summary', agentSummaryData(t, v, JSON.parse(v.values.account ?? '{}'), concernTexts(t, JSON.parse(v.values.concerns ?? '[]')), codeSpans(c))),
       }),
     );
     this.addDialog(new WaterfallDialog(SIGN_IN, [this.sendLink.bind(this), this.afterSignIn.bind(this)]));
@@ -160,10 +162,11 @@ export class CentreDialog extends ComponentDialog {
     if (!agent) return step.replaceDialog(SIGN_IN);
     const { accountId } = step.options as { accountId: string };
     const decision = verb === 'validate' ? 'VALIDATED' : 'REJECTED';
-    const { conversation } = await this.medimail.decide(agent.id, accountId, decision, values.reason);
+    const part = decision === 'REJECTED' && isRejectPart(values.part) ? values.part : undefined;
+    const { conversation } = await this.medimail.decide(agent.id, accountId, decision, values.reason, part);
     await step.context.sendActivity(tr(step.context)('medimail:agent.done'));
     // Not awaited: the user's conversation runs its own turn.
-    if (conversation) void this.notifyUser(conversation, decision, values.reason);
+    if (conversation) void this.notifyUser(conversation, decision, values.reason, part);
     return step.replaceDialog(QUEUE);
   }
 }

@@ -46,8 +46,8 @@ import { CardPrompt, type CardPromptResult, type FieldValues } from './cardPromp
 import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
-import { tr, turnLocale } from './turn';
-import { plain } from '../cards/adaptive';
+import { codeSpans, tr, turnLocale } from './turn';
+import { literal, plain } from '../cards/adaptive';
 import { PERSON_NAME, displayName } from '../services/names';
 
 export const MEDIMAIL_DIALOG = 'medimail';
@@ -91,6 +91,8 @@ export interface MedimailSettings {
   publicUrl: () => string;
   /** Whether the user also has an accreditation request here: the hub then offers its status too. */
   hasAccreditation?: (context: TurnContext) => Promise<boolean>;
+  /** An RPPS this user already gave here (their accreditation request): the finalisation is prefilled with it. */
+  knownRpps?: (context: TurnContext) => Promise<string | undefined>;
 }
 
 // ---- card schemas: message keys are in locales/*/common.json validation.* ----
@@ -257,7 +259,7 @@ export class MedimailDialog extends InterruptibleDialog {
         email: { label: 'medimail:form.email', example: 'medimail:form.emailExample' },
         profession: { label: 'medimail:form.profession' },
       },
-      render: (t, v) => renderCard('medimail/form', medimailFormData(t, v)),
+      render: (t, v, c) => renderCard('medimail/form', medimailFormData(t, v, codeSpans(c))),
     });
     prompt('mm.p.waitPassword', {
       verbs: ['newLink'],
@@ -291,18 +293,18 @@ export class MedimailDialog extends InterruptibleDialog {
       validate: ['validate'],
       schema: recapSchema,
       fields: { region: { label: 'medimail:finalise.region' }, department: { label: 'medimail:finalise.department' } },
-      render: (t, v) =>
+      render: (t, v, c) =>
         renderCard(
           'medimail/finaliseRecap',
           finaliseRecapData(
             t,
             v,
-            recapFacts(t, JSON.parse(v.values.identity ?? '{}') as RecapIdentity, JSON.parse(v.values.details ?? '{}') as MedimailDetails),
+            recapFacts(t, JSON.parse(v.values.identity ?? '{}') as RecapIdentity, JSON.parse(v.values.details ?? '{}') as MedimailDetails, codeSpans(c)),
             v.values.duplicateOf ? [t('medimail:recap.duplicateRpps', { email: plain(v.values.duplicateOf) })] : [],
           ),
         ),
     });
-    prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, events: [MEDIMAIL_NOTICE_EVENT], render: (t, v) => renderCard('medimail/hub', medimailHubData(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView)) });
+    prompt('mm.p.hub', { verbs: MEDIMAIL_HUB_ACTIONS, schema: none, events: [MEDIMAIL_NOTICE_EVENT], render: (t, v, c) => renderCard('medimail/hub', medimailHubData(t, v.promptId, JSON.parse(v.values.hub ?? '{}') as MedimailHubView, codeSpans(c))) });
     prompt('mm.p.waitSignIn', {
       verbs: ['newLink', 'back'],
       schema: none,
@@ -485,7 +487,7 @@ export class MedimailDialog extends InterruptibleDialog {
       return step.replaceDialog(FORM, stringValues(values));
     }
     (await this.state.get(step.context, {})).accountId = result.accountId;
-    await step.context.sendActivity(t('medimail:password.preview', { mss: result.mssAddress }));
+    await step.context.sendActivity(t('medimail:password.preview', { mss: literal(result.mssAddress, codeSpans(step.context)) }));
     return step.replaceDialog(PASSWORD, { token: result.token });
   }
 
@@ -574,7 +576,9 @@ export class MedimailDialog extends InterruptibleDialog {
     const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
     if (!account) return step.replaceDialog(ENTRY);
     const given = (step.options as { values?: FieldValues } | undefined)?.values;
-    const values: FieldValues = given ?? (account.details ? detailValues(account.details) : { profession: account.profession });
+    // Not typed twice: an RPPS the user gave in this conversation comes prefilled (and can be changed).
+    const known = given || account.details || verb === 'structure' ? undefined : await this.settings.knownRpps?.(step.context);
+    const values: FieldValues = given ?? (account.details ? detailValues(account.details) : { profession: account.profession, ...(known ? { rpps: known } : {}) });
     return step.beginDialog('mm.p.finalise', { values: { ...values, path: verb === 'structure' ? 'structure' : 'rpps' } });
   }
 
@@ -635,6 +639,7 @@ export class MedimailDialog extends InterruptibleDialog {
             mssAddress: account.mssAddress,
             submittedAt: account.submittedAt?.toISOString(),
             rejectReason: account.rejectReason,
+            rejectPart: account.rejectPart,
             rppsRequestedAt: account.rppsRequestedAt?.toISOString(),
           },
           actions: withBefore(nextActions(situationOf(account)), also, 'menu'),
@@ -678,7 +683,7 @@ export class MedimailDialog extends InterruptibleDialog {
         return step.replaceDialog(ORG);
       case 'webmail': {
         const account = await this.medimail.account((await this.accountId(step.context)) ?? '');
-        await step.context.sendActivity(`${t('medimail:active.webmail', { mss: account?.mssAddress ?? '' })}\n\n${t('medimail:active.settings')}`);
+        await step.context.sendActivity(`${t('medimail:active.webmail', { mss: literal(account?.mssAddress ?? '', codeSpans(step.context)) })}\n\n${t('medimail:active.settings')}`);
         return step.replaceDialog(HUB);
       }
       case 'support':
@@ -718,10 +723,10 @@ export class MedimailDialog extends InterruptibleDialog {
     }
     await this.medimail.rememberConversation(accountId, this.reference(step.context));
     if (result.emailChanged) {
-      await step.context.sendActivity(t('medimail:fix.emailChanged', { mss: result.mssAddress }));
+      await step.context.sendActivity(t('medimail:fix.emailChanged', { mss: literal(result.mssAddress, codeSpans(step.context)) }));
       return step.replaceDialog(CONFIRM, { justSent: true });
     }
-    await step.context.sendActivity(t('medimail:fix.saved', { mss: result.mssAddress }));
+    await step.context.sendActivity(t('medimail:fix.saved', { mss: literal(result.mssAddress, codeSpans(step.context)) }));
     return step.replaceDialog(FINALISE, { path: account.details?.path });
   }
 
@@ -743,7 +748,7 @@ export class MedimailDialog extends InterruptibleDialog {
     if (!(await this.ownLink(step.context, values.linkId))) return step.replaceDialog(SIGN_IN);
     const account = await this.medimail.account((await this.accountId(step.context))!);
     const t = tr(step.context);
-    await step.context.sendActivity(t('medimail:signin.active', { mss: account!.mssAddress }));
+    await step.context.sendActivity(t('medimail:signin.active', { mss: literal(account!.mssAddress, codeSpans(step.context)) }));
     // An e-CPS needs an RPPS: without one, the advice is to report the RPPS first.
     await step.context.sendActivity(t(account!.details?.path === 'structure' ? 'medimail:signin.nextNoRpps' : 'medimail:signin.next'));
     return step.replaceDialog(HUB);
@@ -852,13 +857,13 @@ interface RecapIdentity {
 }
 
 /** The recap's lines, in the user's language: everything that will be sent (region and department are the inputs below). */
-function recapFacts(t: Translator, who: RecapIdentity, d: MedimailDetails): { title: string; value: string }[] {
+function recapFacts(t: Translator, who: RecapIdentity, d: MedimailDetails, codeSpan: boolean): { title: string; value: string; literal?: boolean; codeSpan?: boolean }[] {
   const f = (key: string) => t(`medimail:recap.${key}`);
   const yes = (v: boolean) => t(`medimail:finalise.${v ? 'yes' : 'no'}`);
   return [
     { title: f('name'), value: displayName(who.name) },
     { title: f('email'), value: who.email },
-    { title: f('mss'), value: who.mss },
+    { title: f('mss'), value: who.mss, literal: true, codeSpan },
     d.path === 'rpps' ? { title: f('rpps'), value: d.rpps ?? '' } : { title: f('structure'), value: `${d.structureKind} ${d.structureId}` },
     { title: f('profession'), value: t(`medimail:profession.${d.profession}`) },
     ...(d.specialty ? [{ title: f('specialty'), value: specialtyLabel(t, d.specialty) }] : []),

@@ -1,4 +1,4 @@
-import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, Channels, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Locale, Translator } from '../i18n';
 
 // What the bot computes once per turn and every dialog reads: the user's language.
@@ -18,6 +18,11 @@ export function tr(context: TurnContext): Translator {
 
 export function turnLocale(context: TurnContext): Locale {
   return context.turnState.get(LOCALE) as Locale;
+}
+
+/** Whether the channel shows Markdown's code spans in cards (Teams' cards do not: the backticks would show). */
+export function codeSpans(context: TurnContext): boolean {
+  return context.activity.channelId !== Channels.Msteams;
 }
 
 const SWITCH = Symbol('sesame.switchLanguage');

@@ -15,6 +15,7 @@ import { EprService } from './accreditation/epr';
 import { DeskAccounts } from './desk/deskAccounts';
 import { lockedMail } from './identity/lockNotice';
 import { MedimailService } from './medimail/medimail';
+import { mssLabelFor } from './medimail/mssDomains';
 import { SupportTickets, type HelpdeskAddresses } from './support/tickets';
 import { TranscriptStore } from './support/transcripts';
 import { UnderstandingLog } from './support/understandingLog';
@@ -28,7 +29,7 @@ const DATA = path.join(ROOT, 'data', 'accreditation');
  * a message naming the file and the rule.
  */
 export interface ServiceSettings {
-  medimail: { from: string; serviceCentreEmail: string };
+  medimail: { from: string; serviceCentreEmail: string; mssLabel: string };
   helpdesks: HelpdeskAddresses;
   rateLimits: RateLimitOptions;
 }
@@ -36,7 +37,7 @@ export interface ServiceSettings {
 /** What the services take from the configuration. */
 export function serviceSettings(config: Config): ServiceSettings {
   return {
-    medimail: { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL },
+    medimail: { from: config.MEDIMAIL_FROM, serviceCentreEmail: config.SERVICE_CENTRE_EMAIL, mssLabel: mssLabelFor(config.MEDIMAIL_REGIONS) },
     helpdesks: { siam: config.HELPDESK_SIAM_EMAIL, siamSubject: config.HELPDESK_SIAM_SUBJECT, medimail: config.HELPDESK_MEDIMAIL_EMAIL, oa: config.HELPDESK_OA_EMAILS },
     rateLimits: { store: config.RATE_LIMIT_STORE, factor: config.RATE_LIMIT_FACTOR },
   };

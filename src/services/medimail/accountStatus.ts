@@ -73,9 +73,23 @@ export function isMedimailStatus(value: string): value is MedimailStatus {
 export const MEDIMAIL_ACTIONS = ['start', 'setPassword', 'resend', 'finalise', 'fixIdentity', 'fixAndResend', 'firstSignIn', 'gotRpps', 'edit', 'org', 'webmail', 'support', 'accreditation', 'menu'] as const;
 export type MedimailAction = (typeof MEDIMAIL_ACTIONS)[number];
 
+/**
+ * What the service centre refused, chosen by the agent with the reason: the user's correction opens
+ * that part — their identity (names, e-mail), their professional information (RPPS or structure,
+ * profession, specialty), or an e-mail address that is not nominative (the seed requires one).
+ */
+export const REJECT_PARTS = ['identity', 'professional', 'nominative'] as const;
+export type RejectPart = (typeof REJECT_PARTS)[number];
+
+export function isRejectPart(value: unknown): value is RejectPart {
+  return (REJECT_PARTS as readonly unknown[]).includes(value);
+}
+
 /** Where an account is, with what the next steps depend on. */
 export interface MedimailSituation {
   status: MedimailStatus;
+  /** After a refusal: what the agent said is wrong (accounts refused before it was asked: unknown). */
+  rejectPart?: RejectPart;
   /** Finalised without an RPPS (foreign or in training): « J'ai reçu mon RPPS » applies. */
   withoutRpps: boolean;
   /** An RPPS update sent to the service centre, not yet on the account. */
@@ -89,12 +103,19 @@ export function nextActions(situation: MedimailSituation): MedimailAction[] {
     EMAIL_SENT: ['resend'],
     EMAIL_CONFIRMED: ['finalise'],
     SUBMITTED: ['support'],
-    REJECTED: ['fixAndResend', 'fixIdentity', 'support'],
+    REJECTED: [...refusalFixes(situation.rejectPart), 'support'],
     VALIDATED: ['firstSignIn', 'support'],
     SIGNED_IN: ['firstSignIn', 'support'],
     ACTIVE: [...(situation.withoutRpps && !situation.rppsRequestedAt ? (['gotRpps'] as const) : []), 'edit', 'org', 'support'],
   };
   return [...byStatus[situation.status], 'menu'];
+}
+
+/** The correction a refusal opens: exactly the part refused, or both when the refusal did not say. */
+function refusalFixes(part: RejectPart | undefined): MedimailAction[] {
+  if (part === 'professional') return ['fixAndResend'];
+  if (part === 'identity' || part === 'nominative') return ['fixIdentity'];
+  return ['fixAndResend', 'fixIdentity'];
 }
 
 /** Whether an action makes sense now (a typed one may not: « j'ai reçu mon RPPS » before validation). */

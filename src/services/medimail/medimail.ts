@@ -16,8 +16,9 @@ import { SPECIALTY_CODES as ACCREDITATION_SPECIALTY_CODES } from '../accreditati
 import { SPECIALTY_CODES } from './nomenclature';
 import type { Locale } from '../../i18n';
 import { MEDIMAIL_CONFIRM, MEDIMAIL_PASSWORD } from '../identity/linkPurposes';
+import { mssLabelFor } from './mssDomains';
 import { PROFESSION_CODES, borderlineAddress, distinctAddress, mssAddressFor, type ProfessionCode } from './mssAddress';
-import { isMedimailStatus, statusesFor, transition, type MedimailSituation, type MedimailStatus } from './accountStatus';
+import { isMedimailStatus, isRejectPart, statusesFor, transition, type MedimailSituation, type MedimailStatus, type RejectPart } from './accountStatus';
 
 export type { MedimailStatus } from './accountStatus';
 
@@ -57,13 +58,15 @@ export interface MedimailAccountView {
   submittedAt: Date | undefined;
   decidedAt: Date | undefined;
   rejectReason: string | undefined;
+  /** What the agent refused (identity, professional information, a non-nominative address). */
+  rejectPart: RejectPart | undefined;
   /** An RPPS sent to the service centre for this account (« J'ai reçu mon RPPS »). */
   rppsRequestedAt: Date | undefined;
 }
 
 /** The account's place in its state machine (accountStatus.ts), what its next steps depend on. */
 export function situationOf(account: MedimailAccountView): MedimailSituation {
-  return { status: account.status, withoutRpps: account.details?.path === 'structure', rppsRequestedAt: account.rppsRequestedAt };
+  return { status: account.status, withoutRpps: account.details?.path === 'structure', rppsRequestedAt: account.rppsRequestedAt, rejectPart: account.rejectPart };
 }
 
 export type ServiceCentreRequestType = 'CONNECTION' | 'RPPS_UPDATE' | 'ORG_MAILBOX' | 'CHANGE';
@@ -100,6 +103,8 @@ export interface MedimailOptions {
   /** Medimail's sender (the seed's cerbere@mipih.fr by default). */
   from: string;
   serviceCentreEmail: string;
+  /** The regional label of MSS addresses (`oc`), from MEDIMAIL_REGIONS and data/medimail/mssDomains.json. */
+  mssLabel?: string;
   now?: () => Date;
 }
 
@@ -122,6 +127,10 @@ export class MedimailService {
 
   private readonly throttle: SignInThrottle;
 
+  private get mssLabel(): string {
+    return this.options.mssLabel ?? mssLabelFor(['76']);
+  }
+
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }
@@ -132,7 +141,7 @@ export class MedimailService {
 
   /** The MSS address this person would get (a distinct one when the first choice is taken). */
   async previewAddress(firstName: string, lastName: string, profession: ProfessionCode, except?: string): Promise<string> {
-    const base = mssAddressFor(firstName, lastName, profession);
+    const base = mssAddressFor(firstName, lastName, profession, this.mssLabel);
     const [local, domain] = base.split('@');
     const taken = new Set(
       (await this.db.medimailAccount.findMany({ where: { mssAddress: { startsWith: local }, NOT: except ? { id: except } : undefined }, select: { mssAddress: true } })).map((a) => a.mssAddress),
@@ -148,7 +157,7 @@ export class MedimailService {
   async proposedAddress(form: { firstName: string; lastName: string; email: string; profession: ProfessionCode }): Promise<{ mss: string; base: string }> {
     const own = await this.db.medimailAccount.findUnique({ where: { email: form.email.trim().toLowerCase() }, select: { id: true, status: true } });
     const mss = await this.previewAddress(form.firstName, form.lastName, form.profession, own?.status === 'FORM' ? own.id : undefined);
-    return { mss, base: mssAddressFor(form.firstName, form.lastName, form.profession) };
+    return { mss, base: mssAddressFor(form.firstName, form.lastName, form.profession, this.mssLabel) };
   }
 
   /**
@@ -258,7 +267,7 @@ export class MedimailService {
     const data = detailsSchema.parse(details);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     const status = transition(account.status as MedimailStatus, 'submitted');
-    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data), status, submittedAt: this.now(), decidedAt: null, rejectReason: null } });
+    await this.db.medimailAccount.update({ where: { id: accountId }, data: { details: JSON.stringify(data), status, submittedAt: this.now(), decidedAt: null, rejectReason: null, rejectPart: null } });
   }
 
   /** A new link to the password page (the first one expired or was lost). */
@@ -299,24 +308,28 @@ export class MedimailService {
     return rows.map((r) => this.view(r));
   }
 
-  /** Validate, or reject with a reason: the user gets a mail either way; returns their conversation. */
-  async decide(agentId: string, accountId: string, decision: 'VALIDATED' | 'REJECTED', reason?: string): Promise<{ conversation: unknown }> {
+  /**
+   * Validate, or reject with a reason and what is wrong (the part the user's correction opens): the
+   * user gets a mail either way; returns their conversation.
+   */
+  async decide(agentId: string, accountId: string, decision: 'VALIDATED' | 'REJECTED', reason?: string, part?: RejectPart): Promise<{ conversation: unknown }> {
     const agent = await this.agent(agentId);
     const account = await this.db.medimailAccount.findUniqueOrThrow({ where: { id: accountId } });
     if (account.status !== 'SUBMITTED') throw new DeskAccessError('This account is not waiting for validation.');
     const status = transition(account.status, decision === 'VALIDATED' ? 'validated' : 'rejected');
     if (decision === 'REJECTED' && !reason?.trim()) throw new DeskAccessError('A reason is required.');
+    if (decision === 'REJECTED' && !isRejectPart(part)) throw new DeskAccessError('What is refused is required: identity, professional or nominative.');
     const t = this.t(account.locale);
     await this.db.$transaction(async (tx) => {
       await tx.medimailAccount.update({
         where: { id: accountId },
-        data: { status, decidedAt: this.now(), decidedBy: agent.id, rejectReason: decision === 'REJECTED' ? reason!.trim() : null },
+        data: { status, decidedAt: this.now(), decidedBy: agent.id, rejectReason: decision === 'REJECTED' ? reason!.trim() : null, rejectPart: decision === 'REJECTED' ? part! : null },
       });
       await this.outbox.enqueue(tx, {
         from: this.options.from,
         to: account.email,
         subject: t(decision === 'VALIDATED' ? 'mail.validated.subject' : 'mail.rejected.subject'),
-        text: t(decision === 'VALIDATED' ? 'mail.validated.text' : 'mail.rejected.text', { name: account.firstName, mss: account.mssAddress, reason: reason?.trim() ?? '', url: this.options.publicUrl() }),
+        text: t(decision === 'VALIDATED' ? 'mail.validated.text' : 'mail.rejected.text', { name: account.firstName, mss: account.mssAddress, reason: reason?.trim() ?? '', what: part ? t(`refused.${part}`) : '', url: this.options.publicUrl() }),
       });
     });
     this.outbox.nudge();
@@ -502,7 +515,7 @@ export class MedimailService {
     if (account.details?.rpps) {
       for (const other of await this.othersWithRpps(account.details.rpps, accountId)) concerns.push({ kind: 'duplicateRpps', rpps: account.details.rpps, mssAddress: other.mssAddress, status: other.status });
     }
-    const base = mssAddressFor(account.firstName, account.lastName, account.profession);
+    const base = mssAddressFor(account.firstName, account.lastName, account.profession, this.mssLabel);
     const [local, domain] = base.split('@');
     const namesakes = await this.db.medimailAccount.findMany({ where: { id: { not: accountId }, mssAddress: { startsWith: local, endsWith: `@${domain}` } }, select: { mssAddress: true, status: true } });
     for (const other of namesakes.filter((n) => new RegExp(`^${local.replace(/[.-]/g, '\\$&')}\\d*@`).test(n.mssAddress))) {
@@ -532,6 +545,7 @@ export class MedimailService {
     submittedAt: Date | null;
     decidedAt: Date | null;
     rejectReason: string | null;
+    rejectPart: string | null;
   }): MedimailAccountView {
     if (!isMedimailStatus(row.status)) throw new Error(`Unknown Medimail status ${row.status}`);
     return {
@@ -546,6 +560,7 @@ export class MedimailService {
       submittedAt: row.submittedAt ?? undefined,
       decidedAt: row.decidedAt ?? undefined,
       rejectReason: row.rejectReason ?? undefined,
+      rejectPart: isRejectPart(row.rejectPart) ? row.rejectPart : undefined,
       rppsRequestedAt: undefined,
     };
   }

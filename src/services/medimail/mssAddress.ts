@@ -2,7 +2,8 @@ import { PROFESSIONS, type ProfessionCode } from './nomenclature';
 
 /**
  * MSSanté addresses (knowledge.md §2.1, seed 003) and the rules on the e-mail given with them.
- * One rule, the seed's prenom.nom@<profession>.oc.mssante.fr, built from the first and last
+ * One rule, the seed's prenom.nom@<profession>.oc.mssante.fr (the regional label `oc` from
+ * data/medimail/mssDomains.json, see mssDomains.ts), built from the first and last
  * names (not from the e-mail): lower case, accents removed, letters outside Latin spelt out
  * (ß → ss), spaces and hyphens inside a name become one hyphen (« Ana Maria » → ana-maria),
  * apostrophes and other signs dropped (« N'Diaye » → ndiaye); a collision gets a distinct
@@ -28,9 +29,10 @@ function part(name: string): string {
     .replace(/^-|-$/g, '');
 }
 
-export function mssAddressFor(firstName: string, lastName: string, profession: ProfessionCode, region = 'oc'): string {
+/** `label`: the regional part of the domain (mssDomains.ts: `oc` for Occitanie, the one known). */
+export function mssAddressFor(firstName: string, lastName: string, profession: ProfessionCode, label = 'oc'): string {
   const domain = PROFESSIONS.find((p) => p.code === profession)!.domain;
-  return `${part(firstName)}.${part(lastName)}@${domain}.${region}.mssante.fr`;
+  return `${part(firstName)}.${part(lastName)}@${domain}.${label}.mssante.fr`;
 }
 
 /** The address, or the first free variant of it (prenom.nom2@…) when it is taken. */

@@ -93,7 +93,15 @@ export class DataRights {
       medimail: mailbox
         ? {
             account: mailbox,
-            serviceCentreRequests: (await this.db.serviceCentreRequest.findMany({ where: { accountId: mailbox.id }, orderBy: { createdAt: 'asc' } })).map((r) => ({ type: r.type, createdAt: r.createdAt, detail: safeJson(r.detail) })),
+            // Each request with the reference the user was mailed (MM-…) and where it stands at the service centre.
+            serviceCentreRequests: (await this.db.serviceCentreRequest.findMany({ where: { accountId: mailbox.id }, orderBy: { createdAt: 'asc' } })).map((r) => ({
+              reference: r.reference,
+              type: r.type,
+              state: r.status,
+              createdAt: r.createdAt,
+              doneAt: r.doneAt,
+              detail: safeJson(r.detail),
+            })),
           }
         : null,
       helpdeskTickets: tickets.map((t) => ({ number: `SES-${String(t.id).padStart(6, '0')}`, createdAt: t.createdAt, helpdesk: t.route, description: t.description, contactEmail: t.contactEmail, transcript: t.transcript })),

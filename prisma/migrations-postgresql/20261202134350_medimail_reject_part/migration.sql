@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MedimailAccount" ADD COLUMN "rejectPart" TEXT;

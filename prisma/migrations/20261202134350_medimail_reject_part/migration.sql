@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MedimailAccount" ADD COLUMN "rejectPart" TEXT;
+
