@@ -55,6 +55,18 @@ describe("the expert's secure pages", () => {
     for (const words of PHYSICIAN_WORDS) expect(expired).not.toMatch(words);
   });
 
+  it("the Medimail password page speaks of the e-mail address too (a Medimail account signs in with it)", async () => {
+    const start = await app.services.medimail.startRegistration({ lastName: 'Roux', firstName: 'Anne', email: 'anne.roux@example.fr', profession: 'medecin', locale: 'fr' }, null);
+    if (start.status !== 'ok') throw new Error('duplicate');
+    const url = `${app.url}/compte/medimail/mot-de-passe/${start.token}`;
+    const page = await text(await fetch(url));
+    expect(page).toContain('ni votre identifiant (ce qui précède @ dans votre adresse e-mail)');
+    expect(page).not.toMatch(/nom d.utilisateur/i);
+    const refused = await text(await post(url, { password: 'anne.roux et son jardin', confirmation: 'anne.roux et son jardin' }));
+    expect(refused).toContain('ne doit pas contenir votre identifiant (ce qui précède @ dans votre adresse e-mail)');
+    expect(refused).not.toMatch(/votre numéro/);
+  });
+
   it("keeps the physician's own wording on the physician's password page", async () => {
     const expired = await text(await fetch(`${app.url}/compte/connexion/inconnu`));
     expect(expired).toContain('« Me connecter »');

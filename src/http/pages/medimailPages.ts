@@ -53,7 +53,7 @@ export class MedimailPages {
     const result = await this.medimail.setPassword(account.id, form.password ?? '', form.confirmation ?? '');
     if (result.status === 'closed') return expiredPage(t, locale);
     if (result.status === 'rejected') {
-      return this.passwordForm(t, locale, token, account.mssAddress, passwordProblems(t, result.problems));
+      return this.passwordForm(t, locale, token, account.mssAddress, passwordProblems(t, result.problems, 'email'));
     }
     return finishLink(this.links, link, account.id, visitor, this.events.passwordSet, { t, locale, message: t('medimail:pages.passwordDone'), title: t('medimail:pages.passwordDoneTitle') });
   }
@@ -144,7 +144,8 @@ export class MedimailPages {
       title: t('medimail:pages.passwordTitle'),
       paragraphs: [t('medimail:pages.passwordIntro', { mss })],
       errors,
-      html: newPasswordForm(t, `/compte/medimail/mot-de-passe/${encodeURIComponent(token)}`),
+      // A Medimail account signs in with its e-mail address: the policy speaks of that, not of a number.
+      html: newPasswordForm(t, `/compte/medimail/mot-de-passe/${encodeURIComponent(token)}`, 'email', 'submit'),
     });
   }
 

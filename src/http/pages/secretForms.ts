@@ -104,18 +104,18 @@ ${content.html ?? ''}
 /** Choose a password, typed twice, with the policy shown. */
 /**
  * A first password. `username` says what the person signs in with: a physician their number (the
- * policy speaks of their « nom d'utilisateur »), a desk account its e-mail address (it activates an account).
+ * policy speaks of their « nom d'utilisateur »), a desk or Medimail account its e-mail address.
+ * `submit`: the button, « Activer mon compte » for a desk account, « Enregistrer et continuer » otherwise.
  */
-export function newPasswordForm(t: Translator, action: string, username: 'number' | 'email' = 'number'): string {
+export function newPasswordForm(t: Translator, action: string, username: 'number' | 'email' = 'number', submit: 'activate' | 'submit' = username === 'email' ? 'activate' : 'submit'): string {
   const policy = username === 'email' ? 'pages:password.policyEmail' : 'pages:password.policy';
-  const submit = username === 'email' ? 'pages:password.activate' : 'pages:password.submit';
   return `<p class="help">${escapeHtml(t(policy, { min: PASSWORD_MIN_LENGTH }))}</p>
 <form method="post" action="${escapeHtml(action)}">
   <label for="password">${escapeHtml(t('pages:password.password'))}</label>
   <input id="password" name="password" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
   <label for="confirmation">${escapeHtml(t('pages:password.confirmation'))}</label>
   <input id="confirmation" name="confirmation" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
-  <button type="submit">${escapeHtml(t(submit))}</button>
+  <button type="submit">${escapeHtml(t(`pages:password.${submit}`))}</button>
 </form>`;
 }
 
