@@ -218,7 +218,8 @@ export class FreeTextAnswerer {
       if (again.intent && TOPIC.test(again.intent)) understood = { ...again, alternatives: again.alternatives.filter((a) => !a.intent.startsWith('nav_')) };
     }
     const intent = understood.intent;
-    const fallback = entryFallback && !(intent && TOPIC.test(intent)) ? this.entry(text) : undefined;
+    // The keywords are the fallback of a short message nothing else understood (never over an emergency or a topic).
+    const fallback = entryFallback && (!intent || intent.startsWith('start_')) ? this.entry(text) : undefined;
     if (fallback) return { kind: 'entry', verb: fallback.verb };
     if (intent === 'start_accreditation' || intent === 'start_medimail') {
       memory.misunderstood = 0;
