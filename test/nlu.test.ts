@@ -40,3 +40,14 @@ describe('understanding free text', () => {
     expect((await nlu.understand('the patient is not breathing', 'en')).intent).toBe('OOS10');
   });
 });
+
+describe('the procedure a question names', () => {
+  it('is Medimail or the accreditation by their words, and « has » in English is a verb, not the HAS', async () => {
+    const { namedSide } = await import('../src/dialogs/freeText');
+    expect(namedSide('le mail de Medimail est pas arrivé')).toBe('M');
+    expect(namedSide('mot de passe SIAM oublié')).toBe('H');
+    expect(namedSide('la HAS décide')).toBe('H');
+    expect(namedSide('the confirmation email has not arrived')).toBeUndefined();
+    expect(namedSide('medimail ou accréditation')).toBeUndefined();
+  });
+});

@@ -92,10 +92,11 @@ const PLEA = /\b(j ai besoin d aide|besoin d aide|aidez moi|aide moi|aide pour|a
 const COMMAND_WORDS = /\b(j ai besoin d aide|besoin d aide|aidez moi|aide moi|aide|help me|help|menu|annuler|cancel)\b/g;
 
 /** The procedure a question names, if it names one only: 'H' (accreditation) or 'M' (Medimail). */
-function namedSide(text: string): 'H' | 'M' | undefined {
+export function namedSide(text: string): 'H' | 'M' | undefined {
   const words = normalize(text);
   const medimail = /\b(medimail|mss|mssante|messagerie|cerbere|mipih|grades)\b/.test(words);
-  const accreditation = /\b(accreditation|siam|engagement|oa|has)\b/.test(words);
+  // « HAS » in capitals only: in English, « has » is a verb (« the mail has not arrived »).
+  const accreditation = /\b(accreditation|siam|engagement|oa)\b/.test(words) || /\bHAS\b/.test(text);
   return medimail === accreditation ? undefined : medimail ? 'M' : 'H';
 }
 

@@ -104,8 +104,7 @@ export class MainDialog extends InterruptibleDialog {
    * so far; at the menu, words naming an entry still open it.
    */
   protected override async onFreeText(innerDc: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
-    let leaf: DialogContext = innerDc;
-    while (leaf.child) leaf = leaf.child;
+    const leaf = leafOf(innerDc);
     const entry = this.freeText.entry(text);
     const atMenu = leaf.activeDialog?.id === MENU_PROMPT || leaf.activeDialog?.id === LISTEN;
     // At the menu, the one word naming an entry opens it (the menu card's own recognition); two words
@@ -197,8 +196,7 @@ export class MainDialog extends InterruptibleDialog {
 
   /** « aide » at the menu: the help, with the entries at hand — not the whole welcome again. */
   protected override async interrupt(innerDc: DialogContext, command: Command): Promise<DialogTurnResult | undefined> {
-    let leaf: DialogContext = innerDc;
-    while (leaf.child) leaf = leaf.child;
+    const leaf = leafOf(innerDc);
     if (command === 'help' && (leaf.activeDialog?.id === MENU_PROMPT || leaf.activeDialog?.id === LISTEN)) {
       const t = tr(innerDc.context);
       await innerDc.context.sendActivity(MessageFactory.suggestedActions(this.freeText.entryTitles(t), t('help.text')));
@@ -235,6 +233,13 @@ export class MainDialog extends InterruptibleDialog {
     await innerDc.context.sendActivity(t(command === 'cancel' ? 'cancelled' : 'menu.back'));
     return innerDc.beginDialog(MENU_WATERFALL);
   }
+}
+
+/** The dialog the user is answering: the innermost of the stack. */
+function leafOf(dc: DialogContext): DialogContext {
+  let leaf = dc;
+  while (leaf.child) leaf = leaf.child;
+  return leaf;
 }
 
 const singleWord = (text: string) => normalize(text).split(' ').length === 1;
