@@ -23,6 +23,7 @@ import { LocalChannelAuthentication } from './http/localChannelAuth';
 import { DirectLineChannel } from './http/directline/channel';
 import { createHttpServer } from './http/server';
 import { isDatabaseReachable, openDatabase, type Db } from './services/db/database';
+import { openCoordination } from './services/db/coordination';
 import { Outbox } from './services/mail/outbox';
 import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
 import { smtpTransport } from './services/mail/smtpTransport';
@@ -190,6 +191,8 @@ export function buildDialogs(
 /** The composition root: builds every object once and wires them through constructors. */
 export async function startApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
   const db = await openDatabase(databaseUrl(config));
+  // Several instances on one PostgreSQL: turns of a conversation one at a time across them, and live streams fed by all.
+  const coordination = await openCoordination(databaseUrl(config), logger);
   const dataDir = dataDirectory(config);
   const secretBox = SecretBox.fromConfig(config.SECRETS_KEY, secretsKeyFile(config));
   const i18n = await createI18n(config.DEFAULT_LOCALE);
@@ -242,7 +245,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     botId: config.MicrosoftAppId ?? 'sesame',
     botName: BOT_NAME,
     botAuthorization: auth.authorizationHeader,
-  });
+  }, coordination);
 
   const { conversationState, userState } = createStates(new PrismaStorage(db));
   const publicUrl = () => endpoint().publicUrl;
@@ -292,7 +295,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     const held = context.activity.channelId === 'directline' ? await channel.takeUpload(context.activity.conversation.id, attachment.contentUrl ?? '') : undefined;
     return held?.bytes;
   }, logger);
-  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger, links, intake);
+  const bot = new SesameBot(conversationState, userState, main, i18n, config.DEFAULT_LOCALE, logger, links, intake, coordination);
   notifier = new ProactiveNotifier(adapter, bot, config.MicrosoftAppId ?? '', logger, () => endpoint().serviceUrl);
   const continueWith = (event: string) => (linkId: string, reference: Partial<ConversationReference>, needsCode: boolean) =>
     notifier!.sendEvent(reference, event, needsCode ? { linkId, needsCode } : { linkId });
@@ -330,6 +333,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   });
   port = await server.listen(config.PORT, config.HOST);
   outbox.start();
+  // What was acknowledged and not processed before a crash (here or on another instance) is processed now.
+  channel.start();
   logger.info({ port, url: publicUrl() }, 'Sésame is listening');
 
   return {
@@ -345,6 +350,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     smtpUrl,
     async close() {
       clearInterval(pruning);
+      channel.stop();
       await server.close();
       await channel.idle();
       // The logger does not await its writes: the last turns' activities are written before the database closes.
@@ -352,6 +358,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       await outbox.stop();
       transport.close();
       await catcher?.stop();
+      await coordination.close();
       await db.$disconnect();
     },
   };

@@ -11,6 +11,9 @@ import type { EtagState } from './state';
 import { TurnQueue } from './turnQueue';
 import { plain } from '../cards/adaptive';
 import { isRejectPart } from '../services/medimail/accountStatus';
+import { EtagConflictError } from '../services/state/prismaStorage';
+import type { Coordination } from '../services/db/coordination';
+import { REPLY_KEY } from '../http/directline/channel';
 
 interface UserProfile {
   /** The language the user chose explicitly ("english" / "français"); wins over the channel's. */
@@ -19,6 +22,8 @@ interface UserProfile {
 
 interface ConversationFlags {
   welcomed?: boolean;
+  /** The last activities this conversation processed (ids): one a channel delivers again is not processed twice. */
+  processed?: string[];
   /** When a handoff.initiate last went to the channel: only then may its handoff.status come back. */
   handoffAt?: number;
 }
@@ -33,6 +38,12 @@ function holdsSensitiveData(activity: TurnContext['activity']): boolean {
 
 /** The longest message read; longer ones are answered with what to do instead. */
 const MAX_MESSAGE = 4000;
+
+/** How many processed activity ids a conversation remembers (channels retry within seconds). */
+const PROCESSED_KEPT = 30;
+
+/** A turn whose state another writer changed meanwhile is run again on the new state, this many times at most. */
+const CONFLICT_RETRIES = 3;
 
 /** A channel answers a handoff within a day, or not at all. */
 const HANDOFF_ANSWER_MS = 24 * 60 * 60 * 1000;
@@ -58,6 +69,8 @@ export class SesameBot extends ActivityHandler {
     private readonly links: SecureLinks,
     /** Files sent in the chat (supporting documents), answered before the dialogs. */
     private readonly files?: { handle(context: TurnContext): Promise<boolean> },
+    /** Turns of one conversation one at a time across instances (PostgreSQL); in-process only without. */
+    private readonly coordination?: Pick<Coordination, 'exclusive'>,
   ) {
     super();
     this.dialogState = conversationState.createProperty('dialogState');
@@ -99,31 +112,50 @@ export class SesameBot extends ActivityHandler {
     });
   }
 
+  /**
+   * One turn at a time per conversation: in this process (the queue, the fast path), then across
+   * instances (the coordination's lock, on PostgreSQL).
+   */
   override async run(context: TurnContext): Promise<void> {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id}`;
-    await this.turns.run(key, () => this.turn(context));
+    await this.turns.run(key, () => (this.coordination ? this.coordination.exclusive(key, () => this.turn(context)) : this.turn(context)));
   }
 
   private async turn(context: TurnContext): Promise<void> {
     const started = Date.now();
-    await this.applyLanguage(context);
-    // A message carrying a secret or patient data is withdrawn from the channel's store where the
-    // channel allows a bot to (Sésame's own does; Teams does not): the dialogs read it, nothing keeps it.
-    if (holdsSensitiveData(context.activity)) await context.deleteActivity(context.activity.id ?? '').catch(() => undefined);
+    // The activity's id, when a channel sent it (not Sésame's own proactive events): a channel that
+    // delivers it again (a retry, a hand-over taken over after a crash) finds it processed.
+    const fromChannel = trustedEvent(context) ? undefined : context.activity.id;
+    let attempt = 0;
+    let rank = 0;
     context.onSendActivities(async (_context, activities, next) => {
       if (activities.some((a) => a.type === ActivityTypes.Event && a.name === HandoffEventNames.InitiateHandoff)) (await this.flags.get(context, {})).handoffAt = Date.now();
+      // On Sésame's channel, each reply says which turn and rank it is: the same turn run again after a
+      // crash sends the same replies, and the channel keeps the first copy of each.
+      if (fromChannel && context.activity.channelId === Channels.Directline) {
+        for (const activity of activities) {
+          if (activity.type !== ActivityTypes.Typing) activity.channelData = { ...(activity.channelData as object | undefined), [REPLY_KEY]: `${fromChannel}#${attempt}.${rank++}` };
+        }
+      }
       return next();
     });
     let outcome = 'ok';
     try {
-      await super.run(context);
-      // Erased this turn: the state is written back empty (the dialogs' stack and answers go too).
-      if (isForgotten(context)) {
-        this.conversationState.clear(context);
-        this.userState.clear(context);
+      for (;;) {
+        try {
+          outcome = await this.attempt(context, fromChannel);
+          break;
+        } catch (error) {
+          // Another writer changed this state meanwhile (another conversation of the same user, on another
+          // instance): the turn runs again on what is stored now; the user never sees an error for it.
+          if (!(error instanceof EtagConflictError) || attempt >= CONFLICT_RETRIES) throw error;
+          attempt += 1;
+          rank = 0;
+          this.logger.warn({ conversationId: context.activity.conversation?.id, key: error.key, attempt }, 'turn: state changed by another writer; run again');
+          await this.conversationState.load(context, true);
+          await this.userState.load(context, true);
+        }
       }
-      await this.conversationState.saveChanges(context, false);
-      await this.userState.saveChanges(context, false);
     } catch (error) {
       outcome = 'error';
       throw error;
@@ -141,6 +173,29 @@ export class SesameBot extends ActivityHandler {
         'turn',
       );
     }
+  }
+
+  /** Runs the turn on the state as stored and saves it; 'duplicate' when this conversation already processed the activity. */
+  private async attempt(context: TurnContext, fromChannel: string | undefined): Promise<'ok' | 'duplicate'> {
+    const flags = await this.flags.get(context, {});
+    if (fromChannel && flags.processed?.includes(fromChannel)) return 'duplicate';
+    await this.applyLanguage(context);
+    // A message carrying a secret or patient data is withdrawn from the channel's store where the
+    // channel allows a bot to (Sésame's own does; Teams does not): the dialogs read it, nothing keeps it.
+    if (holdsSensitiveData(context.activity)) await context.deleteActivity(context.activity.id ?? '').catch(() => undefined);
+    await super.run(context);
+    // Erased this turn: the state is written back empty (the dialogs' stack and answers go too).
+    if (isForgotten(context)) {
+      this.conversationState.clear(context);
+      this.userState.clear(context);
+    } else if (fromChannel) {
+      const current = await this.flags.get(context, {});
+      current.processed = [...(current.processed ?? []).slice(-(PROCESSED_KEPT - 1)), fromChannel];
+    }
+    // The conversation's state last: it says the activity was processed (a crash before it runs the turn again).
+    await this.userState.saveChanges(context, false);
+    await this.conversationState.saveChanges(context, false);
+    return 'ok';
   }
 
   private async runDialog(context: TurnContext): Promise<void> {

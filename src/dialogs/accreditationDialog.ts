@@ -44,7 +44,7 @@ import type { EprService } from '../services/accreditation/epr';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { withinLimits } from './limits';
 import type { RateLimits } from '../services/rateLimits';
-import { carryButtons, noteError, tr, trustedEvent, turnLocale } from './turn';
+import { carryButtons, noteError, tr, trustedEvent, turnKey, turnLocale } from './turn';
 import { correctedEmailSchema } from './correctedEmail';
 import { plain } from '../cards/adaptive';
 import { SUPPORT_DIALOG, type SupportOptions } from './supportDialog';
@@ -442,6 +442,7 @@ export class AccreditationDialog extends InterruptibleDialog {
       practice: practice === 'team' ? 'team' : 'individual',
       email: values.email,
       locale: turnLocale(step.context),
+      requestKey: turnKey(step.context),
     });
     const conversation = await this.state.get(step.context, {});
     delete conversation.draft;

@@ -136,3 +136,14 @@ export function carryButtons(context: TurnContext, buttons: string[]): void {
     return next();
   });
 }
+
+/**
+ * The turn as an idempotency key (channel/conversation/activity): the same activity delivered again
+ * — a channel's retry, a hand-over taken over after a crash — makes the same key, so a service finds
+ * what that turn already did. Undefined for Sésame's own events (no channel activity to repeat).
+ */
+export function turnKey(context: TurnContext): string | undefined {
+  const { channelId, conversation, id } = context.activity;
+  if (trustedEvent(context) || !id || !conversation?.id) return undefined;
+  return `${channelId}/${conversation.id}/${id}`;
+}

@@ -14,7 +14,7 @@ import { preferredLocale, type Locale } from '../i18n';
 import type { CaughtMailbox } from '../services/mail/smtpCatcher';
 import { readUpload } from './directline/upload';
 import { DOCUMENT_LIMITS } from '../services/accreditation/documents';
-import { DirectLineChannel, DirectLineError, tokenRequestSchema, wellFormedActivity, type ActivitySet, type Caller, type Grant } from './directline/channel';
+import { DirectLineChannel, DirectLineError, tokenRequestSchema, wellFormedActivity, type Caller, type Grant } from './directline/channel';
 import { mailHtml, mailListPage, mailPage } from './pages/mailPages';
 import { escapeHtml } from './pages/html';
 import { WEBCHAT_START, webchatPage } from './pages/webchatPage';
@@ -518,30 +518,17 @@ export function createHttpServer(deps: ServerDeps): HttpServer {
     });
   });
 
-  /** Sends what the client missed since its watermark, then every new activity, in order. */
+  /** Sends what the client missed since its watermark, then every new activity, in order, whichever instance stored it. */
   function stream(ws: WebSocket, conversationId: string, watermark: string | undefined): void {
-    let last = Number.parseInt(watermark ?? '-1', 10);
-    if (!Number.isFinite(last)) last = -1;
-    let backlogSent = false;
-    const pending: ActivitySet[] = [];
-    const push = (set: ActivitySet) => {
-      const seq = Number(set.watermark);
-      if (seq <= last || ws.readyState !== ws.OPEN) return;
-      last = seq;
-      ws.send(JSON.stringify(set));
-    };
-    const unsubscribe = channel.subscribe(conversationId, (set) => (backlogSent ? push(set) : pending.push(set)));
+    const stop = channel.follow(conversationId, watermark, (set) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(set));
+    });
     const keepAlive = setInterval(() => ws.readyState === ws.OPEN && ws.ping(), 30_000);
     ws.on('close', () => {
-      unsubscribe();
+      stop();
       clearInterval(keepAlive);
     });
     ws.on('error', () => ws.terminate());
-    void channel.activitiesSince(conversationId, String(last)).then((backlog) => {
-      if (backlog.activities.length > 0) push(backlog);
-      backlogSent = true;
-      pending.splice(0).forEach(push);
-    });
   }
 
   return {

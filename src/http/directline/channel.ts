@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
-import { forgetDeleted, type Db } from '../../services/db/database';
+import { forgetDeleted, type Db, type Tx } from '../../services/db/database';
+import type { Coordination } from '../../services/db/coordination';
 import type { Logger } from '../../logger';
 import { TooDeeplyNested, wellFormed } from '../../services/text';
 import { FORGET_CONVERSATION_EVENT } from '../../services/identity/linkPurposes';
@@ -13,6 +14,14 @@ import { FORGET_CONVERSATION_EVENT } from '../../services/identity/linkPurposes'
  * activities live in the database (a restart loses nothing; a client reconnects with its token).
  * User activities reach the bot over the Bot Framework protocol (an HTTP POST to /api/messages
  * whose serviceUrl points at this server's connector routes), so the bot runs its production path.
+ *
+ * Nothing acknowledged is lost: a user's activity is stored with its hand-over to the bot
+ * (DirectLineInbox) in one transaction before the client gets its 200; the instance that stored it
+ * delivers it at once under a lease, and deletes the hand-over once the bot has processed the turn.
+ * After a crash, any instance takes what is left once its lease has run out (the bot recognises an
+ * activity it already processed, and the channel keeps one copy of a reply sent again). Every stored
+ * activity is announced to the other instances (PostgreSQL NOTIFY): a stream open on any of them
+ * gets every activity of its conversation, in order, from the database.
  */
 
 export interface DirectLineOptions {
@@ -25,7 +34,14 @@ export interface DirectLineOptions {
   /** Header sent to the bot so it knows the activity comes from this channel. */
   botAuthorization: string;
   tokenTtlSeconds?: number;
+  /** How long a hand-over is reserved for the instance that took it (then another may). */
+  leaseMs?: number;
+  /** How often the unfinished hand-overs whose lease ran out are looked for. */
+  sweepMs?: number;
 }
+
+/** Where the bot says which turn and which rank a reply has (Sésame's own channelData, never stored). */
+export const REPLY_KEY = 'sesameReply';
 
 export interface LocalEndpoint {
   /** Our connector routes as the bot must see them (loopback), e.g. http://127.0.0.1:3978; /api/messages is the bot. */
@@ -106,19 +122,62 @@ export interface Caller {
 const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
 const newToken = () => crypto.randomBytes(32).toString('base64url');
 
+/** A hand-over delivered this many times without the bot taking it is given up (and logged). */
+const MAX_ATTEMPTS = 5;
+
+interface HandOver {
+  id: number;
+  conversationId: string;
+  activity: WireActivity;
+  client: string | null;
+}
+
 export class DirectLineChannel {
   private readonly events = new EventEmitter();
   private readonly deliveries = new Map<string, Promise<void>>();
+  /** Hand-overs this instance holds (queued or being delivered): the sweep leaves them alone. */
+  private readonly held = new Set<number>();
   private forgetting: NodeJS.Timeout | undefined;
+  private sweeping: NodeJS.Timeout | undefined;
   private readonly ttl: number;
+  private readonly leaseMs: number;
+  private readonly onNews = (conversationId: string, seq: number) => this.events.emit(conversationId === '*' ? '*' : conversationId, seq);
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly options: DirectLineOptions,
+    private readonly coordination?: Coordination,
   ) {
     this.ttl = options.tokenTtlSeconds ?? 1800;
+    this.leaseMs = options.leaseMs ?? 15_000;
     this.events.setMaxListeners(0);
+    coordination?.news.on('activity', this.onNews);
+  }
+
+  /** Starts taking over what was acknowledged and not processed (after a crash, here or on another instance). */
+  start(): void {
+    const sweep = () => {
+      this.sweeping = setTimeout(() => {
+        void this.sweep()
+          .catch((error: unknown) => this.logger.error({ err: error }, 'directline: could not look for unfinished hand-overs'))
+          .finally(() => this.sweeping !== undefined && sweep());
+      }, this.options.sweepMs ?? 3_000);
+      this.sweeping.unref();
+    };
+    // Alone on its database (SQLite), an instance that starts knows every lease is a dead process's:
+    // what it left is taken at once. Among several, a lease may be a live instance's: it is waited out.
+    const at = this.coordination?.shared === false ? new Date(8.64e15) : new Date();
+    void this.sweep(at)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'directline: could not look for unfinished hand-overs'))
+      .finally(sweep);
+  }
+
+  /** Stops the sweep (the hand-overs under way finish: see idle()). */
+  stop(): void {
+    clearTimeout(this.sweeping);
+    this.sweeping = undefined;
+    this.coordination?.news.off('activity', this.onNews);
   }
 
   // ---- authorisation -------------------------------------------------------------------
@@ -219,12 +278,15 @@ export class DirectLineChannel {
     } else {
       throw new DirectLineError(403, 'BadArgument', 'Missing, invalid or expired token.');
     }
-    const { count } = await this.db.directLineConversation.updateMany({ where: { id: conversationId, started: false }, data: { started: true } });
-    if (count === 1) {
-      const conversation = await this.db.directLineConversation.findUniqueOrThrow({ where: { id: conversationId } });
+    // The welcome is handed over like a user's message: stored before the answer, delivered once.
+    const welcome = await this.db.$transaction(async (tx) => {
+      const { count } = await tx.directLineConversation.updateMany({ where: { id: conversationId, started: false }, data: { started: true } });
+      if (count !== 1) return undefined;
+      const conversation = await tx.directLineConversation.findUniqueOrThrow({ where: { id: conversationId } });
       const user = conversation.userId ? { id: conversation.userId, name: conversation.userName ?? undefined } : undefined;
-      this.deliver(conversationId, this.membersAdded(conversationId, user ? [this.botAccount(), user] : [this.botAccount()], conversation.locale));
-    }
+      return this.handOver(tx, conversationId, this.membersAdded(conversationId, user ? [this.botAccount(), user] : [this.botAccount()], conversation.locale));
+    });
+    if (welcome) this.deliver(welcome);
     return { conversationId, token, expires_in: this.ttl, streamUrl: this.streamUrl(conversationId, token), referenceGrammarId: '' };
   }
 
@@ -266,23 +328,31 @@ export class DirectLineChannel {
     // A client that names no user (no from.id, and a token issued for nobody) gets a user of this
     // conversation only, as Azure's Direct Line does (dl_…): its user state is shared with no other conversation.
     const userId = conversation.userId ?? fromId ?? `dl_${crypto.randomUUID()}`;
-    if (!conversation.userId) {
-      // The user is known from now on; greet them the way a channel does.
-      await this.db.directLineConversation.update({ where: { id: conversationId }, data: { userId, userName: incoming.from?.name ?? null } });
-      this.deliver(conversationId, this.membersAdded(conversationId, [{ id: userId, name: incoming.from?.name }], incoming.locale ?? conversation.locale));
-    }
-    const { sesameClient: _spoofed, ...channelData } = (incoming.channelData ?? {}) as Record<string, unknown>;
-    const echoed = await this.append(conversationId, {
-      ...incoming,
-      channelData: Object.keys(channelData).length ? channelData : undefined,
-      from: { ...incoming.from, id: userId, role },
-      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
-      channelId: 'directline',
-      recipient: this.botAccount(),
-      timestamp: new Date().toISOString(),
-      locale: incoming.locale ?? conversation.locale ?? undefined,
-    } as WireActivity);
-    this.deliver(conversationId, client ? { ...echoed, channelData: { ...(echoed.channelData as object | undefined), sesameClient: client } } : echoed);
+    const { sesameClient: _spoofed, [REPLY_KEY]: _alsoSpoofed, ...channelData } = (incoming.channelData ?? {}) as Record<string, unknown>;
+    // Stored, handed over and only then acknowledged: in one transaction, so a crash after the 200
+    // leaves the bot something to process, and one before it leaves nothing the client believes sent.
+    const { echoed, handOvers } = await this.db.$transaction(async (tx) => {
+      const handOvers: HandOver[] = [];
+      if (!conversation.userId) {
+        // The user is known from now on; greet them the way a channel does.
+        const { count } = await tx.directLineConversation.updateMany({ where: { id: conversationId, userId: null }, data: { userId, userName: incoming.from?.name ?? null } });
+        if (count === 1) handOvers.push(await this.handOver(tx, conversationId, this.membersAdded(conversationId, [{ id: userId, name: incoming.from?.name }], incoming.locale ?? conversation.locale)));
+      }
+      const echoed = await this.append(tx, conversationId, {
+        ...incoming,
+        channelData: Object.keys(channelData).length ? channelData : undefined,
+        from: { ...incoming.from, id: userId, role },
+        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        channelId: 'directline',
+        recipient: this.botAccount(),
+        timestamp: new Date().toISOString(),
+        locale: incoming.locale ?? conversation.locale ?? undefined,
+      } as WireActivity);
+      handOvers.push(await this.handOver(tx, conversationId, echoed, client));
+      return { echoed, handOvers };
+    });
+    this.published(conversationId, echoed);
+    handOvers.forEach((h) => this.deliver(h));
     return { id: echoed.id! };
   }
 
@@ -335,10 +405,51 @@ export class DirectLineChannel {
     }
   }
 
-  /** Live activities of a conversation, for WebSocket streams. */
-  subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void {
+  /**
+   * A conversation's activities after a watermark, then every new one as it is stored — by this
+   * instance or another —, in order, without gap or repeat (for WebSocket streams). An activity that
+   * comes out of order (another instance's, announced late) is read back from the database with the
+   * ones before it. Returns how to stop.
+   */
+  follow(conversationId: string, watermark: string | undefined, send: (set: ActivitySet) => void): () => void {
+    const start = Number.parseInt(watermark ?? '', 10);
+    let last = Number.isFinite(start) ? start : -1;
+    let chain = Promise.resolve();
+    let stopped = false;
+    const catchUp = () => {
+      chain = chain
+        .then(async () => {
+          if (stopped) return;
+          const set = await this.activitiesSince(conversationId, String(last));
+          if (stopped || set.activities.length === 0) return;
+          last = Number(set.watermark);
+          send(set);
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error, conversationId }, 'directline: a stream could not read its activities'));
+    };
+    const listener = (news: ActivitySet | number) => {
+      if (typeof news === 'number') {
+        if (news === -1 || news > last) catchUp();
+        return;
+      }
+      chain = chain.then(() => {
+        const seq = Number(news.watermark);
+        if (stopped || seq <= last) return;
+        // The very next one (the common case: stored here): sent as it is, no read.
+        if (seq === last + 1 && news.activities.length === 1) {
+          last = seq;
+          send(news);
+        } else catchUp();
+      });
+    };
     this.events.on(conversationId, listener);
-    return () => this.events.off(conversationId, listener);
+    this.events.on('*', listener);
+    catchUp();
+    return () => {
+      stopped = true;
+      this.events.off(conversationId, listener);
+      this.events.off('*', listener);
+    };
   }
 
   // ---- connector side (the bot's replies) ------------------------------------------------------
@@ -351,16 +462,29 @@ export class DirectLineChannel {
     if (body.type === 'event' && body.name === FORGET_CONVERSATION_EVENT) {
       await this.db.directLineConversation.update({ where: { id: conversationId }, data: { resumeHash: null } });
     }
-    const stored = await this.append(conversationId, {
+    const { [REPLY_KEY]: key, ...channelData } = (body.channelData ?? {}) as Record<string, unknown>;
+    const replyKey = typeof key === 'string' && key.length <= 300 ? key : undefined;
+    const activity = {
       ...body,
+      channelData: Object.keys(channelData).length ? channelData : undefined,
       replyToId: body.replyToId ?? replyToId,
       serviceUrl: undefined,
       channelId: 'directline',
       conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
       from: { id: this.options.botId, name: this.options.botName, role: 'bot' },
       timestamp: new Date().toISOString(),
-    } as WireActivity);
-    return { id: stored.id! };
+    } as WireActivity;
+    try {
+      const stored = await this.db.$transaction((tx) => this.append(tx, conversationId, activity, replyKey));
+      this.published(conversationId, stored);
+      return { id: stored.id! };
+    } catch (error) {
+      // The same reply of the same turn, sent again by the turn run after a crash: the one stored stands.
+      if (!replyKey || (error as { code?: string }).code !== 'P2002') throw error;
+      const first = await this.db.directLineActivity.findUnique({ where: { conversationId_replyKey: { conversationId, replyKey } }, select: { seq: true } });
+      if (!first) throw error;
+      return { id: activityId(conversationId, first.seq) };
+    }
   }
 
   /** DELETE from the bot: an activity withdrawn (a password typed in the chat is not kept). */
@@ -400,6 +524,7 @@ export class DirectLineChannel {
       if (idle.length === 0) continue;
       await this.db.$transaction([
         this.db.directLineToken.deleteMany({ where: { conversationId: { in: idle } } }),
+        this.db.directLineInbox.deleteMany({ where: { conversationId: { in: idle } } }),
         this.db.channelUpload.deleteMany({ where: { conversationId: { in: idle } } }),
         this.db.botStateItem.deleteMany({ where: { key: { in: idle.flatMap((id) => [`directline/conversations/${id}`, `directline/conversations/${id}/user`]) } } }),
         this.db.directLineConversation.deleteMany({ where: { id: { in: idle } } }),
@@ -439,30 +564,90 @@ export class DirectLineChannel {
     } as WireActivity;
   }
 
-  /** Stores an activity with the next sequence number of its conversation, and publishes it. */
-  private async append(conversationId: string, activity: WireActivity): Promise<WireActivity> {
-    const stored = await this.db.$transaction(async (tx) => {
-      const { nextSeq } = await tx.directLineConversation.update({ where: { id: conversationId }, data: { nextSeq: { increment: 1 } } });
-      const seq = nextSeq - 1;
-      const full: WireActivity = { ...activity, id: `${conversationId}|${String(seq).padStart(7, '0')}` };
-      await tx.directLineActivity.create({ data: { conversationId, seq, body: JSON.stringify(full) } });
-      return { full, seq };
+  /**
+   * Stores an activity with the next sequence number of its conversation, in the caller's
+   * transaction, and announces it to the other instances (at commit). published() tells this one's streams.
+   */
+  private async append(tx: Tx, conversationId: string, activity: WireActivity, replyKey?: string): Promise<WireActivity> {
+    const { nextSeq } = await tx.directLineConversation.update({ where: { id: conversationId }, data: { nextSeq: { increment: 1 } } });
+    const seq = nextSeq - 1;
+    const full: WireActivity = { ...activity, id: activityId(conversationId, seq) };
+    await tx.directLineActivity.create({ data: { conversationId, seq, body: JSON.stringify(full), replyKey } });
+    await this.coordination?.announce(tx, conversationId, seq);
+    return full;
+  }
+
+  /** Tells this instance's streams of an activity just committed. */
+  private published(conversationId: string, activity: WireActivity): void {
+    this.events.emit(conversationId, { activities: [activity], watermark: String(seqOf(activity.id!)) } satisfies ActivitySet);
+  }
+
+  /** Records, in the caller's transaction, that the bot must process this activity; this instance holds it first. */
+  private async handOver(tx: Tx, conversationId: string, activity: WireActivity, client?: string): Promise<HandOver> {
+    const row = await tx.directLineInbox.create({
+      data: { conversationId, body: JSON.stringify(activity), client: client ?? null, leaseUntil: new Date(Date.now() + this.leaseMs), attempts: 1 },
+      select: { id: true },
     });
-    this.events.emit(conversationId, { activities: [stored.full], watermark: String(stored.seq) } satisfies ActivitySet);
-    return stored.full;
+    return { id: row.id, conversationId, activity, client: client ?? null };
   }
 
   /** Hands activities to the bot in order, one conversation at a time. */
-  private deliver(conversationId: string, activity: WireActivity): void {
+  private deliver(handOver: HandOver): void {
+    const { conversationId } = handOver;
+    this.held.add(handOver.id);
     const previous = this.deliveries.get(conversationId) ?? Promise.resolve();
-    const next = previous.then(() => this.post(activity));
+    const next = previous.then(() => this.process(handOver)).finally(() => this.held.delete(handOver.id));
     this.deliveries.set(conversationId, next);
     void next.then(() => {
       if (this.deliveries.get(conversationId) === next) this.deliveries.delete(conversationId);
     });
   }
 
-  private async post(activity: WireActivity): Promise<void> {
+  /** Delivers a hand-over; done (the turn ran, or the bot refused it for good): deleted; else left for a later attempt. */
+  private async process(handOver: HandOver): Promise<void> {
+    const { activity, client } = handOver;
+    const outcome = await this.post(client ? { ...activity, channelData: { ...(activity.channelData as object | undefined), sesameClient: client } } : activity);
+    try {
+      if (outcome === 'retry') {
+        const row = await this.db.directLineInbox.findUnique({ where: { id: handOver.id }, select: { attempts: true } });
+        if (row && row.attempts < MAX_ATTEMPTS) {
+          // Later, by whichever instance sweeps first: 5 s, 10 s, 20 s…
+          await this.db.directLineInbox.updateMany({ where: { id: handOver.id }, data: { leaseUntil: new Date(Date.now() + 5_000 * 2 ** (row.attempts - 1)) } });
+          return;
+        }
+        this.logger.error({ conversationId: handOver.conversationId, activityId: activity.id }, 'directline: the bot never processed an activity; given up');
+      }
+      await this.db.directLineInbox.deleteMany({ where: { id: handOver.id } });
+    } catch (error) {
+      // The lease runs out and the sweep tries again; the bot recognises an activity it already processed.
+      this.logger.error({ err: error, conversationId: handOver.conversationId }, 'directline: could not record a hand-over as done');
+    }
+  }
+
+  /**
+   * Takes over the hand-overs whose lease has run out — left by a crash of this instance or another,
+   * or waiting for another attempt — oldest first, each conversation in order.
+   */
+  async sweep(now = new Date()): Promise<number> {
+    const due = await this.db.directLineInbox.findMany({ where: { leaseUntil: { lt: now } }, orderBy: { id: 'asc' }, take: 200 });
+    let taken = 0;
+    for (const row of due) {
+      if (this.held.has(row.id)) continue;
+      // Claimed: whoever moves the lease first delivers it.
+      const { count } = await this.db.directLineInbox.updateMany({
+        where: { id: row.id, leaseUntil: row.leaseUntil },
+        data: { leaseUntil: new Date(Date.now() + this.leaseMs), attempts: { increment: 1 } },
+      });
+      if (count !== 1) continue;
+      taken += 1;
+      this.deliver({ id: row.id, conversationId: row.conversationId, activity: JSON.parse(row.body) as WireActivity, client: row.client });
+    }
+    if (taken) this.logger.warn({ count: taken }, 'directline: activities acknowledged but not processed were taken over');
+    return taken;
+  }
+
+  /** 'done': the bot ran the turn (or refused the activity for good); 'retry': it could not be reached or failed. */
+  private async post(activity: WireActivity): Promise<'done' | 'retry'> {
     const { serviceUrl } = this.options.endpoint();
     const body = { ...activity, serviceUrl, channelId: 'directline', recipient: this.botAccount() };
     try {
@@ -471,12 +656,14 @@ export class DirectLineChannel {
         headers: { 'content-type': 'application/json', authorization: this.options.botAuthorization },
         body: JSON.stringify(body),
       });
+      await response.arrayBuffer();
       if (response.status >= 300) {
         this.logger.error({ conversationId: activity.conversation?.id, status: response.status }, 'directline: bot refused an activity');
       }
-      await response.arrayBuffer();
+      return response.status >= 500 ? 'retry' : 'done';
     } catch (error) {
       this.logger.error({ conversationId: activity.conversation?.id, err: error }, 'directline: bot unreachable');
+      return 'retry';
     }
   }
 
@@ -496,6 +683,14 @@ export function wellFormedActivity(body: unknown): unknown {
     if (error instanceof TooDeeplyNested) throw new DirectLineError(400, 'BadArgument', `Invalid activity: ${error.message}.`);
     throw error;
   }
+}
+
+function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(7, '0')}`;
+}
+
+function seqOf(id: string): number {
+  return Number(id.slice(id.lastIndexOf('|') + 1));
 }
 
 function bearer(caller: Caller): string | undefined {

@@ -46,6 +46,11 @@ export const registrationSchema = z.object({
   practice: z.enum(['individual', 'team']),
   email: z.string().email().max(254),
   locale: z.enum(['fr', 'en']),
+  /**
+   * The turn asking (channel/conversation/activity): run again after a crash, it finds the request it
+   * made — « created », no second mail — rather than « this number is already registered ».
+   */
+  requestKey: z.string().max(600).optional(),
 });
 export type RegistrationInput = z.infer<typeof registrationSchema>;
 
@@ -150,6 +155,9 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
   async register(input: RegistrationInput): Promise<RegisterResult> {
     const data = registrationSchema.parse(input);
     const existing = await this.db.accreditationAccount.findUnique({ where: { identifier: data.identifier } });
+    if (existing && data.requestKey && existing.requestKey === data.requestKey) {
+      return { status: 'created', accountId: existing.id, maskedEmail: maskEmail(existing.email), sentAt: existing.createdAt };
+    }
     if (existing) return { status: 'duplicate', accountId: existing.id, maskedEmail: maskEmail(existing.email) };
     const id = crypto.randomUUID();
     const now = this.options.now();
@@ -170,6 +178,7 @@ export class PrismaAccreditationRegistry implements AccreditationRegistry {
             practice: data.practice,
             email: data.email,
             locale: data.locale,
+            requestKey: data.requestKey ?? null,
             createdAt: now,
             tempPasswordHash,
             tempPasswordExpiresAt: new Date(now.getTime() + this.options.tempPasswordDays * DAY),
