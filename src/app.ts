@@ -24,6 +24,8 @@ import { DirectLineChannel } from './http/directline/channel';
 import { createHttpServer } from './http/server';
 import { isDatabaseReachable, openDatabase, type Db } from './services/db/database';
 import { openCoordination } from './services/db/coordination';
+import { openHotPath } from './services/db/hotPath';
+import { warmCards } from './cards/render';
 import { Outbox } from './services/mail/outbox';
 import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
 import { smtpTransport } from './services/mail/smtpTransport';
@@ -193,6 +195,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const db = await openDatabase(databaseUrl(config));
   // Several instances on one PostgreSQL: turns of a conversation one at a time across them, and live streams fed by all.
   const coordination = await openCoordination(databaseUrl(config), logger);
+  // What every turn runs (state, transcript): prepared statements beside Prisma.
+  const hot = openHotPath(databaseUrl(config));
   const dataDir = dataDirectory(config);
   const secretBox = SecretBox.fromConfig(config.SECRETS_KEY, secretsKeyFile(config));
   const i18n = await createI18n(config.DEFAULT_LOCALE);
@@ -247,9 +251,9 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     botAuthorization: auth.authorizationHeader,
   }, coordination);
 
-  const { conversationState, userState } = createStates(new PrismaStorage(db));
+  const { conversationState, userState } = createStates(new PrismaStorage(db, hot));
   const publicUrl = () => endpoint().publicUrl;
-  const services = createServices(db, outbox, i18n, publicUrl, serviceSettings(config));
+  const services = createServices(db, outbox, i18n, publicUrl, serviceSettings(config), hot);
   const { links, registry, engagements, desk, medimail } = services;
   // Every conversation is kept (secrets withheld) for the helpdesk tickets, for a limited time.
   // botbuilder's logger records every activity in our store (the Bot Framework .transcript format);
@@ -277,7 +281,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
         .catch((error: unknown) => logger.error({ err: error, what }, 'housekeeping failed'));
     }
   };
-  await housekeeping();
+  // After the server listens (below): a start is not held up by old rows.
   const pruning = setInterval(() => void housekeeping(), 6 * 60 * 60 * 1000);
   pruning.unref();
   // The dialogs need the notifier, which needs the bot: people are told through late-bound callbacks.
@@ -335,6 +339,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   outbox.start();
   // What was acknowledged and not processed before a crash (here or on another instance) is processed now.
   channel.start();
+  void housekeeping();
+  setImmediate(warmCards);
   logger.info({ port, url: publicUrl() }, 'Sésame is listening');
 
   return {
@@ -359,6 +365,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       transport.close();
       await catcher?.stop();
       await coordination.close();
+      await hot.close();
       await db.$disconnect();
     },
   };

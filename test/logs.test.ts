@@ -19,6 +19,8 @@ describe('structured logs', () => {
     const id = await session.send({ text: 'mon adresse est jean.durand@example.fr' });
     await session.next((a) => (a as { replyToId?: string }).replyToId === id && a.type === 'message', 'the answer');
     session.end();
+    // The answer is on screen before its turn has ended (and logged): once the channel is idle, it has.
+    await app.channel.idle();
     const turns = logs.lines.filter((l) => l.event === 'turn');
     const requests = logs.lines.filter((l) => l.event === 'request');
     expect(turns.length).toBeGreaterThanOrEqual(2);

@@ -4,14 +4,23 @@ import { EtagConflictError, ETAG_NEW, PrismaStorage } from '../src/services/stat
 import { createStates } from '../src/bot/state';
 import { TurnQueue } from '../src/bot/turnQueue';
 import { tempDatabase } from './helpers/db';
+import { openHotPath, type HotPath } from '../src/services/db/hotPath';
 import type { Db } from '../src/services/db/database';
 
 let db: Db;
 let cleanup: () => Promise<void>;
+let hot: HotPath;
+let newStorage: () => PrismaStorage;
 beforeEach(async () => {
-  ({ db, cleanup } = await tempDatabase());
+  let url: string;
+  ({ db, url, cleanup } = await tempDatabase());
+  hot = openHotPath(url);
+  newStorage = () => new PrismaStorage(db, hot);
 });
-afterEach(async () => cleanup());
+afterEach(async () => {
+  await hot.close();
+  await cleanup();
+});
 
 function context(text: string): TurnContext {
   const activity: Partial<Activity> = {
@@ -27,7 +36,7 @@ function context(text: string): TurnContext {
 
 describe('PrismaStorage', () => {
   it('reads back what it wrote, with an eTag', async () => {
-    const storage = new PrismaStorage(db);
+    const storage = newStorage();
     await storage.write({ a: { answers: ['x'] } });
     const items = await storage.read(['a', 'missing']);
     expect(items.a.answers).toEqual(['x']);
@@ -36,7 +45,7 @@ describe('PrismaStorage', () => {
   });
 
   it('detects a write based on a stale eTag', async () => {
-    const storage = new PrismaStorage(db);
+    const storage = newStorage();
     await storage.write({ a: { v: 1 } });
     const first = (await storage.read(['a'])).a;
     const second = (await storage.read(['a'])).a;
@@ -46,7 +55,7 @@ describe('PrismaStorage', () => {
   });
 
   it('"*" and no eTag overwrite; ETAG_NEW only creates', async () => {
-    const storage = new PrismaStorage(db);
+    const storage = newStorage();
     await storage.write({ a: { v: 1, eTag: ETAG_NEW } });
     await expect(storage.write({ a: { v: 2, eTag: ETAG_NEW } })).rejects.toBeInstanceOf(EtagConflictError);
     await storage.write({ a: { v: 3, eTag: '*' } });
@@ -54,8 +63,28 @@ describe('PrismaStorage', () => {
     expect((await storage.read(['a'])).a.v).toBe(4);
   });
 
+  it('what the prepared statements write, Prisma reads (and the other way round), dates included', async () => {
+    const storage = newStorage();
+    await storage.write({ a: { v: 1 } });
+    const row = await db.botStateItem.findUniqueOrThrow({ where: { key: 'a' } });
+    expect(JSON.parse(row.data)).toEqual({ v: 1 });
+    expect(Math.abs(row.updatedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    await db.botStateItem.update({ where: { key: 'a' }, data: { data: '{"v":2}', etag: 'from-prisma' } });
+    expect((await storage.read(['a'])).a).toEqual({ v: 2, eTag: 'from-prisma' });
+  });
+
+  it('reads asked for in the same moment are answered together, each with its own items', async () => {
+    const storage = newStorage();
+    await storage.write({ a: { v: 1 }, b: { v: 2 } });
+    const [a, b, none] = await Promise.all([storage.read(['a']), storage.read(['b']), storage.read(['c'])]);
+    expect(a.a.v).toBe(1);
+    expect(b.b.v).toBe(2);
+    expect(a.b).toBeUndefined();
+    expect(none).toEqual({});
+  });
+
   it('deletes', async () => {
-    const storage = new PrismaStorage(db);
+    const storage = newStorage();
     await storage.write({ a: { v: 1 }, b: { v: 2 } });
     await storage.delete(['a']);
     expect(Object.keys(await storage.read(['a', 'b']))).toEqual(['b']);
@@ -64,7 +93,7 @@ describe('PrismaStorage', () => {
 
 describe('conversation state', () => {
   it('two turns that both read the same state cannot both win: the second is refused, not lost silently', async () => {
-    const { conversationState } = createStates(new PrismaStorage(db));
+    const { conversationState } = createStates(newStorage());
     const answers = conversationState.createProperty<string[]>('answers');
     const one = context('one');
     const two = context('two');
@@ -77,7 +106,7 @@ describe('conversation state', () => {
   });
 
   it('turns of one conversation queued one after the other keep every answer', async () => {
-    const { conversationState } = createStates(new PrismaStorage(db));
+    const { conversationState } = createStates(newStorage());
     const answers = conversationState.createProperty<string[]>('answers');
     const queue = new TurnQueue();
     const turn = (text: string) =>

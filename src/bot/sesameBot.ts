@@ -177,6 +177,8 @@ export class SesameBot extends ActivityHandler {
 
   /** Runs the turn on the state as stored and saves it; 'duplicate' when this conversation already processed the activity. */
   private async attempt(context: TurnContext, fromChannel: string | undefined): Promise<'ok' | 'duplicate'> {
+    // Both states asked for at once: one read (the storage gathers them).
+    await Promise.all([this.conversationState.load(context), this.userState.load(context)]);
     const flags = await this.flags.get(context, {});
     if (fromChannel && flags.processed?.includes(fromChannel)) return 'duplicate';
     await this.applyLanguage(context);

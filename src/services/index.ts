@@ -1,4 +1,5 @@
 import { SupportingDocuments } from './accreditation/documents';
+import type { HotPath } from './db/hotPath';
 import { DataRights } from './privacy/dataRights';
 import path from 'node:path';
 import type { i18n as I18n } from 'i18next';
@@ -46,7 +47,7 @@ export function serviceSettings(config: Config): ServiceSettings {
 /** The embedded defaults (config.ts's), for tests that do not care. */
 export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = serviceSettings(parseConfig({}));
 
-export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string, settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS) {
+export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: () => string, settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS, hot?: HotPath) {
   const links = new SecureLinks(db, outbox.secrets);
   const registry = new PrismaAccreditationRegistry(db, outbox, i18n, { publicUrl });
   const directory = OaDirectory.load(path.join(DATA, 'oa.json'));
@@ -60,7 +61,7 @@ export function createServices(db: Db, outbox: Outbox, i18n: I18n, publicUrl: ()
   const eprs = new EprService(db, desk);
   const documents = new SupportingDocuments(db, desk);
   const medimailService = new MedimailService(db, outbox, i18n, links, desk, outbox.secrets, { publicUrl, ...settings.medimail });
-  const transcripts = new TranscriptStore(db);
+  const transcripts = new TranscriptStore(db, undefined, hot);
   const tickets = new SupportTickets(db, outbox, i18n, directory, desk, settings.helpdesks);
   const limits = new RateLimits(db, settings.rateLimits);
   const dataRights = new DataRights(db, transcripts, registry, engagements, eprs, medimailService);

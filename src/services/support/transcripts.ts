@@ -1,4 +1,5 @@
 import type { Activity, Attachment, PagedResult, TranscriptInfo, TranscriptStore as BotTranscriptStore } from 'botbuilder';
+import type { HotPath, TranscriptRow } from '../db/hotPath';
 import type { Db } from '../db/database';
 import { redactForRecord } from './redact';
 
@@ -203,10 +204,13 @@ const PAGE = 100;
  * explains twice. Kept a limited number of days.
  *
  * botbuilder's TranscriptStore (log, get, list, delete). Writes are queued in order, and every read
- * waits for them: the middleware does not await its logging.
+ * waits for them: the middleware does not await its logging. What is logged in the same moment (a
+ * turn's activities, other turns' under load) is written by one statement.
  */
 export class TranscriptStore implements BotTranscriptStore {
   private writing: Promise<void> = Promise.resolve();
+  /** Logged, not yet written: the next write takes them all. */
+  private pending: { row: TranscriptRow; activity: Partial<Activity> }[] = [];
   /** Incoming messages a dialog withheld this turn, until the middleware logs them ("<channel>/<conversation>/<activity id>"). */
   private readonly withheld = new Set<string>();
   /** How a write that failed is reported (the turn never fails for it). */
@@ -215,6 +219,8 @@ export class TranscriptStore implements BotTranscriptStore {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
+    /** Prepared statements for the write every turn makes (without: Prisma). */
+    private readonly hot?: HotPath,
   ) {}
 
   private static activityKey(activity: { channelId?: string; conversation?: { id?: string }; id?: string }): string {
@@ -240,10 +246,20 @@ export class TranscriptStore implements BotTranscriptStore {
       // When it was stored, not what a client wrote in it: the retention counts from here.
       at: this.now(),
     };
-    const write = this.writing.then(async () => {
-      await this.db.transcriptActivity.create({ data });
-    });
-    this.writing = write.catch((error: unknown) => this.onFailure(error, { type: activity.type, conversation: activity.conversation }));
+    this.pending.push({ row: data, activity: { type: activity.type, conversation: activity.conversation } });
+    if (this.pending.length > 1) return this.writing;
+    // The first one logged starts a write, after what is being written and once this moment's activities are in.
+    this.writing = this.writing
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(async () => {
+        const batch = this.pending.splice(0);
+        try {
+          if (this.hot) await this.hot.insertTranscript(batch.map((b) => b.row));
+          else await this.db.transcriptActivity.createMany({ data: batch.map((b) => b.row) });
+        } catch (error) {
+          this.onFailure(error, batch[0].activity);
+        }
+      });
     return this.writing;
   }
 
