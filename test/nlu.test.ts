@@ -1,12 +1,42 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Nlu, spellOut } from '../src/services/nlu';
+import { ROOT } from '../src/paths';
 
 // The measured figure is `npm run nlu:eval`'s; this test keeps it from silently falling apart.
 let nlu: Nlu;
 beforeAll(async () => {
   nlu = await Nlu.train();
+});
+
+describe('the model, trained once', () => {
+  it('is cached on its phrases: the cached model answers exactly as a trained one, and new phrases train a new one', async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-nlu-'));
+    const locales = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-locales-'));
+    try {
+      fs.cpSync(path.join(ROOT, 'locales'), locales, { recursive: true });
+      const trained = await Nlu.train(locales, cache);
+      const files = fs.readdirSync(cache);
+      expect(files).toHaveLength(1);
+      const loaded = await Nlu.train(locales, cache);
+      const cases = (JSON.parse(fs.readFileSync(path.join(__dirname, 'nlu', 'heldout.json'), 'utf8')) as { lang: 'fr' | 'en'; text: string }[]).slice(0, 60);
+      for (const c of cases) expect(await loaded.understand(c.text, c.lang)).toEqual(await trained.understand(c.text, c.lang));
+      // A phrase added: the cached model is not the one any more.
+      const file = path.join(locales, 'fr', 'nlu.json');
+      const phrases = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string[]>;
+      phrases.H01 = [...phrases.H01, 'une phrase ajoutee pour le test'];
+      fs.writeFileSync(file, JSON.stringify(phrases));
+      await Nlu.train(locales, cache);
+      // Its own model, the old one gone.
+      expect(fs.readdirSync(cache)).toHaveLength(1);
+      expect(fs.readdirSync(cache)).not.toEqual(files);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+      fs.rmSync(locales, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('understanding free text', () => {

@@ -25,7 +25,10 @@ describe('start', () => {
     const base = `http://127.0.0.1:${port}`;
     let out = '';
     let err = '';
-    child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/index.ts'], {
+    // Exactly what `npm start` runs: the compiled JavaScript (built by npm install), through scripts/start.js.
+    const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+    expect(command).toBe('node');
+    child = spawn(process.execPath, args, {
       cwd: root,
       // The defaults of `npm start` (info level, development), on a fresh database.
       env: { ...process.env, PORT: String(port), DATABASE_URL: (await database).url, DATA_DIR: dir, NODE_ENV: 'development', LOG_LEVEL: 'info' },

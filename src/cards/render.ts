@@ -1,4 +1,14 @@
-import { Template } from 'adaptivecards-templating';
+import type { Template as TemplateClass } from 'adaptivecards-templating';
+
+// The templating engine (and its expression parser) is a quarter of a second to load: not before the
+// server is ready — warmCards() loads it just after —, and at the latest with the first card.
+let engine: typeof TemplateClass | undefined;
+const Template = (): typeof TemplateClass => (engine ??= (require('adaptivecards-templating') as { Template: typeof TemplateClass }).Template);
+
+/** Loads the templating engine now (called once the server listens), so the first card does not wait for it. */
+export function warmCards(): void {
+  Template();
+}
 import { z } from 'zod';
 import type { AdaptiveCard } from './adaptive';
 import { CARDS } from './registry';
@@ -42,7 +52,7 @@ export function renderCard<N extends CardName>(name: N, data: CardData<N>): Adap
 
 /** A template expanded from checked data; a `${…}` the data did not resolve is a CardDataError. */
 export function expandTemplate(name: string, template: object, data: unknown): AdaptiveCard {
-  const expanded = JSON.stringify(new Template(template).expand({ $root: setAside(data) }));
+  const expanded = JSON.stringify(new (Template())(template).expand({ $root: setAside(data) }));
   const left = /\$\{[^}]*\}?/.exec(expanded);
   if (left) throw new CardDataError(name, `${left[0]} left after expansion`);
   return JSON.parse(expanded.replaceAll(SET_ASIDE, '${')) as AdaptiveCard;

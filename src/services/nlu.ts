@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { containerBootstrap } from '@nlpjs/core';
@@ -46,13 +47,34 @@ type NlpEngine = {
   addLanguage(locale: string): void;
   addDocument(locale: string, utterance: string, intent: string): void;
   train(): Promise<void>;
+  export(minified?: boolean): string;
+  import(model: string): void;
   process(locale: string, text: string): Promise<{ intent: string; score: number; classifications?: { intent: string; score: number }[] }>;
   settings: Record<string, unknown>;
 };
 
+/** What the cached model depends on besides the phrases: NLP.js's version and how Sésame configures it. */
+const NLPJS_VERSION = `${(JSON.parse(fs.readFileSync(require.resolve('@nlpjs/nlp/package.json'), 'utf8')) as { version: string }).version}/sesame-1`;
+
+/** Writes a file whole or not at all (a start killed while writing leaves no half model); never fails the start. */
+function saveQuietly(file: string, content: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, content);
+    fs.renameSync(temporary, file);
+    // Models of phrases that are no more.
+    for (const other of fs.readdirSync(path.dirname(file))) {
+      if (/^nlu-[0-9a-f]+\.json$/.test(other) && other !== path.basename(file)) fs.rmSync(path.join(path.dirname(file), other), { force: true });
+    }
+  } catch {
+    // A read-only installation trains at every start: slower, not wrong.
+  }
+}
+
 /**
- * Understanding free text with NLP.js, trained at start-up (offline, a few seconds) from the
- * training phrases of locales/<lng>/nlu.json. Both languages are tried: a physician writes in
+ * Understanding free text with NLP.js, trained (offline, once: the model is cached until the
+ * phrases change) from the training phrases of locales/<lng>/nlu.json. Both languages are tried: a physician writes in
  * English in a French conversation, and the other way round.
  */
 export class Nlu {
@@ -79,7 +101,12 @@ export class Nlu {
       .join(' ');
   }
 
-  static async train(localesDir = path.join(ROOT, 'locales')): Promise<Nlu> {
+  /**
+   * The model of locales/<lng>/nlu.json (and the topics' titles): loaded from the cache when it was
+   * trained on exactly these phrases by this NLP.js, else trained (a few hundred milliseconds) and
+   * cached for the next start. `cacheDir: null` trains without the cache.
+   */
+  static async train(localesDir = path.join(ROOT, 'locales'), cacheDir: string | null = path.join(ROOT, 'node_modules', '.cache', 'sesame')): Promise<Nlu> {
     const container = await containerBootstrap();
     // NLP.js's own defaults for every language's classifier, but silent: its neural network
     // otherwise prints an "Epoch n loss" line per epoch on the console (our logs are JSON lines).
@@ -92,21 +119,34 @@ export class Nlu {
     engine.settings.log = false;
     engine.settings.nlu = { log: false };
     const vocabulary = new Set<string>();
+    const documents: [Locale, string, string][] = [];
+    const inputs = crypto.createHash('sha256').update(`${NLPJS_VERSION}\n`);
     for (const lng of LOCALES) {
-      engine.addLanguage(lng);
-      const phrases = JSON.parse(fs.readFileSync(path.join(localesDir, lng, 'nlu.json'), 'utf8')) as Record<string, string[]>;
+      const nluFile = fs.readFileSync(path.join(localesDir, lng, 'nlu.json'), 'utf8');
+      const faqFile = fs.readFileSync(path.join(localesDir, lng, 'faq.json'), 'utf8');
+      inputs.update(`${lng}\n${nluFile}\n${faqFile}\n`);
+      const phrases = JSON.parse(nluFile) as Record<string, string[]>;
       // The topics' titles too: "Vouliez-vous dire… ?" offers them as buttons that send them back.
-      const faq = JSON.parse(fs.readFileSync(path.join(localesDir, lng, 'faq.json'), 'utf8')) as Record<string, { title: string }>;
+      const faq = JSON.parse(faqFile) as Record<string, { title: string }>;
       for (const [intent, { title }] of Object.entries(faq)) if (title) phrases[intent] = [...(phrases[intent] ?? []), title];
       for (const [intent, utterances] of Object.entries(phrases)) {
         for (const utterance of utterances) {
           const spelled = spellOut(utterance);
           spelled.split(' ').forEach((word) => vocabulary.add(word));
-          engine.addDocument(lng, spelled, intent);
+          documents.push([lng, spelled, intent]);
         }
       }
     }
-    await engine.train();
+    for (const lng of LOCALES) engine.addLanguage(lng);
+    const cached = cacheDir ? path.join(cacheDir, `nlu-${inputs.digest('hex').slice(0, 20)}.json`) : undefined;
+    const model = cached && fs.existsSync(cached) ? fs.readFileSync(cached, 'utf8') : undefined;
+    if (model) {
+      engine.import(model);
+    } else {
+      for (const [lng, spelled, intent] of documents) engine.addDocument(lng, spelled, intent);
+      await engine.train();
+      if (cached) saveQuietly(cached, engine.export(true));
+    }
     return new Nlu(engine, vocabulary);
   }
 

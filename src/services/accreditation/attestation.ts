@@ -1,6 +1,14 @@
 import fs from 'node:fs';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
+import type { Fontkit } from 'pdf-lib/cjs/types/fontkit';
+import type { PDFDocument, PDFFont, StandardFonts } from 'pdf-lib';
+
+// pdf-lib and fontkit are loaded with the first attestation, not at every start (a third of a second).
+type PdfLib = typeof import('pdf-lib');
+const pdfLib = (): PdfLib => require('pdf-lib') as PdfLib;
+const fontkit = (): Fontkit => {
+  const loaded = require('@pdf-lib/fontkit') as Fontkit & { default?: Fontkit };
+  return loaded.default ?? loaded;
+};
 import type { Translator } from '../../i18n';
 import { longDateTime, longDay } from '../../dates';
 import type { AccountView } from './registry';
@@ -40,8 +48,8 @@ export const attestationFilename = (account: { identifier: string }) => `attesta
 // drawn in the first font that has it.
 type Source = { standard: StandardFonts } | { file: string };
 const FONTS: Record<'regular' | 'bold', Source[]> = {
-  regular: [{ standard: StandardFonts.Helvetica }, { file: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf' }, { file: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf' }],
-  bold: [{ standard: StandardFonts.HelveticaBold }, { file: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf' }, { file: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf' }],
+  regular: [{ standard: 'Helvetica' as StandardFonts }, { file: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf' }, { file: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf' }],
+  bold: [{ standard: 'Helvetica-Bold' as StandardFonts }, { file: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf' }, { file: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf' }],
 };
 
 /** What WinAnsi encodes (the standard fonts' only encoding): Latin-1 and its 0x80–0x9F extras (œ, Š, €, ’…). */
@@ -64,7 +72,7 @@ function face(file: string): Face {
   let known = faces.get(file);
   if (!known) {
     const bytes = fs.readFileSync(require.resolve(file));
-    const font = fontkit.create(bytes);
+    const font = fontkit().create(bytes);
     known = { bytes, covers: (codePoint) => font.hasGlyphForCodePoint(codePoint) };
     faces.set(file, known);
   }
@@ -118,8 +126,9 @@ class FontChain {
  * inform the CME and the CPAM); this copy is offered at once and says so.
  */
 export async function attestationPdf(t: Translator, data: AttestationData): Promise<Uint8Array> {
+  const { PDFDocument, rgb } = pdfLib();
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(fontkit());
   pdf.setTitle(t('accreditation:attestation.pdfTitle'));
   pdf.setProducer('Sésame');
   const page = pdf.addPage([595.28, 841.89]);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
+import type { simpleParser as SimpleParser } from 'mailparser';
 import type { Logger } from '../../logger';
 
 const MAX_SIZE = 10 * 1024 * 1024;
@@ -90,6 +90,8 @@ export class CaughtMailbox {
     if (!/^[\d-]+$/.test(id)) return undefined;
     const file = path.join(this.dir, `${id}.eml`);
     if (!fs.existsSync(file)) return undefined;
+    // Loaded when a caught mail is first read (/dev/mail, tests), not at every start.
+    const { simpleParser } = require('mailparser') as { simpleParser: typeof SimpleParser };
     const parsed = await simpleParser(await fs.promises.readFile(file));
     const to = parsed.to ? (Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : parsed.to.text) : '';
     return {
