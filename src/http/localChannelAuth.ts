@@ -6,6 +6,7 @@ import {
   ClaimsIdentity,
   ConnectorClient,
   ConnectorFactory,
+  JwtTokenValidation,
   UserTokenClient,
   type AuthenticateRequestResult,
 } from 'botframework-connector';
@@ -56,21 +57,40 @@ export class LocalChannelAuthentication extends BotFrameworkAuthentication {
     const result = await this.inner.authenticateRequest(activity, authHeader);
     // Without credentials (development) the inner authentication lets anyone in: not on our channel's conversations.
     if (activity.channelId === 'directline' && !result.claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim)) throw unauthorized('the directline channel needs its key or a Bot Framework token');
-    return result;
+    return { ...result, connectorFactory: this.createConnectorFactory(result.claimsIdentity) };
   }
 
   override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
     return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
   }
 
+  /**
+   * Connector clients are kept and reused (a client builds an HTTP pipeline: a tenth of a turn's
+   * work when made for every turn), by who the bot is for the caller, the channel's address and the
+   * audience; each keeps its own credentials, which renew their tokens.
+   */
+  private readonly clients = new Map<string, ConnectorClient>();
+
+  private reused(key: string, make: () => Promise<ConnectorClient>): Promise<ConnectorClient> {
+    const known = this.clients.get(key);
+    if (known) return Promise.resolve(known);
+    return make().then((client) => {
+      if (this.clients.size >= 200) this.clients.clear();
+      this.clients.set(key, client);
+      return client;
+    });
+  }
+
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const inner = this.inner.createConnectorFactory(claimsIdentity);
     const local = this.localServiceUrl;
     const credentials = new LocalChannelCredentials(this.authorizationHeader);
+    const who = callerKey(claimsIdentity);
+    const reused = this.reused.bind(this);
     return new (class extends ConnectorFactory {
-      async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        if (serviceUrl === local()) return new ConnectorClient(credentials, { baseUri: serviceUrl });
-        return inner.create(serviceUrl, audience);
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        if (serviceUrl === local()) return reused(`local|${serviceUrl}`, async () => new ConnectorClient(credentials, { baseUri: serviceUrl }));
+        return reused(`${who}|${serviceUrl}|${audience ?? ''}`, () => inner.create(serviceUrl, audience));
       }
     })();
   }
@@ -82,8 +102,18 @@ export class LocalChannelAuthentication extends BotFrameworkAuthentication {
    */
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
     if (claimsIdentity.getClaimValue(LOCAL_CHANNEL_CLAIM) === 'true') return Promise.resolve(new NoUserTokenClient());
-    return this.inner.createUserTokenClient(claimsIdentity);
+    // One per caller, reused (botbuilder makes one for every turn).
+    const key = callerKey(claimsIdentity);
+    const known = this.tokenClients.get(key);
+    if (known) return known;
+    const made = this.inner.createUserTokenClient(claimsIdentity);
+    if (this.tokenClients.size >= 200) this.tokenClients.clear();
+    this.tokenClients.set(key, made);
+    made.catch(() => this.tokenClients.delete(key));
+    return made;
   }
+
+  private readonly tokenClients = new Map<string, Promise<UserTokenClient>>();
 
   override getOriginatingAudience(): string {
     return this.inner.getOriginatingAudience();
@@ -92,6 +122,11 @@ export class LocalChannelAuthentication extends BotFrameworkAuthentication {
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.inner.authenticateChannelRequest(authHeader);
   }
+}
+
+/** Who the bot is for this caller: what its connector and token clients depend on. */
+function callerKey(identity: ClaimsIdentity): string {
+  return [identity.getClaimValue(AuthenticationConstants.AudienceClaim), JwtTokenValidation.getAppIdFromClaims(identity.claims), identity.getClaimValue(LOCAL_CHANNEL_CLAIM)].join('|');
 }
 
 /** Signs the bot's calls to the local channel's connector routes with the process key. */
