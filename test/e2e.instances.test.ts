@@ -6,6 +6,7 @@ import type { AddressObject } from 'mailparser';
 import { createPostgresqlDatabase, tempDir } from './helpers/db';
 import { freePort } from './helpers/net';
 import { SmtpSink, waitFor } from './helpers/smtp';
+import { startConnector } from './helpers/connector';
 import {
   RoundRobinProxy,
   SesameInstance,
@@ -228,6 +229,54 @@ describe.skipIf(!postgres)('Sésame as two instances on one PostgreSQL database 
     console.info(`[instances] burst: 20 submits answered 200; ${failures.length} error repl(ies); ${unanswered.length} unanswered; settled: ${settled}`);
     expect.soft(failures, `bot replies with the error sentence${evidence}`).toEqual([]);
     expect.soft(unanswered.map((u) => `${u.conversation.conversationId} ${u.id} via ${u.via}`), `submits with no reply${evidence}`).toEqual([]);
+  }, 120_000);
+
+  it("Teams traffic with no affinity: one conversation's activities on A and B at once, and a channel's retry, each processed once, no error", async () => {
+    printLogsOnFailure();
+    const connector = await startConnector('/teams/');
+    try {
+      const tenant = { id: 'tenant-1' };
+      const bot = { id: '28:sesame', name: 'Sésame' };
+      let n = 0;
+      const activity = (conversationId: string, text: string, id = `teams-${run}-${(n += 1)}`) => ({
+        type: 'message',
+        id,
+        text,
+        channelId: 'msteams',
+        serviceUrl: connector.serviceUrl,
+        conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant.id },
+        from: { id: `29:user-${conversationId}`, name: 'Dr Ayşe Şahin', aadObjectId: `aad-${conversationId}` },
+        recipient: bot,
+        channelData: { tenant },
+        locale: 'fr-FR',
+        timestamp: new Date().toISOString(),
+      });
+      const send = (instance: SesameInstance, body: object) => fetch(`${instance.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const repliesTo = (id: string) => connector.recorded.filter((r) => r.method === 'POST' && r.body.type === 'message' && (r.body as { replyToId?: string }).replyToId === id);
+
+      // How many messages one « aide » turn answers with, in a conversation of its own.
+      const baseline = activity(`a:baseline-${run}`, 'aide');
+      expect((await send(A, baseline)).status).toBe(200);
+      const once = repliesTo(baseline.id).length;
+      expect(once).toBeGreaterThan(0);
+
+      // Five conversations: « aide » through A, « menu » through B at the same moment, and the « aide »
+      // delivered again through B (Teams retries when an answer is slow).
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => `a:teams-${run}-${i}`).flatMap((conversationId) => {
+          const help = activity(conversationId, 'aide');
+          return [send(A, help).then((r) => ({ id: help.id, status: r.status })), send(B, activity(conversationId, 'menu')).then((r) => ({ id: '', status: r.status })), send(B, help).then((r) => ({ id: help.id, status: r.status }))];
+        }),
+      );
+      expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+      const helps = [...new Set(results.filter((r) => r.id).map((r) => r.id))];
+      const texts = connector.recorded.filter((r) => r.body.type === 'message').map((r) => r.body.text ?? '');
+      expect(texts.filter((t) => ERROR_SENTENCES.some((e) => t.includes(e.slice(0, 30)))), 'error replies').toEqual([]);
+      // Each « aide » answered by one turn: the retry was recognised by its id, whichever instance got it first.
+      for (const id of helps) expect(repliesTo(id).length, `replies to ${id}`).toBe(once);
+    } finally {
+      await connector.close();
+    }
   }, 120_000);
 
   it('outbox mails exactly once across both instances', async () => {
