@@ -139,6 +139,7 @@ export class DirectLineChannel {
   private readonly held = new Set<number>();
   private forgetting: NodeJS.Timeout | undefined;
   private sweeping: NodeJS.Timeout | undefined;
+  private sweepOn = false;
   private readonly ttl: number;
   private readonly leaseMs: number;
   private readonly onNews = (conversationId: string, seq: number) => this.events.emit(conversationId === '*' ? '*' : conversationId, seq);
@@ -157,26 +158,25 @@ export class DirectLineChannel {
 
   /** Starts taking over what was acknowledged and not processed (after a crash, here or on another instance). */
   start(): void {
-    const sweep = () => {
-      this.sweeping = setTimeout(() => {
-        void this.sweep()
-          .catch((error: unknown) => this.logger.error({ err: error }, 'directline: could not look for unfinished hand-overs'))
-          .finally(() => this.sweeping !== undefined && sweep());
-      }, this.options.sweepMs ?? 3_000);
+    this.sweepOn = true;
+    const next = () => {
+      if (!this.sweepOn) return;
+      this.sweeping = setTimeout(() => void once(new Date()), this.options.sweepMs ?? 3_000);
       this.sweeping.unref();
     };
+    const once = (at: Date) =>
+      this.sweep(at)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'directline: could not look for unfinished hand-overs'))
+        .finally(next);
     // Alone on its database (SQLite), an instance that starts knows every lease is a dead process's:
     // what it left is taken at once. Among several, a lease may be a live instance's: it is waited out.
-    const at = this.coordination?.shared === false ? new Date(8.64e15) : new Date();
-    void this.sweep(at)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'directline: could not look for unfinished hand-overs'))
-      .finally(sweep);
+    void once(this.coordination?.shared === false ? new Date(8.64e15) : new Date());
   }
 
   /** Stops the sweep (the hand-overs under way finish: see idle()). */
   stop(): void {
+    this.sweepOn = false;
     clearTimeout(this.sweeping);
-    this.sweeping = undefined;
     this.coordination?.news.off('activity', this.onNews);
   }
 
@@ -475,11 +475,17 @@ export class DirectLineChannel {
       timestamp: new Date().toISOString(),
     } as WireActivity;
     try {
-      const stored = await this.db.$transaction((tx) => this.append(tx, conversationId, activity, replyKey));
-      this.published(conversationId, stored);
-      return { id: stored.id! };
+      const stored = await this.db.$transaction(async (tx) => {
+        // The same reply of the same turn, sent again by the turn run after a crash: the one stored stands.
+        // (Looked for first: a refused insert would roll back the transaction, and on SQLite whatever else
+        // ran on its connection meanwhile.)
+        const first = replyKey ? await tx.directLineActivity.findUnique({ where: { conversationId_replyKey: { conversationId, replyKey } }, select: { seq: true } }) : null;
+        return first ? { id: activityId(conversationId, first.seq) } : { id: undefined, activity: await this.append(tx, conversationId, activity, replyKey) };
+      });
+      if (stored.activity) this.published(conversationId, stored.activity);
+      return { id: stored.activity?.id ?? stored.id! };
     } catch (error) {
-      // The same reply of the same turn, sent again by the turn run after a crash: the one stored stands.
+      // Two copies of one reply at the very same moment: the other one stands.
       if (!replyKey || (error as { code?: string }).code !== 'P2002') throw error;
       const first = await this.db.directLineActivity.findUnique({ where: { conversationId_replyKey: { conversationId, replyKey } }, select: { seq: true } });
       if (!first) throw error;
