@@ -155,6 +155,21 @@ describe('card templates', () => {
     expect(card.schema.safeParse(data).success).toBe(true);
     expect(() => expandTemplate(name, card.template, data)).not.toThrow();
   });
+
+  it('are parsed once and bound to any data after: the same card as a freshly parsed template, whatever came before', async () => {
+    const { Template } = await import('adaptivecards-templating');
+    const samples = Object.keys(CARDS).map((name) => ({ name, template: CARDS[name as keyof typeof CARDS].template, data: JSON.parse(fs.readFileSync(path.join(TEMPLATES, `${name}.data.json`), 'utf8')) as Record<string, unknown> }));
+    // Each card twice, the second time after every other card was expanded, and once with other data.
+    const first = samples.map((s) => JSON.stringify(expandTemplate(s.name, s.template, s.data)));
+    for (const [i, s] of samples.entries()) {
+      expect(JSON.stringify(expandTemplate(s.name, s.template, s.data)), s.name).toBe(first[i]);
+      const fresh = JSON.parse(JSON.stringify(new Template(s.template).expand({ $root: s.data })).replaceAll('\uE000', '${'));
+      expect(JSON.parse(first[i]), s.name).toEqual(fresh);
+    }
+    const recap = (facts: { title: string; value: string }[]) => JSON.stringify(renderCard('common/recap', { sent: 'Envoyé', facts }));
+    expect(recap([{ title: 'Nom', value: 'Şahin' }])).toContain('Şahin');
+    expect(recap([{ title: 'Nom', value: 'Durand' }, { title: 'Prénom', value: 'Ayşe' }])).not.toContain('Şahin');
+  });
 });
 
 describe('an MSS address shown by Sésame', () => {

@@ -1,4 +1,7 @@
 import type { Template as TemplateClass } from 'adaptivecards-templating';
+import { z } from 'zod';
+import type { AdaptiveCard } from './adaptive';
+import { CARDS } from './registry';
 
 // The templating engine (and its expression parser) is a quarter of a second to load: not before the
 // server is ready — warmCards() loads it just after —, and at the latest with the first card.
@@ -9,9 +12,17 @@ const Template = (): typeof TemplateClass => (engine ??= (require('adaptivecards
 export function warmCards(): void {
   Template();
 }
-import { z } from 'zod';
-import type { AdaptiveCard } from './adaptive';
-import { CARDS } from './registry';
+
+/** Each template parsed once (its every `${…}` expression), then bound to each card's data: parsing was most of a card's cost. */
+const prepared = new WeakMap<object, TemplateClass>();
+function preparedTemplate(template: object): TemplateClass {
+  let known = prepared.get(template);
+  if (!known) {
+    known = new (Template())(template);
+    prepared.set(template, known);
+  }
+  return known;
+}
 
 /**
  * Every card is an Adaptive Card 1.5 JSON template (src/cards/templates/<journey>/<name>.json, next
@@ -52,7 +63,7 @@ export function renderCard<N extends CardName>(name: N, data: CardData<N>): Adap
 
 /** A template expanded from checked data; a `${…}` the data did not resolve is a CardDataError. */
 export function expandTemplate(name: string, template: object, data: unknown): AdaptiveCard {
-  const expanded = JSON.stringify(new (Template())(template).expand({ $root: setAside(data) }));
+  const expanded = JSON.stringify(preparedTemplate(template).expand({ $root: setAside(data) }));
   const left = /\$\{[^}]*\}?/.exec(expanded);
   if (left) throw new CardDataError(name, `${left[0]} left after expansion`);
   return JSON.parse(expanded.replaceAll(SET_ASIDE, '${')) as AdaptiveCard;
