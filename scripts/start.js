@@ -30,6 +30,8 @@ function built() {
 }
 
 const building = process.argv.includes('--build');
+// Build when stale, without starting (tests that start `npm start` themselves).
+const preparing = process.argv.includes('--prepare');
 // At `npm install`: built when the compiler is there (not in an installation without devDependencies,
 // which must bring its dist/ built elsewhere, as docs/deploy.md says).
 const installing = process.argv.includes('--install');
@@ -57,4 +59,4 @@ if (building || installing || !built()) {
   execFileSync(process.execPath, ['-e', "require('./dist/src/services/nlu').Nlu.train().catch(() => process.exit(1))"], { cwd: root, stdio: 'inherit' });
 }
 
-if (!building && !installing) require(entry);
+if (!building && !installing && !preparing) require(entry);

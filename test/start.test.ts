@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { testDatabaseUrl, tempDir } from './helpers/db';
@@ -12,6 +12,11 @@ const dir = tempDir();
 // A file in `dir`, or a PostgreSQL database of its own (SESAME_TEST_DB=postgres).
 const database = testDatabaseUrl(dir);
 let child: ChildProcess | undefined;
+
+// What npm install did: dist/ built (again if src/ changed since, as `npm start` would do itself first).
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/start.js', '--prepare'], { cwd: root, stdio: 'ignore' });
+}, 180_000);
 
 afterAll(async () => {
   child?.kill('SIGKILL');
