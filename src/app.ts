@@ -6,7 +6,6 @@ import {
   type BotState,
   type ConversationReference,
   type TurnContext,
-  ShowTypingMiddleware,
   TranscriptLoggerMiddleware,
 } from 'botbuilder';
 import type { i18n as I18n } from 'i18next';
@@ -25,6 +24,7 @@ import { createHttpServer } from './http/server';
 import { isDatabaseReachable, openDatabase, type Db } from './services/db/database';
 import { openCoordination } from './services/db/coordination';
 import { openHotPath } from './services/db/hotPath';
+import { TypingMiddleware } from './bot/typingMiddleware';
 import { warmCards } from './cards/render';
 import { Outbox } from './services/mail/outbox';
 import { CaughtMailbox, SmtpCatcher } from './services/mail/smtpCatcher';
@@ -264,7 +264,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   adapter.use(new TranscriptLoggerMiddleware(services.transcripts));
   adapter.use(new TranscriptNotes(services.transcripts, logger));
   // "typing…" only when a turn takes long enough to be seen, then every 2 s (the Bot Framework convention).
-  adapter.use(new ShowTypingMiddleware(config.TYPING_DELAY_MS, 2_000));
+  adapter.use(new TypingMiddleware(config.TYPING_DELAY_MS, 2_000));
   // What is kept only for a while: transcripts, the local channel's conversations, idle sign-in counters, expired rate-limit counters.
   const housekeeping = async () => {
     for (const [what, prune] of [

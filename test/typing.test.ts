@@ -25,3 +25,31 @@ describe('typing…', () => {
     expect(replies.filter((a) => a.type === 'typing')).toEqual([]);
   });
 });
+
+describe('typing… in a slow turn', () => {
+  it('comes before the answer and never after it, even while the turn goes on working', async () => {
+    const { TestAdapter } = await import('botbuilder');
+    const { TypingMiddleware } = await import('../src/bot/typingMiddleware');
+    const sent: string[] = [];
+    const adapter = new TestAdapter(async (context) => {
+      await new Promise((r) => setTimeout(r, 120)); // slow: typing shows
+      await context.sendActivity('first answer');
+      await new Promise((r) => setTimeout(r, 150)); // still working (saving its state): no typing any more
+      await context.sendActivity('second answer');
+      await new Promise((r) => setTimeout(r, 150));
+    }).use(new TypingMiddleware(30, 40));
+    adapter.onTurnError = async (_context, error) => {
+      throw error;
+    };
+    const original = adapter.sendActivities.bind(adapter);
+    adapter.sendActivities = async (context, activities) => {
+      sent.push(...activities.map((a) => (a.type === 'typing' ? 'typing' : String(a.text))));
+      return original(context, activities);
+    };
+    await adapter.receiveActivity('hello');
+    expect(sent[0]).toBe('typing');
+    const firstAnswer = sent.indexOf('first answer');
+    expect(firstAnswer).toBeGreaterThan(0);
+    expect(sent.slice(firstAnswer)).toEqual(['first answer', 'second answer']);
+  });
+});
