@@ -6,7 +6,7 @@ import { renderCard } from '../cards/render';
 import { normalize } from '../services/text';
 import { CardPrompt, type CardPromptResult } from './cardPrompt';
 import { InterruptibleDialog, recognizeCommand, type Command, type LeaveCommand } from './interruptibleDialog';
-import { carryButtons, tr, turnLocale } from './turn';
+import { carryButtons, tr, trustedEvent, turnLocale } from './turn';
 import { answerButtons, type FreeTextAnswerer } from './freeText';
 import { isNewRequest, isSignOut } from './accreditationDialog';
 import type { SupportOptions } from './supportDialog';
@@ -97,6 +97,25 @@ export class MainDialog extends InterruptibleDialog {
 
   private accreditationStatus(): JourneyStart {
     return { dialogId: this.journeys.accreditation.id, options: { start: 'status' } };
+  }
+
+  /**
+   * A welcome card's entry clicked while another step waits (the welcome is still on screen above it):
+   * that entry, as « menu » then the entry would — never « this card is out of date », which would
+   * leave the user on a step that may offer no way there.
+   */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const value = innerDc.context.activity.value as { verb?: unknown; promptId?: unknown } | undefined;
+    const verb = (MENU_VERBS as readonly unknown[]).includes(value?.verb) ? (value!.verb as MenuVerb) : undefined;
+    if (verb && !trustedEvent(innerDc.context)) {
+      const current = leafOf(innerDc).activeDialog;
+      const menuOwnsIt = current?.id === LISTEN || (current?.id === MENU_PROMPT && (value?.promptId === undefined || value.promptId === (current.state as { promptId?: unknown }).promptId));
+      if (!menuOwnsIt) {
+        await innerDc.cancelAllDialogs();
+        return innerDc.beginDialog(MENU_WATERFALL, this.entryOptions(verb));
+      }
+    }
+    return super.onContinueDialog(innerDc);
   }
 
   /**
