@@ -130,7 +130,9 @@ export function buildDialogs(
       const { request, session } = await accreditationState.get(context, {});
       const accountId = session?.accountId ?? request?.accountId;
       const last = accountId ? (await registry.history(accountId)).filter((e) => e.type === 'CREDENTIALS_SENT').at(-1) : undefined;
-      return last ? { at: last.at, maskedEmail: last.detail ?? '' } : undefined;
+      // Signed in since: the credentials served (whatever mail is awaited now, it is not that one).
+      const signedIn = Boolean(session?.accountId) || Boolean(accountId && (await registry.account(accountId))?.everSignedIn);
+      return last ? { at: last.at, maskedEmail: last.detail ?? '', signedIn } : undefined;
     },
     async journey(context) {
       if ((await medimailState.get(context, {})).accountId) return 'medimail';

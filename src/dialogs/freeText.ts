@@ -41,7 +41,7 @@ export interface Whereabouts {
 /** Context the answers use: where the user is in a journey. */
 export interface Situation {
   /** "Le mail est parti le … vers …" for the accreditation credentials, if any. */
-  lastCredentialsMail(context: TurnContext): Promise<{ at: Date; maskedEmail: string } | undefined>;
+  lastCredentialsMail(context: TurnContext): Promise<{ at: Date; maskedEmail: string; signedIn: boolean } | undefined>;
   /** Which journey the conversation is in, to route to the right helpdesk. */
   journey(context: TurnContext): Promise<'accreditation' | 'medimail' | undefined>;
   /** The accreditation request this conversation holds (made or signed into here): « qui est mon OA ? » answers about it. */
@@ -277,7 +277,9 @@ export class FreeTextAnswerer {
     return { kind: 'answered' };
   }
 
-  private async answer(context: TurnContext, t: Translator, intent: string): Promise<void> {
+  private async answer(context: TurnContext, t: Translator, topic: string): Promise<void> {
+    // « Je n'ai pas reçu le mail » from someone creating a Medimail account: its confirmation mail.
+    const intent = topic === 'H04' && (await this.situation.journey(context)) === 'medimail' ? 'M06' : topic;
     const parts = [t(`faq:${intent}.answer`)];
     // What Sésame knows of this physician comes first: « qui est mon OA ? », « c'est quoi mon identifiant ? ».
     if (intent === 'H02' || intent === 'H05') {
@@ -288,7 +290,9 @@ export class FreeTextAnswerer {
     }
     if (intent === 'H04') {
       const last = await this.situation.lastCredentialsMail(context);
-      if (last) parts.push(t('understand.mailSent', { date: dateTime(t, last.at), email: last.maskedEmail }));
+      // Already signed in: the credentials mail served; a new temporary password is not what helps.
+      if (last?.signedIn) parts.splice(0, 1, t('understand.credentialsUsed', { date: dateTime(t, last.at), email: last.maskedEmail }));
+      else if (last) parts.push(t('understand.mailSent', { date: dateTime(t, last.at), email: last.maskedEmail }));
     }
     if (intent === 'H24' || intent === 'M14') parts.push(await this.contacts(context, t, intent === 'M14' ? 'medimail' : 'accreditation'));
     const verbs = [...new Set(((faqActions as Record<string, string[]>)[intent] ?? []).map((a) => SUGGESTION_VERBS[a]).filter(Boolean))];
