@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { luhnValid } from '../../src/services/identifiers';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -436,27 +437,13 @@ export async function openStream(url: string): Promise<Stream> {
 
 // ---- identifiers -------------------------------------------------------------------------------
 
-/** The Luhn key digit that makes `digits + key` valid. */
-function luhnKey(digits: string): number {
-  let sum = 0;
-  // In the full number the key is position 0 from the right: these digits start at position 1 (doubled).
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
 /** Distinct valid RPPS numbers: 11 digits starting with 1, the last one the Luhn key. */
 export function rppsNumbers(count: number): string[] {
   const seen = new Set<string>();
   while (seen.size < count) {
     const body = `1${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    seen.add(`${body}${luhnKey(body)}`);
+    // The key digit the product's own check accepts.
+    seen.add(`${body}${[...'0123456789'].find((key) => luhnValid(`${body}${key}`))}`);
   }
   return [...seen];
 }
