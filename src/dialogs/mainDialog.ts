@@ -101,8 +101,9 @@ export class MainDialog extends InterruptibleDialog {
 
   /**
    * A welcome card's entry clicked while another step waits (the welcome is still on screen above it):
-   * that entry, as « menu » then the entry would — never « this card is out of date », which would
-   * leave the user on a step that may offer no way there.
+   * that entry, as « menu » then the entry would — not « this card is out of date », which left the user
+   * on a step that may offer no way there. The entry of the journey already under way is still out of
+   * date: a second click (or a channel's resend) never starts it again over what was done.
    */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const value = innerDc.context.activity.value as { verb?: unknown; promptId?: unknown } | undefined;
@@ -110,7 +111,9 @@ export class MainDialog extends InterruptibleDialog {
     if (verb && !trustedEvent(innerDc.context)) {
       const current = leafOf(innerDc).activeDialog;
       const menuOwnsIt = current?.id === LISTEN || (current?.id === MENU_PROMPT && (value?.promptId === undefined || value.promptId === (current.state as { promptId?: unknown }).promptId));
-      if (!menuOwnsIt) {
+      const journey = innerDc.stack.map((d) => this.journeyOf(d.id)).find(Boolean);
+      const sameJourney = (verb === 'accreditation.start' && journey === 'accreditation') || (verb === 'medimail.start' && journey === 'medimail');
+      if (!menuOwnsIt && !sameJourney) {
         await innerDc.cancelAllDialogs();
         return innerDc.beginDialog(MENU_WATERFALL, this.entryOptions(verb));
       }
