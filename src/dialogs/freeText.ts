@@ -273,13 +273,13 @@ export class FreeTextAnswerer {
     }
     memory.lastQuestion = redactForRecord(text);
     memory.lastTopic = topic;
-    await this.answer(context, t, topic);
+    await this.answer(context, t, topic, journey);
     return { kind: 'answered' };
   }
 
-  private async answer(context: TurnContext, t: Translator, topic: string): Promise<void> {
-    // « Je n'ai pas reçu le mail » from someone creating a Medimail account: its confirmation mail.
-    const intent = topic === 'H04' && (await this.situation.journey(context)) === 'medimail' ? 'M06' : topic;
+  private async answer(context: TurnContext, t: Translator, topic: string, journey?: string): Promise<void> {
+    // « Je n'ai pas reçu le mail » in the Medimail journey, or from someone with a Medimail account: its confirmation mail.
+    const intent = topic === 'H04' && (journey ?? (await this.situation.journey(context))) === 'medimail' ? 'M06' : topic;
     const parts = [t(`faq:${intent}.answer`)];
     // What Sésame knows of this physician comes first: « qui est mon OA ? », « c'est quoi mon identifiant ? ».
     if (intent === 'H02' || intent === 'H05') {
